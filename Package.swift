@@ -1,0 +1,59 @@
+// swift-tools-version:6.0
+// Rollcall: edge face detection agents and a cloud aggregator, connected over MQTT with TLS.
+import PackageDescription
+
+let package = Package(
+    name: "Rollcall",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "rollcall", targets: ["rollcall"]),
+        .executable(name: "rollcall-agent", targets: ["rollcall-agent"]),
+        .executable(name: "rollcall-cloud", targets: ["rollcall-cloud"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        // MARK: System libraries (each with a tiny C shim for what Swift cannot import)
+        .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
+        .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(name: "CV4L2", pkgConfig: "libv4l2", providers: [.apt(["libv4l-dev"])]),
+        .systemLibrary(name: "CMosquitto", pkgConfig: "libmosquitto", providers: [.apt(["libmosquitto-dev"])]),
+        .systemLibrary(name: "CHDF5", pkgConfig: "hdf5-serial", providers: [.apt(["libhdf5-dev"])]),
+
+        // MARK: Libraries, one job each
+        .target(name: "RollcallCore"),
+        .target(name: "ModelSupply", dependencies: [
+            "RollcallCore", .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        .target(name: "Neural", dependencies: ["RollcallCore", "COpenBLAS", "CHDF5"]),
+        .target(name: "Imaging", dependencies: ["RollcallCore", "CTurboJPEG", "CPNG"]),
+        .target(name: "FaceDetection", dependencies: ["Neural", "Imaging"]),
+        .target(name: "FaceRecognition", dependencies: ["Neural", "Imaging", "FaceDetection"]),
+        .target(name: "Emotion", dependencies: ["Neural", "Imaging", "FaceDetection"]),
+
+        // MARK: Executables (thin: argument parsing, then the library does the work)
+        .executableTarget(name: "rollcall", dependencies: [
+            "RollcallCore", "ModelSupply", "Neural", "Imaging", "FaceDetection", "FaceRecognition", "Emotion",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "rollcall-agent", dependencies: [
+            "RollcallCore", "ModelSupply",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "rollcall-cloud", dependencies: [
+            "RollcallCore", "ModelSupply",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        // MARK: Tests mirror the modules
+        .testTarget(name: "SystemLibraryTests", dependencies: [
+            "COpenBLAS", "CTurboJPEG", "CPNG", "CV4L2", "CMosquitto", "CHDF5",
+        ]),
+        .testTarget(name: "ModelSupplyTests", dependencies: ["ModelSupply"]),
+        .testTarget(name: "RollcallCoreTests", dependencies: ["RollcallCore"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,1 @@
+// Emotion: mini-Xception classifier, the centroid method, smoothing and per-site policy.

@@ -1,0 +1,1 @@
+// FaceDetection: BlazeFace short and full range, decoded as MediaPipe 0.10.14 does.

@@ -1,0 +1,1 @@
+// FaceRecognition: alignment, embedding backbones (dlib ResNet, VGG16), gallery and matching.

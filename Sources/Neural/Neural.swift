@@ -1,0 +1,1 @@
+// Neural: the inference core shared by every model (tensors, kernels, model readers).

@@ -1,0 +1,2 @@
+// RollcallCore: the small set of types every Rollcall module shares (version, file helpers, counters).
+// It depends on Foundation only, so the edge agent stays light.

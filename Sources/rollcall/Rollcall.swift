@@ -1,0 +1,14 @@
+import ArgumentParser
+import RollcallCore
+
+/// `rollcall`: the admin and evaluation tool (models, detection, evaluation, benchmarks, certificates,
+/// enrollment).
+@main
+struct Rollcall: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rollcall",
+        abstract: "Rollcall admin and evaluation tool.",
+        version: RollcallVersion.current,
+        subcommands: [ModelsCommand.self]
+    )
+}
