@@ -33,18 +33,29 @@ let package = Package(
         .target(name: "FaceDetection", dependencies: ["Neural", "Imaging"]),
         .target(name: "FaceRecognition", dependencies: ["Neural", "Imaging", "FaceDetection"]),
         .target(name: "Emotion", dependencies: ["Neural", "Imaging", "FaceDetection"]),
+        .target(name: "Wire", dependencies: ["RollcallCore"]),
+        .target(name: "MQTT", dependencies: ["RollcallCore", "CMosquitto"]),
+        .target(name: "PKI", dependencies: ["RollcallCore"]),
+        .target(name: "Capture", dependencies: ["RollcallCore", "Imaging", "CV4L2"]),
+        .target(name: "Agent", dependencies: [
+            "RollcallCore", "ModelSupply", "Imaging", "FaceDetection", "FaceRecognition", "Wire", "MQTT", "Capture",
+        ]),
+        .target(name: "Cloud", dependencies: [
+            "RollcallCore", "ModelSupply", "Imaging", "FaceDetection", "FaceRecognition", "Emotion", "Wire", "MQTT",
+        ]),
 
         // MARK: Executables (thin: argument parsing, then the library does the work)
         .executableTarget(name: "rollcall", dependencies: [
             "RollcallCore", "ModelSupply", "Neural", "Imaging", "FaceDetection", "FaceRecognition", "Emotion",
+            "Wire", "MQTT", "PKI", "Capture", "Agent", "Cloud",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "rollcall-agent", dependencies: [
-            "RollcallCore", "ModelSupply",
+            "RollcallCore", "Agent",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "rollcall-cloud", dependencies: [
-            "RollcallCore", "ModelSupply",
+            "RollcallCore", "Cloud",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -54,6 +65,17 @@ let package = Package(
         ]),
         .testTarget(name: "ModelSupplyTests", dependencies: ["ModelSupply"]),
         .testTarget(name: "RollcallCoreTests", dependencies: ["RollcallCore"]),
+        .testTarget(name: "NeuralTests", dependencies: ["Neural", "ModelSupply"]),
+        .testTarget(name: "ImagingTests", dependencies: ["Imaging"]),
+        .testTarget(name: "FaceDetectionTests", dependencies: ["FaceDetection", "ModelSupply"]),
+        .testTarget(name: "FaceRecognitionTests", dependencies: ["FaceRecognition", "ModelSupply"]),
+        .testTarget(name: "EmotionTests", dependencies: ["Emotion", "ModelSupply"]),
+        .testTarget(name: "WireTests", dependencies: ["Wire"]),
+        .testTarget(name: "MQTTTests", dependencies: ["MQTT", "Wire", "PKI"]),
+        .testTarget(name: "PKITests", dependencies: ["PKI"]),
+        .testTarget(name: "CaptureTests", dependencies: ["Capture"]),
+        .testTarget(name: "AgentTests", dependencies: ["Agent"]),
+        .testTarget(name: "CloudTests", dependencies: ["Cloud"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,1 @@
+// Agent: the edge pipeline (tracker, crop selection, outbox, gallery sync, status).

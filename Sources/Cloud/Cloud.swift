@@ -1,0 +1,1 @@
+// Cloud: ingest, recognition workers, store, enrollment, fleet push, HTTP API and dashboard.

@@ -1,1 +1,0 @@
-// Imaging: the image type, codecs (JPEG, PNG, PNM), resizing, cropping, warping and colour conversion.

@@ -1,0 +1,1 @@
+// PKI: the certificate authority, agent/cloud/broker certificates.
