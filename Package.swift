@@ -13,6 +13,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
     ],
     targets: [
         // MARK: System libraries (each with a tiny C shim for what Swift cannot import)
@@ -33,15 +34,17 @@ let package = Package(
         .target(name: "FaceDetection", dependencies: ["Neural", "Imaging"]),
         .target(name: "FaceRecognition", dependencies: ["Neural", "Imaging", "FaceDetection"]),
         .target(name: "Emotion", dependencies: ["Neural", "Imaging", "FaceDetection"]),
-        .target(name: "Wire", dependencies: ["RollcallCore"]),
+        .target(name: "Wire", dependencies: ["RollcallCore", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "MQTT", dependencies: ["RollcallCore", "CMosquitto"]),
         .target(name: "PKI", dependencies: ["RollcallCore"]),
         .target(name: "Capture", dependencies: ["RollcallCore", "Imaging", "CV4L2"]),
         .target(name: "Agent", dependencies: [
             "RollcallCore", "ModelSupply", "Imaging", "FaceDetection", "FaceRecognition", "Wire", "MQTT", "Capture",
+            .product(name: "Yams", package: "Yams"),
         ]),
         .target(name: "Cloud", dependencies: [
             "RollcallCore", "ModelSupply", "Imaging", "FaceDetection", "FaceRecognition", "Emotion", "Wire", "MQTT",
+            .product(name: "Yams", package: "Yams"),
         ]),
 
         // MARK: Executables (thin: argument parsing, then the library does the work)
