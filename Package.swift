@@ -9,6 +9,8 @@ let package = Package(
         .executable(name: "rollcall", targets: ["rollcall"]),
         .executable(name: "rollcall-agent", targets: ["rollcall-agent"]),
         .executable(name: "rollcall-cloud", targets: ["rollcall-cloud"]),
+        // Test fixture only: an emulated V4L2 camera loaded with LD_PRELOAD (see Sources/FakeV4L2). Never linked.
+        .library(name: "FakeV4L2", type: .dynamic, targets: ["FakeV4L2"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -38,6 +40,7 @@ let package = Package(
         .target(name: "MQTT", dependencies: ["RollcallCore", "CMosquitto"]),
         .target(name: "PKI", dependencies: ["RollcallCore"]),
         .target(name: "Capture", dependencies: ["RollcallCore", "Imaging", "CV4L2"]),
+        .target(name: "FakeV4L2", linkerSettings: [.linkedLibrary("dl"), .linkedLibrary("pthread")]),
         .target(name: "Agent", dependencies: [
             "RollcallCore", "ModelSupply", "Imaging", "FaceDetection", "FaceRecognition", "Wire", "MQTT", "Capture",
             .product(name: "Yams", package: "Yams"),

@@ -74,3 +74,30 @@ extension Image {
         }
     }
 }
+
+extension Image {
+    /// This image as packed YUYV (BT.601 limited range, the inverse of `fromYUYV`; chroma averaged over each
+    /// horizontal pair). Used to emulate cameras in tests. Throws for an odd width.
+    public func yuyvData() throws(ImagingError) -> [UInt8] {
+        guard width % 2 == 0 else { throw ImagingError(.invalidDimensions, detail: "YUYV needs an even width, got \(width)") }
+        let rgb = converted(to: .rgb)
+        var output = [UInt8](repeating: 0, count: width * height * 2)
+        rgb.withUnsafePixels { p in
+            for i in stride(from: 0, to: width * height, by: 2) {
+                let r0 = Double(p[3 * i]), g0 = Double(p[3 * i + 1]), b0 = Double(p[3 * i + 2])
+                let r1 = Double(p[3 * i + 3]), g1 = Double(p[3 * i + 4]), b1 = Double(p[3 * i + 5])
+                func luma(_ r: Double, _ g: Double, _ b: Double) -> UInt8 {
+                    UInt8(min(235, max(16, (16 + (65.738 * r + 129.057 * g + 25.064 * b) / 256).rounded())))
+                }
+                let r = (r0 + r1) / 2, g = (g0 + g1) / 2, b = (b0 + b1) / 2
+                let u = (128 + (-37.945 * r - 74.494 * g + 112.439 * b) / 256).rounded()
+                let v = (128 + (112.439 * r - 94.154 * g - 18.285 * b) / 256).rounded()
+                output[2 * i] = luma(r0, g0, b0)
+                output[2 * i + 1] = UInt8(min(240, max(16, u)))
+                output[2 * i + 2] = luma(r1, g1, b1)
+                output[2 * i + 3] = UInt8(min(240, max(16, v)))
+            }
+        }
+        return output
+    }
+}

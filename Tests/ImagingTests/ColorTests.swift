@@ -27,6 +27,15 @@ import Testing
         #expect(throws: ImagingError.self) { try bytes.withUnsafeBytes { try Image.fromYUYV($0, width: 3, height: 1) } }
     }
 
+    @Test func yuyvRoundTripIsClose() throws {
+        let image = try TestImages.gradient(width: 16, height: 6)
+        let yuyv = try image.yuyvData()
+        let back = try yuyv.withUnsafeBytes { try Image.fromYUYV($0, width: 16, height: 6) }
+        // Chroma is shared by pixel pairs, so neighbouring colours blend a little.
+        #expect(TestImages.maxDifference(image, back) <= 12)
+        #expect(throws: ImagingError.self) { try Image(width: 3, height: 1, format: .rgb).yuyvData() }
+    }
+
     @Test func floatsInBothLayoutsWithPerChannelScaleAndOffset() throws {
         let image = try Image(width: 2, height: 1, format: .rgb, pixels: [0, 128, 255, 10, 20, 30])
         let interleaved = try image.floats(scale: [2 / 255], offset: [-1])
