@@ -3,9 +3,9 @@
 extension Image {
     /// This image in `format`.
     ///
-    /// RGB → gray uses the ITU-R BT.601 luma weights 0.299 R + 0.587 G + 0.114 B in OpenCV's fixed point —
-    /// `(4899 R + 9617 G + 1868 B + 8192) >> 14` — so the result equals `cv2.cvtColor(…, COLOR_RGB2GRAY)`
-    /// byte for byte. Gray → RGB copies the value into all three channels.
+    /// RGB → gray uses the ITU-R BT.601 luma weights 0.299 R + 0.587 G + 0.114 B in OpenCV 4.x's 15-bit fixed
+    /// point — `(9798 R + 19235 G + 3735 B + 16384) >> 15` — which equals `cv2.cvtColor(…, COLOR_RGB2GRAY)`
+    /// byte for byte (checked against opencv-python 4.10.0). Gray → RGB copies the value into all three channels.
     public func converted(to format: Format) -> Image {
         guard format != self.format else { return self }
         let count = pixelCount
@@ -15,7 +15,7 @@ extension Image {
                 if format == .gray {
                     for i in 0 ..< count {
                         let r = Int(input[3 * i]), g = Int(input[3 * i + 1]), b = Int(input[3 * i + 2])
-                        out[i] = UInt8((4899 * r + 9617 * g + 1868 * b + 8192) >> 14)
+                        out[i] = UInt8((9798 * r + 19235 * g + 3735 * b + 16384) >> 15)
                     }
                 } else {
                     for i in 0 ..< count {
