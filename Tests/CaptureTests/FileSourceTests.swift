@@ -87,3 +87,28 @@ import Testing
         #expect(try source.nextFrame(control) == nil)
     }
 }
+
+@Suite struct CaptureSourceConfigurationTests {
+    @Test func eachKindMakesItsSourceAndBadValuesAreTypedErrors() throws {
+        let folder = try CaptureFixtures.temporaryFolder("config")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try Data(CaptureFixtures.frame(0).jpegData()).write(to: folder.appendingPathComponent("a.jpg"))
+        let clip = folder.appendingPathComponent("clip.mjpeg")
+        try Data(CaptureFixtures.frame(1).jpegData() + CaptureFixtures.frame(2).jpegData()).write(to: clip)
+
+        let gray = try CaptureSourceConfiguration.imageFolder(path: folder.path, framesPerSecond: nil, loop: false)
+            .makeSource(format: .gray)
+        #expect(try gray.nextFrame(CaptureControl())?.image.format == .gray)
+        let small = try CaptureSourceConfiguration.mjpegFile(path: clip.path, framesPerSecond: nil, loop: false)
+            .makeSource(maxPixels: 600)
+        let frame = try #require(try small.nextFrame(CaptureControl()))
+        #expect(frame.image.pixelCount <= 600 && frame.source == clip.path)
+        #expect(try CaptureSourceConfiguration.camera(V4L2Configuration(device: "/dev/video7")).makeSource().name == "/dev/video7")
+        do {
+            _ = try CaptureSourceConfiguration.camera(V4L2Configuration(bufferCount: 1)).makeSource()
+            Issue.record("a bad buffer count was accepted")
+        } catch {
+            #expect(error.code == .invalidConfiguration && error.detail.contains("buffer_count"))
+        }
+    }
+}
