@@ -59,7 +59,8 @@ public final class VGG16 {
             conv.weights.withUnsafeBufferPointer { w in
                 conv.bias.withUnsafeBufferPointer { b in
                     Self.convolve(input: current, height: height, width: width, inChannels: channels,
-                                  outChannels: conv.outChannels, weights: w, bias: b, output: other, scratch: scratch)
+                                  outChannels: conv.outChannels, weights: w, bias: b, output: other,
+                                  scratch: scratch, scratchCount: Self.scratchBudget)
                 }
             }
             swap(&current, &other)
@@ -99,14 +100,15 @@ public final class VGG16 {
         }
     }
 
-    /// 3×3, stride 1, pad 1 convolution + ReLU, in bands of output rows sized to the scratch budget. A band
+    /// 3×3, stride 1, pad 1 convolution + ReLU, in bands of output rows sized to `scratchCount` (which must
+    /// hold at least one row's windows, `width·9·inChannels` floats). A band
     /// reads its rows plus one halo row each side; only the image's own top and bottom edges are padded.
     static func convolve(input: UnsafePointer<Float>, height: Int, width: Int, inChannels: Int, outChannels: Int,
                          weights: UnsafeBufferPointer<Float>, bias: UnsafeBufferPointer<Float>,
-                         output: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
+                         output: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>, scratchCount: Int) {
         guard let w = weights.baseAddress else { return }
         let rowCost = width * 9 * inChannels
-        let bandRows = max(1, min(height, scratchBudget / rowCost))
+        let bandRows = max(1, min(height, scratchCount / rowCost))
         var top = 0
         while top < height {
             let bottom = min(height, top + bandRows)
