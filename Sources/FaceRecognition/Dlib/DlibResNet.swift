@@ -1,16 +1,17 @@
 // DlibResNet: dlib's face-recognition ResNet (29 conv layers, 128-d output) read from
-// dlib_face_recognition_resnet_model_v1.dat and run on Rollcall's inference kernels.
+// dlib_face_recognition_resnet_model_v1.dat and run on the shared Neural kernels.
 //
-// At load every `affine` (batch norm folded by dlib) is folded once more into the convolution below it, and
-// the weights are converted from dlib's OIHW to HWIO, so the forward pass is a flat list of kernel calls on
-// HWC float32 activations.
+// At load every `affine` (batch norm folded by dlib) is folded once more into the convolution below it, the
+// weights are converted from dlib's OIHW to HWIO, a relu after a convolution or an add is fused into it, and
+// every activation shape is planned for the fixed 150×150 input; the forward pass is then a flat list of
+// kernel calls on HWC float32 buffers in one arena (a `Workspace`), allocating nothing.
 import Foundation
 import Imaging
 import Neural
 
 /// dlib's ResNet face embedding: a 150×150 RGB face chip (dlib's alignment) → 128 floats.
 ///
-/// Immutable after loading; `embedding(of:)` may be called from several threads at once.
+/// Immutable after loading and `Sendable`; each thread runs it with its own `Workspace`.
 public final class DlibResNet: Sendable {
     /// Side of the square input chip.
     public let inputSize: Int
@@ -19,24 +20,13 @@ public final class DlibResNet: Sendable {
     /// The training loss's distance threshold (0.6): dlib's customary same-person cut-off.
     public let trainingThreshold: Float
 
-    /// One step of the forward pass.
-    enum Step: Sendable {
-        case convolution(Int)
-        case relu
-        case maxPool(DlibPool)
-        case avgPool(DlibPool)
-        case tag(Int)
-        case skip(Int)
-        case addPrevious(Int)
-        case fullyConnected
-    }
-
-    let steps: [Step]
+    let plan: [PlannedStep]
     let convolutions: [ConvolutionWeights]
-    /// inputs × outputs.
+    /// [inputs, outputs].
     let fcWeights: [Float]
     let fcInputs: Int
-    let means: (Float, Float, Float)
+    let means: (red: Float, green: Float, blue: Float)
+    let layout: BufferLayout
 
     /// Loads the model from `url`.
     public convenience init(contentsOf url: URL) throws(DlibError) {
@@ -44,56 +34,85 @@ public final class DlibResNet: Sendable {
         try self.init(file: DlibNetworkFile(reading: &reader, kinds: DlibResNetArchitecture.kinds), path: url.path)
     }
 
-    /// Builds the network from a read file.
+    /// Plans the network from a read file.
     init(file: DlibNetworkFile, path: String?) throws(DlibError) {
         func fail(_ detail: String) -> DlibError { DlibError(.invalidValue, offset: 0, detail: detail, path: path) }
-        var steps = [Step]()
+        guard file.input.rows == file.input.cols else { throw fail("input is not square") }
+        var plan = [PlannedStep]()
         var convolutions = [ConvolutionWeights]()
         var fc: DlibFullyConnected?
-        var channels = 3
+        var shape = Shape(height: file.input.rows, width: file.input.cols, channels: 3)
+        var tagged = [Int: Shape]()
+        var largest = shape.count, scratch = 0
         var layers = file.layers[...]
-        var channelStack = [Int: Int]()
+        func takeRelu() -> Activation {
+            if case .relu? = layers.first { layers.removeFirst(); return .relu }
+            return .none
+        }
         while let layer = layers.popFirst() {
             switch layer {
             case .convolution(let conv):
-                guard conv.channels == channels else {
-                    throw fail("convolution \(convolutions.count) expects \(conv.channels) channels, gets \(channels)")
+                guard conv.channels == shape.channels else {
+                    throw fail("convolution \(convolutions.count) expects \(conv.channels) channels, gets \(shape.channels)")
                 }
                 var affine: DlibAffine?
                 if case .affine(let a)? = layers.first {
-                    affine = a
                     layers.removeFirst()
                     guard a.gamma.count == conv.filters else { throw fail("affine size \(a.gamma.count) ≠ \(conv.filters) filters") }
+                    affine = a
                 }
+                let geometry = Conv2DGeometry(
+                    inHeight: shape.height, inWidth: shape.width, inChannels: conv.channels, outChannels: conv.filters,
+                    kernelHeight: conv.kernelHeight, kernelWidth: conv.kernelWidth,
+                    strideHeight: conv.strideY, strideWidth: conv.strideX,
+                    padding: Padding(top: conv.paddingY, left: conv.paddingX, bottom: conv.paddingY, right: conv.paddingX))
+                guard geometry.isValid else { throw fail("convolution \(convolutions.count) does not fit \(shape)") }
                 convolutions.append(ConvolutionWeights(folding: conv, affine: affine))
-                steps.append(.convolution(convolutions.count - 1))
-                channels = conv.filters
+                plan.append(.convolution(convolutions.count - 1, geometry, takeRelu()))
+                scratch = max(scratch, geometry.scratchCount)
+                shape = Shape(height: geometry.outHeight, width: geometry.outWidth, channels: conv.filters)
             case .affine:
                 throw fail("affine layer not directly above a convolution")
-            case .relu: steps.append(.relu)
-            case .maxPool(let pool): steps.append(.maxPool(pool))
-            case .avgPool(let pool): steps.append(.avgPool(pool))
+            case .relu:
+                plan.append(.relu(shape.count))
+            case .maxPool(let pool), .avgPool(let pool):
+                if pool.windowHeight == 0 {
+                    plan.append(.globalAveragePool(shape))
+                    shape = Shape(height: 1, width: 1, channels: shape.channels)
+                    break
+                }
+                let geometry = Conv2DGeometry(
+                    inHeight: shape.height, inWidth: shape.width, inChannels: shape.channels, outChannels: shape.channels,
+                    kernelHeight: pool.windowHeight, kernelWidth: pool.windowWidth,
+                    strideHeight: pool.strideY, strideWidth: pool.strideX,
+                    padding: Padding(top: pool.paddingY, left: pool.paddingX, bottom: pool.paddingY, right: pool.paddingX))
+                guard geometry.isValid else { throw fail("pooling does not fit \(shape)") }
+                if case .maxPool = layer { plan.append(.maxPool(geometry)) } else { plan.append(.averagePool(geometry)) }
+                shape = Shape(height: geometry.outHeight, width: geometry.outWidth, channels: shape.channels)
             case .tag(let id):
-                channelStack[id] = channels
-                steps.append(.tag(id))
+                guard (1 ... BufferLayout.tagSlots).contains(id) else { throw fail("tag\(id) unsupported") }
+                tagged[id] = shape
+                plan.append(.tag(id, shape))
             case .skip(let id):
-                guard let c = channelStack[id] else { throw fail("skip\(id) without tag\(id)") }
-                channels = c
-                steps.append(.skip(id))
+                guard let s = tagged[id] else { throw fail("skip\(id) without tag\(id)") }
+                shape = s
+                plan.append(.skip(id, s))
             case .addPrevious(let id):
-                guard let c = channelStack[id] else { throw fail("add_prev\(id) without tag\(id)") }
-                channels = max(c, channels)
-                steps.append(.addPrevious(id))
+                guard let other = tagged[id] else { throw fail("add_prev\(id) without tag\(id)") }
+                let out = Shape(height: max(shape.height, other.height), width: max(shape.width, other.width),
+                                channels: max(shape.channels, other.channels))
+                plan.append(.addPrevious(id, current: shape, tagged: other, output: out, takeRelu()))
+                shape = out
             case .fullyConnected(let layer):
-                guard layers.isEmpty, layer.inputs == channels, layer.bias.isEmpty else {
-                    throw fail("the fully connected layer must be last, take \(channels) inputs and have no bias")
+                guard layers.isEmpty, layer.inputs == shape.count, layer.bias.isEmpty else {
+                    throw fail("the fully connected layer must be last, take \(shape.count) inputs and have no bias")
                 }
                 fc = layer
-                steps.append(.fullyConnected)
             }
+            largest = max(largest, shape.count)
         }
         guard let fc else { throw fail("no fully connected layer") }
-        self.steps = steps
+        self.plan = plan
         self.convolutions = convolutions
         self.fcWeights = fc.weights
         self.fcInputs = fc.inputs
@@ -101,113 +120,83 @@ public final class DlibResNet: Sendable {
         self.inputSize = file.input.rows
         self.means = (file.input.meanRed, file.input.meanGreen, file.input.meanBlue)
         self.trainingThreshold = file.loss.distanceThreshold
-        guard file.input.rows == file.input.cols else { throw fail("input is not square") }
+        self.layout = BufferLayout(activation: largest, scratch: scratch)
     }
 
-    /// The input tensor for a chip: HWC, (pixel − channel mean) / 256; gray chips are replicated to RGB.
-    func inputTensor(_ chip: Image) -> Activation {
-        var input = Activation(height: chip.height, width: chip.width, channels: 3)
-        let pixelCount = chip.width * chip.height
-        chip.pixels.withUnsafeBufferPointer { px in
-            input.data.withUnsafeMutableBufferPointer { out in
-                for i in 0 ..< pixelCount {
-                    let r, g, b: Float
-                    if chip.format == .gray {
-                        r = Float(px[i]); g = r; b = r
-                    } else {
-                        r = Float(px[3 * i]); g = Float(px[3 * i + 1]); b = Float(px[3 * i + 2])
-                    }
-                    out[3 * i] = (r - means.0) / 256
-                    out[3 * i + 1] = (g - means.1) / 256
-                    out[3 * i + 2] = (b - means.2) / 256
-                }
-            }
-        }
-        return input
-    }
+    /// Buffers for one forward pass at a time.
+    public func makeWorkspace() -> Workspace { Workspace(layout: layout) }
 
-    /// The 128-d embedding of an aligned `inputSize`×`inputSize` chip (RGB or gray).
+    /// The 128-d embedding of an aligned `inputSize`×`inputSize` chip (RGB, or gray replicated to RGB).
     public func embedding(of chip: Image) throws(RecognitionError) -> [Float] {
+        try embedding(of: chip, workspace: makeWorkspace())
+    }
+
+    /// The embedding of `chip`, computed in `workspace` (which must not be in use by another thread).
+    public func embedding(of chip: Image, workspace: Workspace) throws(RecognitionError) -> [Float] {
         guard chip.width == inputSize, chip.height == inputSize else {
             throw RecognitionError(.invalidInput, detail: "chip is \(chip.width)×\(chip.height), expected \(inputSize)×\(inputSize)")
         }
-        var x = inputTensor(chip)
-        var tags = [Int: Activation]()
-        for step in steps {
+        var current = workspace.pointer(.first), next = workspace.pointer(.second)
+        writeInput(chip, to: current)
+        let scratch = workspace.pointer(.scratch)
+        for step in plan {
             switch step {
-            case .convolution(let index): x = convolutions[index].apply(x)
-            case .relu: DlibResNetKernels.reluInPlace(&x.data)
-            case .maxPool(let pool): x = DlibResNetKernels.maxPool(x, pool)
-            case .avgPool(let pool):
-                x = pool.windowHeight == 0 ? DlibResNetKernels.globalAveragePool(x) : DlibResNetKernels.averagePool(x, pool)
-            case .tag(let id): tags[id] = x
-            case .skip(let id): x = tags[id] ?? x
-            case .addPrevious(let id):
-                if let other = tags[id] { x = DlibResNetKernels.addZeroExtended(x, other) }
-            case .fullyConnected:
-                var out = [Float](repeating: 0, count: dimension)
-                for i in 0 ..< fcInputs {
-                    let v = x.data[i]
-                    for o in 0 ..< dimension { out[o] += v * fcWeights[i * dimension + o] }
-                }
-                return out
-            }
-        }
-        return x.data
-    }
-}
-
-/// A HWC float32 activation.
-struct Activation: Sendable {
-    var height: Int
-    var width: Int
-    var channels: Int
-    var data: [Float]
-
-    init(height: Int, width: Int, channels: Int) {
-        self.height = height
-        self.width = width
-        self.channels = channels
-        self.data = [Float](repeating: 0, count: height * width * channels)
-    }
-}
-
-/// A convolution with its affine folded in, weights HWIO.
-struct ConvolutionWeights: Sendable {
-    var kernelHeight: Int, kernelWidth: Int, inputs: Int, outputs: Int
-    var strideY: Int, strideX: Int, paddingY: Int, paddingX: Int
-    /// kernelHeight × kernelWidth × inputs × outputs.
-    var weights: [Float]
-    var bias: [Float]
-
-    init(folding conv: DlibConvolution, affine: DlibAffine?) {
-        kernelHeight = conv.kernelHeight
-        kernelWidth = conv.kernelWidth
-        inputs = conv.channels
-        outputs = conv.filters
-        strideY = conv.strideY
-        strideX = conv.strideX
-        paddingY = conv.paddingY
-        paddingX = conv.paddingX
-        weights = [Float](repeating: 0, count: conv.weights.count)
-        bias = conv.bias.isEmpty ? [Float](repeating: 0, count: outputs) : conv.bias
-        let scale = affine?.gamma ?? [Float](repeating: 1, count: outputs)
-        let shift = affine?.beta ?? [Float](repeating: 0, count: outputs)
-        for o in 0 ..< outputs {
-            for i in 0 ..< inputs {
-                for ky in 0 ..< kernelHeight {
-                    for kx in 0 ..< kernelWidth {
-                        let source = ((o * inputs + i) * kernelHeight + ky) * kernelWidth + kx
-                        let target = ((ky * kernelWidth + kx) * inputs + i) * outputs + o
-                        weights[target] = conv.weights[source] * scale[o]
+            case .convolution(let index, let geometry, let activation):
+                let conv = convolutions[index]
+                conv.weights.withUnsafeBufferPointer { w in
+                    conv.bias.withUnsafeBufferPointer { b in
+                        conv2d(input: current, weights: w.baseAddress!, bias: b.baseAddress, output: next,
+                               geometry: geometry, activation: activation, scratch: scratch)
                     }
                 }
+                swap(&current, &next)
+            case .relu(let count):
+                relu(current, output: current, count: count)
+            case .maxPool(let geometry):
+                maxPool2d(input: current, output: next, geometry: geometry)
+                swap(&current, &next)
+            case .averagePool(let geometry):
+                averagePool2d(input: current, output: next, geometry: geometry, countPadding: true)
+                swap(&current, &next)
+            case .globalAveragePool(let shape):
+                globalAveragePool(input: current, height: shape.height, width: shape.width, channels: shape.channels,
+                                  output: next)
+                swap(&current, &next)
+            case .tag(let id, let shape):
+                workspace.pointer(.tag(id)).update(from: current, count: shape.count)
+            case .skip(let id, let shape):
+                current.update(from: workspace.pointer(.tag(id)), count: shape.count)
+            case .addPrevious(let id, let shape, let other, let output, let activation):
+                addZeroExtended(current, shape, workspace.pointer(.tag(id)), other, output: next, output, activation: activation)
+                swap(&current, &next)
             }
-            bias[o] = bias[o] * scale[o] + shift[o]
         }
+        var result = [Float](repeating: 0, count: dimension)
+        fcWeights.withUnsafeBufferPointer { w in
+            result.withUnsafeMutableBufferPointer { out in
+                fullyConnected(input: current, weights: w.baseAddress!, bias: nil, output: out.baseAddress!,
+                               inCount: fcInputs, outCount: dimension)
+            }
+        }
+        return result
     }
 
-    func apply(_ x: Activation) -> Activation {
-        DlibResNetKernels.convolution(x, self)
+    /// Writes the input tensor for `chip`: HWC, (pixel − channel mean) / 256, as dlib's input layer does.
+    func writeInput(_ chip: Image, to input: UnsafeMutablePointer<Float>) {
+        let pixelCount = chip.width * chip.height
+        let gray = chip.format == .gray
+        chip.pixels.withUnsafeBufferPointer { px in
+            for i in 0 ..< pixelCount {
+                let r, g, b: Float
+                if gray {
+                    r = Float(px[i]); g = r; b = r
+                } else {
+                    r = Float(px[3 * i]); g = Float(px[3 * i + 1]); b = Float(px[3 * i + 2])
+                }
+                input[3 * i] = (r - means.red) / 256
+                input[3 * i + 1] = (g - means.green) / 256
+                input[3 * i + 2] = (b - means.blue) / 256
+            }
+        }
     }
 }
