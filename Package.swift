@@ -14,6 +14,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
     ],
     targets: [
         // MARK: System libraries (each with a tiny C shim for what Swift cannot import)
@@ -36,7 +37,10 @@ let package = Package(
         .target(name: "Emotion", dependencies: ["Neural", "Imaging", "FaceDetection"]),
         .target(name: "Wire", dependencies: ["RollcallCore", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "MQTT", dependencies: ["RollcallCore", "CMosquitto"]),
-        .target(name: "PKI", dependencies: ["RollcallCore"]),
+        .target(name: "PKI", dependencies: [
+            "RollcallCore", .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "X509", package: "swift-certificates"),
+        ]),
         .target(name: "Capture", dependencies: ["RollcallCore", "Imaging", "CV4L2"]),
         .target(name: "Agent", dependencies: [
             "RollcallCore", "ModelSupply", "Imaging", "FaceDetection", "FaceRecognition", "Wire", "MQTT", "Capture",
