@@ -55,7 +55,7 @@ import Testing
         struct SlowDetector: FaceDetecting {
             func detect(in image: Image) throws -> [DetectedFace] { usleep(20_000); return [] }
         }
-        let service = CameraService(camera: "c", source: SyntheticSource(frames: 30), queueDepth: 1, stats: stats,
+        let service = CameraService(camera: "c", source: SyntheticSource(frames: 30, intervalMilliseconds: 0), queueDepth: 1, stats: stats,
                                     sink: EventSink(encoder: TestEncoder(), outbox: outbox, stats: stats)) {
             FrameProcessor(camera: "c", mode: .cloudMatch, detection: Self.config.detection,
                            tracking: Self.config.tracking, crops: Self.config.crops, detector: SlowDetector(),

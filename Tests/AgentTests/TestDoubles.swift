@@ -158,6 +158,7 @@ struct PositionEmbedder: FaceEmbedding {
 /// Plays frames whose first pixel is the frame index, with a textured background (so quality is high).
 struct SyntheticSource: FrameSource {
     let frames: Int
+    var intervalMilliseconds = 2
     let width = 320, height = 240
 
     func run(deliver: @escaping @Sendable (CapturedFrame) -> Void, corrupt: @escaping @Sendable () -> Void) async throws {
@@ -167,7 +168,7 @@ struct SyntheticSource: FrameSource {
             pixels[0] = UInt8(index)
             deliver(CapturedFrame(image: try Image(width: width, height: height, format: .gray, pixels: pixels),
                                   time: Date(), monotonicSeconds: Double(index) * 0.1))
-            try await Task.sleep(for: .milliseconds(2))
+            if intervalMilliseconds > 0 { try await Task.sleep(for: .milliseconds(intervalMilliseconds)) }
         }
     }
 }
