@@ -53,9 +53,9 @@ final class FileSink: MessagePublishing, @unchecked Sendable {
 
     deinit { close(fd) }
 
-    func publish(topic: String, payload: [UInt8], retain: Bool) async throws {
+    func publish(topic: String, payload: Data, retain: Bool) async throws {
         try lock.withLock {
-            let line = payload + [10]
+            let line = [UInt8](payload) + [10]
             guard line.withUnsafeBytes({ write(fd, $0.baseAddress, $0.count) }) == line.count, fsync(fd) == 0 else {
                 throw POSIXError(.EIO)
             }

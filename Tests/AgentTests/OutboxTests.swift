@@ -20,11 +20,11 @@ final class RecordingPublisher: MessagePublishing, @unchecked Sendable {
     var attempts: Int { lock.withLock { _attempts } }
     func setUp(_ up: Bool) { lock.withLock { _up = up } }
 
-    func publish(topic: String, payload: [UInt8], retain: Bool) async throws {
+    func publish(topic: String, payload: Data, retain: Bool) async throws {
         try lock.withLock {
             _attempts += 1
             guard _up else { throw POSIXError(.ECONNREFUSED) }
-            _delivered.append((topic, payload))
+            _delivered.append((topic, [UInt8](payload)))
         }
     }
 }

@@ -156,7 +156,7 @@ struct PositionEmbedder: FaceEmbedding {
 }
 
 /// Plays frames whose first pixel is the frame index, with a textured background (so quality is high).
-struct SyntheticSource: FrameSource {
+struct SyntheticSource: CameraFeed {
     let frames: Int
     var intervalMilliseconds = 2
     let width = 320, height = 240

@@ -30,7 +30,7 @@ public struct OutboxDrainer: AgentService {
                 continue
             }
             do {
-                try await publisher.publish(topic: entry.topic, payload: [UInt8](entry.payload), retain: entry.retain)
+                try await publisher.publish(topic: entry.topic, payload: entry.payload, retain: entry.retain)
                 try outbox.acknowledge(entry.sequence)
                 wait = backoff.initial
             } catch {

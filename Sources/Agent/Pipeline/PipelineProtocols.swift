@@ -21,9 +21,9 @@ public struct CapturedFrame: Sendable {
     }
 }
 
-/// A camera or file source (Capture). `run` delivers frames until the source ends or the task is cancelled;
+/// A camera or file source (Capture's `CaptureStream` behind an adapter). `run` delivers frames until the source ends or the task is cancelled;
 /// `deliver` never blocks, and frames the source could not decode are reported through `corrupt`.
-public protocol FrameSource: Sendable {
+public protocol CameraFeed: Sendable {
     func run(deliver: @escaping @Sendable (CapturedFrame) -> Void, corrupt: @escaping @Sendable () -> Void) async throws
 }
 

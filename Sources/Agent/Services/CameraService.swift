@@ -6,14 +6,14 @@ import Foundation
 public struct CameraService: AgentService {
     public var name: String { "camera \(camera)" }
     let camera: String
-    let source: any FrameSource
+    let source: any CameraFeed
     let queueDepth: Int
     let makeProcessor: @Sendable () throws -> FrameProcessor
     let sink: EventSink
     let stats: AgentStats
 
     /// `makeProcessor` is called inside `run()`, so the detector's buffers belong to the running task.
-    public init(camera: String, source: any FrameSource, queueDepth: Int, stats: AgentStats, sink: EventSink,
+    public init(camera: String, source: any CameraFeed, queueDepth: Int, stats: AgentStats, sink: EventSink,
                 makeProcessor: @escaping @Sendable () throws -> FrameProcessor) {
         self.camera = camera
         self.source = source

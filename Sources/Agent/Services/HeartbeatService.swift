@@ -27,11 +27,11 @@ public struct HeartbeatService: AgentService {
             do {
                 if !announced {
                     let online = try encoder.availability(online: true, since: since)
-                    try await publisher.publish(topic: online.topic, payload: online.payload, retain: true)
+                    try await publisher.publish(topic: online.topic, payload: Data(online.payload), retain: true)
                     announced = true
                 }
                 let status = try encoder.status(reporter.report())
-                try await publisher.publish(topic: status.topic, payload: status.payload, retain: status.retain)
+                try await publisher.publish(topic: status.topic, payload: Data(status.payload), retain: status.retain)
             } catch is CancellationError {
                 return
             } catch {
