@@ -128,7 +128,7 @@ func eventually(_ seconds: Double = 10, _ condition: () -> Bool) async -> Bool {
         let outbox = try Outbox(folder: folder, maxBytes: 1 << 20)
         let publisher = RecordingPublisher()
         publisher.setUp(false)
-        let drainer = OutboxDrainer(outbox: outbox, publisher: publisher, stats: AgentStats(),
+        let drainer = OutboxDrainer(outbox: outbox, publisher: publisher, stats: AgentStats(), window: 1,
                                     backoff: (.milliseconds(5), .milliseconds(20)))
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await drainer.run() }
@@ -140,8 +140,29 @@ func eventually(_ seconds: Double = 10, _ condition: () -> Bool) async -> Bool {
             for i in 50..<60 { try outbox.append(topic: "crops", payload: Data([UInt8(i)])) }
             #expect(await eventually { outbox.stats.depth == 0 })
             group.cancelAll()
+            try await group.waitForAll()
         }
         #expect(publisher.delivered.map { $0.payload[0] } == (0..<60).map(UInt8.init), "all, in order, once")
         #expect(outbox.stats.acknowledged == 60)
+    }
+
+    @Test func windowedDrainerDeliversEachEntryOnce() async throws {
+        let outbox = try Outbox(folder: temporaryFolder(), maxBytes: 1 << 20)
+        let publisher = RecordingPublisher()
+        let drainer = OutboxDrainer(outbox: outbox, publisher: publisher, stats: AgentStats(), window: 8,
+                                    backoff: (.milliseconds(5), .milliseconds(20)))
+        for i in 0..<100 { try outbox.append(topic: "t", payload: Data([UInt8(i)])) }
+        publisher.setUp(false)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await drainer.run() }
+            #expect(await eventually { publisher.attempts >= 16 })
+            publisher.setUp(true)
+            #expect(await eventually { outbox.stats.depth == 0 })
+            group.cancelAll()
+            try await group.waitForAll()
+        }
+        let payloads = publisher.delivered.map { $0.payload[0] }
+        #expect(payloads.count == 100)
+        #expect(Set(payloads) == Set((0..<100).map(UInt8.init)))
     }
 }
