@@ -81,7 +81,9 @@ let package = Package(
         .testTarget(name: "MQTTTests", dependencies: ["MQTT", "Wire", "PKI"]),
         .testTarget(name: "PKITests", dependencies: ["PKI"]),
         .testTarget(name: "CaptureTests", dependencies: ["Capture"]),
-        .testTarget(name: "AgentTests", dependencies: ["Agent"]),
+        .testTarget(name: "AgentTests", dependencies: [
+            "Agent", "FaceDetection", "Imaging", .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         .testTarget(name: "CloudTests", dependencies: ["Cloud"]),
     ],
     swiftLanguageModes: [.v6]
