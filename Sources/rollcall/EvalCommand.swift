@@ -10,7 +10,7 @@ struct EvalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval",
         abstract: "Measure identity accuracy on labelled photos (JSON on stdout).",
-        subcommands: [LFW.self]
+        subcommands: [LFW.self, Identify.self]
     )
 
     /// Options shared by the identity evaluations.
@@ -116,6 +116,96 @@ struct EvalCommand: ParsableCommand {
             ]
             for line in unreadable.prefix(10) { FileHandle.standardError.write(Data("unreadable: \(line)\n".utf8)) }
             try printJSON(report)
+        }
+    }
+}
+
+extension EvalCommand {
+    struct Identify: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "identify",
+            abstract: "Open-set identification: even-index people enrolled with their first K images, odd-index people are strangers.")
+
+        @Option(help: "Folder of people, one subfolder of photos per person.")
+        var root: String
+
+        @Option(help: "Enrollment images per enrolled person.")
+        var enroll: Int = 5
+
+        @Option(help: "Match threshold (default: the backbone's calibrated default).")
+        var threshold: Float?
+
+        @OptionGroup var identity: IdentityOptions
+
+        func validate() throws {
+            guard enroll >= 1, enroll <= 1000 else { throw ValidationError("--enroll must be 1…1000") }
+        }
+
+        func run() throws {
+            let started = Date()
+            let fm = FileManager.default
+            let rootURL = URL(fileURLWithPath: root)
+            let entries: [String]
+            do { entries = try fm.contentsOfDirectory(atPath: root) } catch {
+                throw ValidationError("cannot list \(root): \(error.localizedDescription)")
+            }
+            let people = entries.filter { name in
+                var isDirectory: ObjCBool = false
+                return !name.hasPrefix(".") && fm.fileExists(atPath: rootURL.appendingPathComponent(name).path, isDirectory: &isDirectory)
+                    && isDirectory.boolValue
+            }.sorted()
+            var files = [(person: Int, path: String)]()
+            for (i, person) in people.enumerated() {
+                let folder = rootURL.appendingPathComponent(person)
+                let names = ((try? fm.contentsOfDirectory(atPath: folder.path)) ?? []).filter { !$0.hasPrefix(".") }.sorted()
+                files += names.map { (i, folder.appendingPathComponent($0).path) }
+            }
+            if identity.workers > 1 { BLAS.setThreads(1) }
+            let factory = try identity.pipelineFactory()
+            let paths = files.map(\.path)
+            let outcomes = try parallelMap(count: paths.count, workers: identity.workers, makeState: factory) { pipeline, i in
+                pipeline.run(path: paths[i], choice: .largest)
+            }
+            var persons = people.map { IdentificationProtocol.Person(name: $0, embeddings: []) }
+            var unreadable = 0
+            for (file, outcome) in zip(files, outcomes) {
+                var embedding: [Float]?
+                switch outcome {
+                case .embedded(let e)?: embedding = e
+                case .noFace?: embedding = nil
+                case .unreadable(let why)?:
+                    unreadable += 1
+                    FileHandle.standardError.write(Data("unreadable: \(file.path): \(why)\n".utf8))
+                case nil: unreadable += 1
+                }
+                persons[file.person].embeddings.append(embedding)
+            }
+            let dimension = persons.lazy.flatMap(\.embeddings).compactMap { $0 }.first?.count ?? 128
+            let result = try IdentificationProtocol.evaluate(people: persons, enroll: enroll,
+                                                             modelID: identity.backbone.modelID, dimension: dimension)
+            let t = threshold ?? MatchThresholds.defaults(for: identity.backbone).distance
+            let at = result.rates(threshold: t)
+            let at06 = result.rates(threshold: 0.6)
+            try printJSON([
+                "backbone": identity.backbone.rawValue,
+                "people": people.count,
+                "enrolled": result.enrolled,
+                "K": enroll,
+                "known_probes": result.knownProbes,
+                "stranger_probes": result.strangerProbes,
+                "closed_set_top1": result.closedSetTop1,
+                "threshold": Double(t),
+                "tpir": at.tpir,
+                "fpir": at.fpir,
+                "tpir_at_fpir_1pct": result.tpirAtFPIR1Percent,
+                "fpir_1pct_threshold": result.thresholdAtFPIR1Percent,
+                "fpir_at_fpir_1pct": result.fpirAtFPIR1Percent,
+                "at_0.6": ["tpir": at06.tpir, "fpir": at06.fpir],
+                "no_face": ["enroll": result.noFaceEnroll, "known_probe": result.noFaceKnownProbe,
+                            "stranger_probe": result.noFaceStrangerProbe],
+                "unreadable": unreadable,
+                "seconds": Date().timeIntervalSince(started),
+            ])
         }
     }
 }
