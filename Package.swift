@@ -15,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
         .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
     ],
     targets: [
         // MARK: System libraries (each with a tiny C shim for what Swift cannot import)
@@ -40,6 +41,7 @@ let package = Package(
         .target(name: "PKI", dependencies: [
             "RollcallCore", .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "X509", package: "swift-certificates"),
+            .product(name: "SwiftASN1", package: "swift-asn1"),
         ]),
         .target(name: "Capture", dependencies: ["RollcallCore", "Imaging", "CV4L2"]),
         .target(name: "Agent", dependencies: [

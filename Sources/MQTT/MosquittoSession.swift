@@ -431,7 +431,9 @@ final class MosquittoSession: @unchecked Sendable {
                 }
                 var mid: Int32 = 0
                 let rc = rawPublish(topic: topic, payload: payload, qos: qos, retain: retain, mid: &mid)
-                guard rc == MosquittoLibrary.success else {
+                // While disconnected, libmosquitto queues a QoS 1 message (it has its mid) and answers
+                // MOSQ_ERR_NO_CONN; it sends it on reconnection, and the PUBACK completes this call.
+                guard rc == MosquittoLibrary.success || (rc == MosquittoLibrary.noConnection && mid != 0) else {
                     condition.unlock()
                     continuation.resume(throwing: publishError(rc, topic: topic))
                     return
