@@ -90,7 +90,7 @@ let package = Package(
         .testTarget(name: "EmotionTests", dependencies: ["Emotion", "ModelSupply"]),
         .testTarget(name: "WireTests", dependencies: ["Wire"]),
         .testTarget(name: "MQTTTests", dependencies: ["MQTT", "Wire", "PKI"]),
-        .testTarget(name: "PKITests", dependencies: ["PKI"]),
+        .testTarget(name: "PKITests", dependencies: ["PKI", .product(name: "X509", package: "swift-certificates")]),
         .testTarget(name: "CaptureTests", dependencies: ["Capture"]),
         .testTarget(name: "AgentTests", dependencies: [
             "Agent", "FaceDetection", "Imaging", .product(name: "Crypto", package: "swift-crypto"),
