@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
         .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
@@ -46,6 +47,7 @@ let package = Package(
         .target(name: "PKI", dependencies: [
             "RollcallCore", .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "X509", package: "swift-certificates"),
+            .product(name: "SwiftASN1", package: "swift-asn1"),
         ]),
         .target(name: "Capture", dependencies: ["RollcallCore", "Imaging", "CV4L2"]),
         .target(name: "FakeV4L2", linkerSettings: [.linkedLibrary("dl"), .linkedLibrary("pthread")]),
@@ -91,7 +93,7 @@ let package = Package(
         .testTarget(name: "EmotionTests", dependencies: ["Emotion", "ModelSupply"]),
         .testTarget(name: "WireTests", dependencies: ["Wire"]),
         .testTarget(name: "MQTTTests", dependencies: ["MQTT", "Wire", "PKI"]),
-        .testTarget(name: "PKITests", dependencies: ["PKI"]),
+        .testTarget(name: "PKITests", dependencies: ["PKI", .product(name: "X509", package: "swift-certificates")]),
         .testTarget(name: "CaptureTests", dependencies: ["Capture"]),
         .testTarget(name: "AgentTests", dependencies: [
             "Agent", "FaceDetection", "Imaging", .product(name: "Crypto", package: "swift-crypto"),
