@@ -14,6 +14,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // MARK: System libraries (each with a tiny C shim for what Swift cannot import)
@@ -36,7 +41,10 @@ let package = Package(
         .target(name: "Emotion", dependencies: ["Neural", "Imaging", "FaceDetection"]),
         .target(name: "Wire", dependencies: ["RollcallCore", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "MQTT", dependencies: ["RollcallCore", "CMosquitto"]),
-        .target(name: "PKI", dependencies: ["RollcallCore"]),
+        .target(name: "PKI", dependencies: [
+            "RollcallCore", .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "X509", package: "swift-certificates"),
+        ]),
         .target(name: "Capture", dependencies: ["RollcallCore", "Imaging", "CV4L2"]),
         .target(name: "Agent", dependencies: [
             "RollcallCore", "ModelSupply", "Imaging", "FaceDetection", "FaceRecognition", "Wire", "MQTT", "Capture",
@@ -45,12 +53,17 @@ let package = Package(
         .target(name: "Cloud", dependencies: [
             "RollcallCore", "ModelSupply", "Imaging", "FaceDetection", "FaceRecognition", "Emotion", "Wire", "MQTT",
             .product(name: "Yams", package: "Yams"),
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Crypto", package: "swift-crypto"),
         ]),
 
         // MARK: Executables (thin: argument parsing, then the library does the work)
         .executableTarget(name: "rollcall", dependencies: [
             "RollcallCore", "ModelSupply", "Neural", "Imaging", "FaceDetection", "FaceRecognition", "Emotion",
-            "Wire", "MQTT", "PKI", "Capture", "Agent", "Cloud",
+            "Wire", "MQTT", "PKI", "Capture",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "rollcall-agent", dependencies: [
@@ -80,7 +93,10 @@ let package = Package(
         .testTarget(name: "AgentTests", dependencies: [
             "Agent", "FaceDetection", "Imaging", .product(name: "Crypto", package: "swift-crypto"),
         ]),
-        .testTarget(name: "CloudTests", dependencies: ["Cloud"]),
+        .testTarget(name: "CloudTests", dependencies: [
+            "Cloud", "Imaging", .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
+        ]),
     ],
     swiftLanguageModes: [.v6]
 )
