@@ -89,3 +89,13 @@ final class BlazeFaceEngine {
         return weightedNonMaxSuppression(candidates, threshold: BlazeFaceDetector.nmsThreshold)
     }
 }
+
+extension BlazeFaceDetector {
+    /// Mean milliseconds per kernel kind over `runs` runs on `image` (for finding hot spots).
+    public func profile(_ image: Image, runs: Int) -> [(kind: String, milliseconds: Double)] {
+        engine.withLock { e in
+            Letterbox(imageWidth: image.width, imageHeight: image.height).fill(e.interpreter.input(), size: model.inputSize, from: image)
+            return e.interpreter.profile(runs: runs)
+        }
+    }
+}
