@@ -11,8 +11,9 @@ struct DetectorOptions: ParsableArguments {
     @Option(help: "BlazeFace variant: short (128×128, faces within ~2 m) or full (192×192, ~5 m).")
     var model: BlazeFaceModel = .short
 
-    @Option(name: .customLong("min-score"), help: "Drop detections scoring below this (MediaPipe's min_detection_confidence).")
-    var minScore: Float = 0.5
+    @Option(name: .customLong("min-score"),
+            help: "Drop detections scoring below this (default: MediaPipe's, 0.5 for short range, 0.6 for full range).")
+    var minScore: Float?
 
     @Option(name: .customLong("model-file"), help: "Use this .tflite file instead of the pinned model.")
     var modelFile: String?
@@ -20,7 +21,7 @@ struct DetectorOptions: ParsableArguments {
     @OptionGroup var store: ModelsCommand.StoreOptions
 
     func validate() throws {
-        guard minScore.isFinite, minScore >= 0, minScore <= 1 else {
+        if let minScore, !(minScore.isFinite && minScore >= 0 && minScore <= 1) {
             throw ValidationError("--min-score must be in [0, 1], got \(minScore)")
         }
     }
