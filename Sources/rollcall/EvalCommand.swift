@@ -9,8 +9,8 @@ import Neural
 struct EvalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval",
-        abstract: "Measure identity accuracy on labelled photos (JSON on stdout).",
-        subcommands: [LFW.self, Identify.self]
+        abstract: "Measure identity and emotion accuracy on labelled photos (JSON on stdout).",
+        subcommands: [LFW.self, Identify.self, Emotion.self]
     )
 
     /// Options shared by the identity evaluations.
