@@ -1,4 +1,5 @@
 import ArgumentParser
+import Cloud
 import RollcallCore
 
 /// `rollcall-cloud`: the aggregator (recognition, store, enrollment, fleet push, API and dashboard).
@@ -13,7 +14,11 @@ struct RollcallCloud: AsyncParsableCommand {
     @Option(help: "Cloud configuration file.")
     var config: String = "config/cloud.yaml"
 
+    @Option(help: "Log level (trace, debug, info, notice, warning, error, critical).")
+    var logLevel: String = "info"
+
     func run() async throws {
-        throw ValidationError("the cloud aggregator is not built yet (issue #8); only --help and --version work")
+        // Runs until SIGINT or SIGTERM, then shuts down gracefully.
+        try await CloudApp.run(configFile: config, logLevel: logLevel)
     }
 }

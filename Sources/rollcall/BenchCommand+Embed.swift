@@ -64,7 +64,7 @@ extension BenchCommand {
                     alignSamples.append(Double(t1 - t0) / 1e6)
                 }
             }
-            let total = benchFigures(samples), landmarks = benchFigures(alignSamples)
+            let total = BenchTiming.figures(samples), landmarks = BenchTiming.figures(alignSamples)
             try printJSON([
                 "backbone": backbone.rawValue,
                 "what": "landmarks (\(models.aligner.options.refinements) refinements) + chip + embedding\(mirror ? " (mirror-averaged: 2 forward passes)" : ""), per face",

@@ -1,0 +1,80 @@
+// Turns every failure of a request into a JSON error body with the right status, and counts it.
+import Foundation
+import Hummingbird
+
+/// The JSON body of every error response: `{"error": {"code": "...", "message": "...", "subject": "..."}}`.
+public struct APIErrorBody: Codable, Sendable, Equatable {
+    public struct Detail: Codable, Sendable, Equatable {
+        public var code: String
+        public var message: String
+        public var subject: String?
+    }
+
+    public var error: Detail
+}
+
+/// Catches errors from the routes below it and answers with `APIErrorBody` JSON.
+struct APIErrorMiddleware: RouterMiddleware {
+    typealias Context = CloudRequestContext
+    let metrics: CloudMetrics
+
+    func handle(_ request: Request, context: Context,
+                next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as CloudError {
+            return respond(status: Self.status(of: error.code), code: error.code.rawValue, message: error.detail,
+                           subject: error.subject)
+        } catch let error as HTTPError {
+            let code = switch error.status {
+            case .notFound: CloudError.Code.notFound.rawValue
+            case .contentTooLarge: CloudError.Code.tooLarge.rawValue
+            case .unauthorized: CloudError.Code.unauthorized.rawValue
+            default: CloudError.Code.badRequest.rawValue
+            }
+            return respond(status: error.status, code: code, message: error.body ?? error.status.reasonPhrase,
+                           subject: nil)
+        } catch let error as DecodingError {
+            return respond(status: .badRequest, code: CloudError.Code.badRequest.rawValue,
+                           message: "malformed JSON body: \(Self.describe(error))", subject: nil)
+        } catch {
+            context.logger.error("unexpected error: \(error)")
+            return respond(status: .internalServerError, code: "internal", message: "internal error", subject: nil)
+        }
+    }
+
+    private func respond(status: HTTPResponse.Status, code: String, message: String, subject: String?) -> Response {
+        metrics.increment("rollcall_cloud_http_errors_total", labels: ["code": code, "status": "\(status.code)"])
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let body = APIErrorBody(error: .init(code: code, message: message, subject: subject))
+        let data = (try? encoder.encode(body)) ?? Data("{}".utf8)
+        return Response(status: status, headers: [.contentType: "application/json; charset=utf-8"],
+                        body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    /// The HTTP status of each error code.
+    static func status(of code: CloudError.Code) -> HTTPResponse.Status {
+        switch code {
+        case .notFound: .notFound
+        case .badRequest, .badMessage: .badRequest
+        case .notAnImage: .unsupportedMediaType
+        case .tooLarge: .contentTooLarge
+        case .photoRefused: .unprocessableContent
+        case .unauthorized: .unauthorized
+        case .forbidden: .forbidden
+        case .unavailable: .serviceUnavailable
+        case .invalidConfig, .storage, .io: .internalServerError
+        }
+    }
+
+    private static func describe(_ error: DecodingError) -> String {
+        switch error {
+        case .keyNotFound(let key, _): "missing field \(key.stringValue)"
+        case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
+            (context.codingPath.map(\.stringValue).joined(separator: ".").isEmpty ? "" :
+                context.codingPath.map(\.stringValue).joined(separator: ".") + ": ") + context.debugDescription
+        @unknown default: "\(error)"
+        }
+    }
+}

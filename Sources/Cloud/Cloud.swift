@@ -1,1 +1,0 @@
-// Cloud: ingest, recognition workers, store, enrollment, fleet push, HTTP API and dashboard.

@@ -1,0 +1,104 @@
+// Reading `config/cloud.yaml` strictly: unknown keys refused with their path, values bounded.
+import Foundation
+import Yams
+
+extension CloudConfig {
+    /// Parses YAML text. Pure: touches no file, network or model.
+    public init(yaml text: String) throws(CloudError) {
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: text)
+        } catch {
+            throw CloudError(.invalidConfig, "not valid YAML: \(error)")
+        }
+        self.init()
+        let top = try YAMLSection(root, path: "",
+                                  allowed: ["http", "storage", "retention", "recognition", "mqtt", "gallery", "sites"])
+
+        let http = try top.section("http", allowed: ["host", "port", "max_upload_bytes", "default_page_size",
+                                                     "max_page_size"])
+        self.http.host = try http.string("host", default: self.http.host)
+        self.http.port = try http.int("port", default: self.http.port, in: 0 ... 65535)
+        self.http.maxUploadBytes = try http.int("max_upload_bytes", default: self.http.maxUploadBytes,
+                                                in: 1024 ... 100 * 1024 * 1024)
+        self.http.maxPageSize = try http.int("max_page_size", default: self.http.maxPageSize, in: 1 ... 10_000)
+        self.http.defaultPageSize = try http.int("default_page_size", default: self.http.defaultPageSize,
+                                                 in: 1 ... self.http.maxPageSize)
+
+        let storage = try top.section("storage", allowed: ["database", "crops_dir", "photos_dir"])
+        self.storage.database = try storage.string("database", default: self.storage.database)
+        self.storage.cropsDirectory = try storage.string("crops_dir", default: self.storage.cropsDirectory)
+        self.storage.photosDirectory = try storage.string("photos_dir", default: self.storage.photosDirectory)
+
+        let retention = try top.section("retention", allowed: ["known_days", "unknown_days",
+                                                               "sweep_interval_seconds"])
+        self.retention.knownDays = try retention.double("known_days", default: self.retention.knownDays,
+                                                        in: 0 ... 3650)
+        self.retention.unknownDays = try retention.double("unknown_days", default: self.retention.unknownDays,
+                                                          in: 0 ... 3650)
+        self.retention.sweepIntervalSeconds = try retention.double(
+            "sweep_interval_seconds", default: self.retention.sweepIntervalSeconds, in: 1 ... 86400)
+
+        let recognition = try top.section("recognition", allowed: [
+            "workers", "queue_depth", "match_threshold", "min_enrollment_face_pixels", "min_enrollment_sharpness",
+        ])
+        self.recognition.workers = try recognition.int("workers", default: self.recognition.workers, in: 0 ... 256)
+        self.recognition.queueDepth = try recognition.int("queue_depth", default: self.recognition.queueDepth,
+                                                          in: 1 ... 100_000)
+        self.recognition.matchThreshold = try recognition.double(
+            "match_threshold", default: self.recognition.matchThreshold, in: 0.01 ... 4)
+        self.recognition.minEnrollmentFacePixels = try recognition.int(
+            "min_enrollment_face_pixels", default: self.recognition.minEnrollmentFacePixels, in: 16 ... 4096)
+        self.recognition.minEnrollmentSharpness = try recognition.double(
+            "min_enrollment_sharpness", default: self.recognition.minEnrollmentSharpness, in: 0 ... 100_000)
+
+        let mqtt = try top.section("mqtt", allowed: ["host", "port", "ca", "cert", "key", "client_id", "share_group",
+                                                     "max_message_bytes"])
+        self.mqtt.host = try mqtt.optionalString("host")
+        self.mqtt.port = try mqtt.int("port", default: self.mqtt.port, in: 1 ... 65535)
+        self.mqtt.caFile = try mqtt.optionalString("ca")
+        self.mqtt.certificateFile = try mqtt.optionalString("cert")
+        self.mqtt.keyFile = try mqtt.optionalString("key")
+        self.mqtt.clientID = try mqtt.string("client_id", default: self.mqtt.clientID)
+        self.mqtt.shareGroup = try mqtt.string("share_group", default: self.mqtt.shareGroup)
+        self.mqtt.maxMessageBytes = try mqtt.int("max_message_bytes", default: self.mqtt.maxMessageBytes,
+                                                 in: 1024 ... 16 * 1024 * 1024)
+        if self.mqtt.host != nil, self.mqtt.caFile == nil || self.mqtt.certificateFile == nil || self.mqtt.keyFile == nil {
+            throw CloudError(.invalidConfig, "ca, cert and key are required when host is set", subject: "mqtt")
+        }
+
+        let gallery = try top.section("gallery", allowed: ["signing_key"])
+        self.gallery.signingKeyFile = try gallery.string("signing_key", default: self.gallery.signingKeyFile)
+
+        for (index, node) in try top.list("sites").enumerated() {
+            let site = try YAMLSection(node, path: "sites[\(index)]", allowed: ["id", "name", "emotion"])
+            let id = try site.string("id", default: "")
+            guard id.range(of: "^[A-Za-z0-9_-]{1,64}$", options: .regularExpression) != nil else {
+                throw CloudError(.invalidConfig, "a site id is 1-64 letters, digits, '-' or '_'",
+                                 subject: "sites[\(index)].id")
+            }
+            guard !sites.contains(where: { $0.id == id }) else {
+                throw CloudError(.invalidConfig, "duplicate site id \(id)", subject: "sites[\(index)].id")
+            }
+            sites.append(Site(id: id, name: try site.string("name", default: id),
+                              emotion: try site.bool("emotion", default: true)))
+        }
+    }
+
+    /// Reads and parses a configuration file.
+    public init(contentsOf path: String) throws(CloudError) {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw CloudError(.invalidConfig, "cannot read: \(error.localizedDescription)", subject: path)
+        }
+        do {
+            try self.init(yaml: text)
+        } catch {
+            var located = error
+            located.subject = "\(path): \(error.subject ?? "<root>")"
+            throw located
+        }
+    }
+}

@@ -1,0 +1,109 @@
+// The cloud aggregator's configuration (`config/cloud.yaml`): typed, with defaults and bounds.
+import Foundation
+
+/// Everything `rollcall-cloud` is configured with. Build it with `CloudConfig(yaml:)` (strict) or in code.
+public struct CloudConfig: Sendable, Equatable {
+    /// The HTTP server (API, dashboard, metrics).
+    public struct HTTP: Sendable, Equatable {
+        /// Address to bind; loopback by default.
+        public var host = "127.0.0.1"
+        /// TCP port (0 picks a free one).
+        public var port = 8080
+        /// Largest accepted upload (photo, recognize image), in bytes.
+        public var maxUploadBytes = 10 * 1024 * 1024
+        /// Page size of list endpoints when the client gives none, and the largest allowed.
+        public var defaultPageSize = 50
+        public var maxPageSize = 500
+        public init() {}
+    }
+
+    /// Where state lives.
+    public struct Storage: Sendable, Equatable {
+        /// SQLite database file.
+        public var database = ".data/cloud/rollcall.sqlite"
+        /// Folder of detection crops (`known/` and `unknown/` below it).
+        public var cropsDirectory = ".data/cloud/crops"
+        /// Folder of enrollment photos.
+        public var photosDirectory = ".data/cloud/photos"
+        public init() {}
+    }
+
+    /// How long crops are kept.
+    public struct Retention: Sendable, Equatable {
+        /// Days to keep crops of recognised workers.
+        public var knownDays = 30.0
+        /// Days to keep crops of unknown faces.
+        public var unknownDays = 7.0
+        /// Seconds between two sweeps of the retention job.
+        public var sweepIntervalSeconds = 3600.0
+        public init() {}
+    }
+
+    /// Recognition and enrollment.
+    public struct Recognition: Sendable, Equatable {
+        /// Concurrent recognition workers; 0 means one per core.
+        public var workers = 0
+        /// Crops waiting for a worker before ingest stops reading (back-pressure).
+        public var queueDepth = 64
+        /// Largest embedding distance still counted as a match.
+        public var matchThreshold = 0.6
+        /// Smallest face side (pixels) accepted in an enrollment photo.
+        public var minEnrollmentFacePixels = 80
+        /// Smallest sharpness (variance of the Laplacian) accepted in an enrollment photo.
+        public var minEnrollmentSharpness = 20.0
+        public init() {}
+
+        /// Workers actually started.
+        public var effectiveWorkers: Int {
+            workers > 0 ? workers : max(1, ProcessInfo.processInfo.activeProcessorCount)
+        }
+    }
+
+    /// The MQTT connection (absent `host` means no broker: API and dashboard only).
+    public struct MQTT: Sendable, Equatable {
+        public var host: String?
+        public var port = 8883
+        /// CA, client certificate and key (PEM) for mutual TLS.
+        public var caFile: String?
+        public var certificateFile: String?
+        public var keyFile: String?
+        /// Client id; each aggregator needs its own.
+        public var clientID = "rollcall-cloud-1"
+        /// Shared-subscription group all aggregators of one deployment join.
+        public var shareGroup = "rollcall-cloud"
+        /// Largest accepted face-crop message, in bytes.
+        public var maxMessageBytes = 1024 * 1024
+        public init() {}
+    }
+
+    /// Gallery signing.
+    public struct Gallery: Sendable, Equatable {
+        /// The cloud's gallery-signing private key (created on first start when absent).
+        public var signingKeyFile = ".data/cloud/gallery-signing.key"
+        public init() {}
+    }
+
+    /// A site known in advance (sites are also created when their first agent reports).
+    public struct Site: Sendable, Equatable {
+        public var id: String
+        public var name: String
+        /// Whether emotion is estimated for this site's faces.
+        public var emotion: Bool
+        public init(id: String, name: String, emotion: Bool) {
+            self.id = id
+            self.name = name
+            self.emotion = emotion
+        }
+    }
+
+    public var http = HTTP()
+    public var storage = Storage()
+    public var retention = Retention()
+    public var recognition = Recognition()
+    public var mqtt = MQTT()
+    public var gallery = Gallery()
+    public var sites: [Site] = []
+
+    /// The defaults.
+    public init() {}
+}

@@ -1,0 +1,145 @@
+// Enrollment, deletion and gallery versions: every change of the enrolled workers becomes a signed,
+// published gallery version.
+import Foundation
+
+extension Aggregator {
+    /// Creates a worker (no photos yet; they do not enter the gallery until enrolled).
+    public func createWorker(name: String, actor: String) async throws(CloudError) -> Worker {
+        let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard (1 ... 200).contains(trimmed.count) else {
+            throw CloudError(.badRequest, "a worker name is 1-200 characters", subject: "name")
+        }
+        return try await store.createWorker(name: trimmed, actor: actor)
+    }
+
+    /// Checks a photo (exactly one face, large and sharp enough), stores it with its embedding, and publishes
+    /// a new gallery version.
+    public func enroll(workerID: Int64, photo bytes: [UInt8], actor: String) async throws(CloudError)
+        -> (EnrollmentPhoto, GalleryVersion) {
+        let photo = try await addPhoto(workerID: workerID, bytes: bytes, checkSize: true, actor: actor)
+        let version = try await publishGallery(reason: "worker:\(workerID) enrolled", actor: actor)
+        return (photo, version)
+    }
+
+    /// Checks and stores one photo without publishing.
+    func addPhoto(workerID: Int64, bytes: [UInt8], checkSize: Bool,
+                  actor: String) async throws(CloudError) -> EnrollmentPhoto {
+        guard try await store.worker(id: workerID) != nil else {
+            throw CloudError(.notFound, "no such worker", subject: "worker:\(workerID)")
+        }
+        let image = try EncodedImage(bytes: bytes)
+        let faces = try await recognizer.analyze(image, emotion: false)
+        let face = try checkEnrollment(faces, checkSize: checkSize)
+        let file = try photos.save(bytes, extension: image.format.fileExtension)
+        do {
+            return try await store.addPhoto(EnrollmentPhoto(workerID: workerID, file: file, embedding: face.embedding,
+                                                            quality: face.quality), actor: actor)
+        } catch {
+            photos.remove([file])
+            throw error
+        }
+    }
+
+    /// The one acceptable face of an enrollment photo, or the reason it is refused.
+    func checkEnrollment(_ faces: [AnalyzedFace], checkSize: Bool) throws(CloudError) -> AnalyzedFace {
+        guard let face = faces.first else {
+            metrics.increment("rollcall_cloud_photos_refused_total", labels: ["reason": "no_face"])
+            throw CloudError(.photoRefused, "no face found in the photo")
+        }
+        guard faces.count == 1 else {
+            metrics.increment("rollcall_cloud_photos_refused_total", labels: ["reason": "several_faces"])
+            throw CloudError(.photoRefused, "\(faces.count) faces found; an enrollment photo shows exactly one")
+        }
+        let side = Int(min(face.box.width, face.box.height))
+        if checkSize, side < config.recognition.minEnrollmentFacePixels {
+            metrics.increment("rollcall_cloud_photos_refused_total", labels: ["reason": "too_small"])
+            throw CloudError(.photoRefused,
+                             "face is \(side) px, at least \(config.recognition.minEnrollmentFacePixels) px needed")
+        }
+        guard face.sharpness >= config.recognition.minEnrollmentSharpness else {
+            metrics.increment("rollcall_cloud_photos_refused_total", labels: ["reason": "blurred"])
+            throw CloudError(.photoRefused, String(format: "face too blurred (sharpness %.1f, at least %.1f needed)",
+                                                   face.sharpness, config.recognition.minEnrollmentSharpness))
+        }
+        return face
+    }
+
+    /// Deletes a worker: rows (photos, embeddings, detections), files (photos, crops), then publishes a gallery
+    /// without them. The audit log records who did it; agents' acknowledgements of the new version follow.
+    public func deleteWorker(id: Int64, actor: String) async throws(CloudError) -> GalleryVersion {
+        let files = try await store.deleteWorker(id: id, actor: actor)
+        photos.remove(files.photoFiles)
+        crops.remove(files.cropFiles)
+        forgetAllTracks()
+        return try await publishGallery(reason: "worker:\(id) deleted", actor: actor)
+    }
+
+    /// Assigns an unknown track to a worker: its crops with one clear face become enrollment photos, its
+    /// detections are attributed to the worker, and a new gallery version is published.
+    public func assignTrack(agentID: String, trackID: String, workerID: Int64,
+                            actor: String) async throws(CloudError) -> (photos: Int, version: GalleryVersion) {
+        guard try await store.worker(id: workerID) != nil else {
+            throw CloudError(.notFound, "no such worker", subject: "worker:\(workerID)")
+        }
+        let page = try await store.detections(DetectionFilter(agentID: agentID, trackID: trackID), limit: 64,
+                                              cursor: nil)
+        guard !page.items.isEmpty else {
+            throw CloudError(.notFound, "no such track", subject: "track \(agentID)/\(trackID)")
+        }
+        var added = 0
+        var lastRefusal: CloudError?
+        for detection in page.items {
+            guard let file = detection.cropFile, let data = try? crops.read(file) else { continue }
+            do {
+                _ = try await addPhoto(workerID: workerID, bytes: [UInt8](data), checkSize: false, actor: actor)
+                added += 1
+            } catch {
+                lastRefusal = error
+            }
+        }
+        guard added > 0 else {
+            throw lastRefusal ?? CloudError(.photoRefused, "the track has no crop left to enroll",
+                                            subject: "track \(agentID)/\(trackID)")
+        }
+        try await store.reviseTrack(agentID: agentID, trackID: trackID, workerID: workerID, distance: nil)
+        try await store.audit(AuditEntry(actor: actor, action: "track.assign", subject: "worker:\(workerID)",
+                                         detail: AuditDetail.json(["agent": agentID, "track": trackID,
+                                                                   "photos": "\(added)"])))
+        let version = try await publishGallery(reason: "track \(agentID)/\(trackID) assigned to worker:\(workerID)",
+                                               actor: actor)
+        return (added, version)
+    }
+
+    /// Recomputes the centroids, stores a new signed gallery version and publishes it (retained) to every site.
+    @discardableResult
+    public func publishGallery(reason: String, actor: String) async throws(CloudError) -> GalleryVersion {
+        try await reloadGalleryFromStore()
+        let gallery = self.gallery
+        let signer = self.signer
+        let version = try await store.addGalleryVersion(workerCount: gallery.entries.count, reason: reason,
+                                                        actor: actor) { number in
+            try GallerySnapshot.make(version: number, gallery: gallery, signer: signer).encoded()
+        }
+        try await store.audit(AuditEntry(actor: actor, action: "gallery.publish", subject: "gallery:\(version.version)",
+                                         detail: AuditDetail.json(["reason": reason,
+                                                                   "workers": "\(version.workerCount)"])))
+        let sites = try await store.sites().map(\.id)
+        do {
+            try await fleet.publishGallery(version, sites: sites)
+        } catch {
+            metrics.increment("rollcall_cloud_gallery_publish_errors_total")
+            logger.error("gallery \(version.version) not published: \(error)")
+        }
+        metrics.set("rollcall_cloud_gallery_version", to: Double(version.version))
+        live.publish("gallery", GalleryEvent(version: version.version, workerCount: version.workerCount,
+                                             reason: reason))
+        return version
+    }
+}
+
+/// The live-feed payload of a new gallery version.
+struct GalleryEvent: Codable, Sendable {
+    var version: Int
+    var workerCount: Int
+    var reason: String
+}

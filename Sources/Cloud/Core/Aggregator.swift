@@ -1,0 +1,180 @@
+// The aggregator's core: recognition of crops and images, enrollment, gallery versions and deletion.
+import Foundation
+import Logging
+import Synchronization
+
+/// Ties the store, the recognizer, the fleet and the live feed together. All HTTP and MQTT handlers go
+/// through it. Recognition runs on the caller's task, so callers bound concurrency (the ingest pool).
+public final class Aggregator: Sendable {
+    public let store: any Store
+    public let recognizer: any FaceRecognizer
+    public let fleet: any FleetPublisher
+    public let live: LiveFeed
+    public let metrics: CloudMetrics
+    public let crops: FileVault
+    public let photos: FileVault
+    public let config: CloudConfig
+    let signer: GallerySigner
+    let logger: Logger
+
+    private struct State {
+        var gallery: CentroidGallery
+        var fusion = TrackFusion()
+    }
+
+    private let state: Mutex<State>
+
+    /// Creates the aggregator; call `load()` before serving.
+    public init(config: CloudConfig, store: any Store, recognizer: any FaceRecognizer, fleet: any FleetPublisher,
+                signer: GallerySigner, metrics: CloudMetrics, logger: Logger) {
+        self.config = config
+        self.store = store
+        self.recognizer = recognizer
+        self.fleet = fleet
+        self.signer = signer
+        self.metrics = metrics
+        self.logger = logger
+        live = LiveFeed(metrics: metrics)
+        crops = FileVault(root: config.storage.cropsDirectory)
+        photos = FileVault(root: config.storage.photosDirectory)
+        state = Mutex(State(gallery: CentroidGallery(threshold: config.recognition.matchThreshold)))
+    }
+
+    /// Registers the configured sites and loads the gallery from the store.
+    public func load() async throws(CloudError) {
+        for site in config.sites {
+            try await store.upsertSite(Site(id: site.id, name: site.name, emotionEnabled: site.emotion))
+        }
+        try await reloadGallery()
+    }
+
+    /// The current gallery.
+    public var gallery: CentroidGallery { state.withLock { $0.gallery } }
+
+    /// Forgets every fused track (a worker is gone, so earlier decisions may name them).
+    func forgetAllTracks() {
+        state.withLock { $0.fusion.reset() }
+    }
+
+    func reloadGalleryFromStore() async throws(CloudError) {
+        try await reloadGallery()
+    }
+
+    private func reloadGallery() async throws(CloudError) {
+        let embeddings = try await store.enrollmentEmbeddings()
+        let names = Dictionary(uniqueKeysWithValues: try await store.workers().compactMap { worker in
+            worker.id.map { ($0, worker.name) }
+        })
+        let gallery = CentroidGallery(embeddings: embeddings, names: names,
+                                      threshold: config.recognition.matchThreshold)
+        state.withLock { $0.gallery = gallery }
+        metrics.set("rollcall_cloud_gallery_workers", to: Double(gallery.entries.count))
+    }
+
+    // MARK: Recognition of any image
+
+    /// Every face in an image with its identity and (when asked) emotion. Stores nothing.
+    public func recognize(_ bytes: [UInt8], emotion: Bool) async throws(CloudError) -> [RecognizedFace] {
+        let image = try EncodedImage(bytes: bytes)
+        let faces = try await recognizer.analyze(image, emotion: emotion)
+        let gallery = self.gallery
+        return faces.map { face in
+            let match = gallery.match(face.embedding)
+            return RecognizedFace(
+                box: .init(x: Double(face.box.x), y: Double(face.box.y), width: Double(face.box.width),
+                           height: Double(face.box.height)),
+                detectionScore: face.detectionScore, workerID: match.workerID,
+                workerName: match.workerID.flatMap(gallery.name(of:)), distance: match.distance,
+                emotion: face.emotion)
+        }
+    }
+
+    // MARK: Crops from agents
+
+    /// The whole recognition path for one crop: checks, embedding, track fusion, storage, publication and
+    /// the live feed. Throws (and counts) when the crop is refused.
+    @discardableResult
+    public func process(_ crop: IncomingCrop) async throws(CloudError) -> RecognitionResult {
+        do {
+            return try await processUncounted(crop)
+        } catch {
+            metrics.increment("rollcall_cloud_crops_refused_total", labels: ["reason": error.code.rawValue])
+            throw error
+        }
+    }
+
+    private func processUncounted(_ crop: IncomingCrop) async throws(CloudError) -> RecognitionResult {
+        guard let agent = try await store.agent(id: crop.agentID) else {
+            throw CloudError(.badMessage, "crop from an unknown agent", subject: "agent \(crop.agentID)")
+        }
+        guard agent.siteID == crop.siteID else {
+            throw CloudError(.badMessage, "agent belongs to site \(agent.siteID), not \(crop.siteID)",
+                             subject: "agent \(crop.agentID)")
+        }
+        let image = try EncodedImage(bytes: crop.image)
+        let emotionEnabled = try await store.site(id: crop.siteID)?.emotionEnabled ?? true
+        let faces = try await recognizer.analyze(image, emotion: emotionEnabled)
+        guard let face = faces.first else {
+            throw CloudError(.badMessage, "no face found in the crop", subject: "track \(crop.trackID)")
+        }
+        let key = TrackFusion.Key(agentID: crop.agentID, trackID: crop.trackID)
+        let quality = max(0.001, crop.quality) * face.quality
+        let (decision, gallery) = state.withLock { state in
+            (state.fusion.add(key, embedding: face.embedding, quality: quality, at: crop.frameTime,
+                              gallery: state.gallery), state.gallery)
+        }
+        let match = decision.match
+        if decision.revised {
+            try await store.reviseTrack(agentID: crop.agentID, trackID: crop.trackID, workerID: match.workerID,
+                                        distance: match.distance)
+            metrics.increment("rollcall_cloud_track_revisions_total")
+        }
+        let cropFile = try crops.save(crop.image, extension: image.format.fileExtension, at: crop.frameTime)
+        let detection: Detection
+        do {
+            detection = try await store.insertDetection(Detection(
+                time: crop.frameTime, siteID: crop.siteID, agentID: crop.agentID, camera: crop.camera,
+                trackID: crop.trackID, workerID: match.workerID, distance: match.distance,
+                emotion: face.emotion?.label, emotionScore: face.emotion?.score, quality: quality,
+                cropFile: cropFile))
+        } catch {
+            crops.remove([cropFile])
+            throw error
+        }
+        let result = RecognitionResult(
+            detectionID: detection.id ?? 0, siteID: crop.siteID, agentID: crop.agentID, camera: crop.camera,
+            trackID: crop.trackID, time: crop.frameTime, workerID: match.workerID,
+            workerName: match.workerID.flatMap(gallery.name(of:)), distance: match.distance,
+            emotion: face.emotion?.label, emotionScore: face.emotion?.score, revised: decision.revised)
+        do {
+            try await fleet.publishResult(result)
+        } catch {
+            metrics.increment("rollcall_cloud_results_unpublished_total")
+            logger.warning("result not published: \(error)")
+        }
+        live.publish("detection", result)
+        metrics.increment("rollcall_cloud_detections_total",
+                          labels: ["site": crop.siteID, "known": match.workerID == nil ? "false" : "true"])
+        return result
+    }
+
+    // MARK: Agents
+
+    /// Records an agent's status or heartbeat and pushes it to the live feed.
+    public func agentReported(id: String, siteID: String, status: String, framesPerSecond: Double?,
+                              outboxDepth: Int?, at time: Date = Date()) async throws(CloudError) {
+        try await store.recordAgentSeen(id: id, siteID: siteID, at: time, status: status,
+                                        framesPerSecond: framesPerSecond, outboxDepth: outboxDepth)
+        if let agent = try await store.agent(id: id) { live.publish("agent", agent) }
+    }
+
+    /// Records an agent's acknowledgement of a gallery version, and audits it.
+    public func galleryAcknowledged(agentID: String, version: Int, at time: Date = Date()) async throws(CloudError) {
+        try await store.recordGalleryAck(agentID: agentID, version: version, at: time)
+        try await store.audit(AuditEntry(actor: "agent:\(agentID)", action: "gallery.ack",
+                                         subject: "gallery:\(version)",
+                                         detail: AuditDetail.json(["agent": agentID])))
+        metrics.increment("rollcall_cloud_gallery_acks_total")
+        if let agent = try await store.agent(id: agentID) { live.publish("agent", agent) }
+    }
+}

@@ -1,0 +1,48 @@
+// What the cloud sends to the fleet: gallery versions (retained, per site) and recognition results.
+import Foundation
+
+/// One recognition decision, as published on a site's results topic and pushed to the live feed.
+public struct RecognitionResult: Sendable, Codable, Equatable {
+    public var detectionID: Int64
+    public var siteID: String
+    public var agentID: String
+    public var camera: String
+    public var trackID: String
+    public var time: Date
+    public var workerID: Int64?
+    /// The worker's name, nil for an unknown face.
+    public var workerName: String?
+    public var distance: Double?
+    public var emotion: String?
+    public var emotionScore: Double?
+    /// Whether this decision changed the track's earlier identity.
+    public var revised: Bool
+}
+
+/// Sends to the agents. The real one publishes over MQTT; an offline one (no broker configured) counts
+/// what it could not send.
+public protocol FleetPublisher: Sendable {
+    /// Publishes a gallery version, retained, to each site's gallery topic.
+    func publishGallery(_ version: GalleryVersion, sites: [String]) async throws(CloudError)
+    /// Publishes one recognition result on its site's results topic.
+    func publishResult(_ result: RecognitionResult) async throws(CloudError)
+}
+
+/// The publisher used when no broker is configured (API and dashboard only): nothing leaves the process,
+/// and every skipped publication is counted in `rollcall_cloud_fleet_unpublished_total`.
+public struct OfflineFleet: FleetPublisher {
+    let metrics: CloudMetrics
+
+    public init(metrics: CloudMetrics) {
+        self.metrics = metrics
+    }
+
+    public func publishGallery(_ version: GalleryVersion, sites: [String]) async throws(CloudError) {
+        metrics.increment("rollcall_cloud_fleet_unpublished_total", labels: ["kind": "gallery"],
+                          by: Double(sites.count))
+    }
+
+    public func publishResult(_ result: RecognitionResult) async throws(CloudError) {
+        metrics.increment("rollcall_cloud_fleet_unpublished_total", labels: ["kind": "result"])
+    }
+}

@@ -1,0 +1,54 @@
+// What the cloud needs from face recognition: faces found in an image, each with an embedding.
+import Foundation
+import Imaging
+
+/// An emotion estimate for one face.
+public struct EmotionEstimate: Sendable, Codable, Equatable {
+    /// One of angry, disgust, fear, happy, sad, surprise, neutral.
+    public var label: String
+    /// The label's probability (0…1).
+    public var score: Double
+
+    public init(label: String, score: Double) {
+        self.label = label
+        self.score = score
+    }
+}
+
+/// One face found in an image, embedded.
+public struct AnalyzedFace: Sendable, Equatable {
+    /// The face box in image pixels.
+    public var box: Rect
+    /// Detector confidence (0…1).
+    public var detectionScore: Double
+    /// The identity embedding (128 floats for dlib ResNet).
+    public var embedding: [Float]
+    /// Sharpness of the face region (variance of the Laplacian); higher is sharper.
+    public var sharpness: Double
+    /// The estimated emotion, when asked for and available.
+    public var emotion: EmotionEstimate?
+
+    public init(box: Rect, detectionScore: Double, embedding: [Float], sharpness: Double,
+                emotion: EmotionEstimate? = nil) {
+        self.box = box
+        self.detectionScore = detectionScore
+        self.embedding = embedding
+        self.sharpness = sharpness
+        self.emotion = emotion
+    }
+
+    /// Quality in 0…1 from size and sharpness: how much a crop counts in track fusion.
+    public var quality: Double {
+        let side = Double(min(box.width, box.height))
+        let size = min(1, max(0, side / 150))
+        let sharp = min(1, max(0, sharpness / 200))
+        return max(0.01, 0.6 * size + 0.4 * sharp) * max(0.1, detectionScore)
+    }
+}
+
+/// Finds, aligns and embeds faces (and estimates emotion). The real one is built from the FaceDetection,
+/// FaceRecognition and Emotion modules; CPU-bound, so callers bound how many run at once.
+public protocol FaceRecognizer: Sendable {
+    /// Every face in `image`, largest first. `emotion` asks for emotion estimates.
+    func analyze(_ image: EncodedImage, emotion: Bool) async throws(CloudError) -> [AnalyzedFace]
+}

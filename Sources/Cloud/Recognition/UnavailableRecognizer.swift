@@ -1,0 +1,15 @@
+// The recognizer used while no recognition backend is linked in: every call says so (HTTP 503).
+import Foundation
+
+/// Refuses every request with `.unavailable`; the API and dashboard keep working for everything else.
+public struct UnavailableRecognizer: FaceRecognizer {
+    let reason: String
+
+    public init(reason: String) {
+        self.reason = reason
+    }
+
+    public func analyze(_ image: EncodedImage, emotion: Bool) async throws(CloudError) -> [AnalyzedFace] {
+        throw CloudError(.unavailable, reason, subject: "recognizer")
+    }
+}

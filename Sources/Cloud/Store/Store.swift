@@ -1,0 +1,111 @@
+// What the cloud needs from its database, apart from how it is kept (SQLite by default).
+import Foundation
+
+/// Which detections to list.
+public struct DetectionFilter: Sendable, Equatable {
+    public var siteID: String?
+    public var camera: String?
+    public var agentID: String?
+    public var trackID: String?
+    public var workerID: Int64?
+    /// true: only unknown faces; false: only recognised ones; nil: both.
+    public var unknown: Bool?
+    /// Inclusive lower and exclusive upper bound on the detection time.
+    public var from: Date?
+    public var until: Date?
+
+    public init(siteID: String? = nil, camera: String? = nil, agentID: String? = nil, trackID: String? = nil,
+                workerID: Int64? = nil, unknown: Bool? = nil, from: Date? = nil, until: Date? = nil) {
+        self.siteID = siteID
+        self.camera = camera
+        self.agentID = agentID
+        self.trackID = trackID
+        self.workerID = workerID
+        self.unknown = unknown
+        self.from = from
+        self.until = until
+    }
+}
+
+/// A page of results, newest first; pass `nextCursor` back to get the next page.
+public struct Page<Item: Sendable & Codable>: Sendable, Codable {
+    public var items: [Item]
+    /// Opaque cursor of the next page, nil on the last page.
+    public var nextCursor: Int64?
+}
+
+/// A track of unknown faces an admin may assign to a worker.
+public struct UnknownTrack: Sendable, Codable, Equatable {
+    public var agentID: String
+    public var trackID: String
+    public var siteID: String
+    public var camera: String
+    public var firstSeen: Date
+    public var lastSeen: Date
+    public var detections: Int
+    /// The best-quality crop still on disk, relative to the crops folder.
+    public var bestCrop: String?
+}
+
+/// The files a deleted worker left behind, for the caller to erase.
+public struct DeletedWorkerFiles: Sendable, Equatable {
+    public var photoFiles: [String]
+    public var cropFiles: [String]
+
+    public init(photoFiles: [String], cropFiles: [String]) {
+        self.photoFiles = photoFiles
+        self.cropFiles = cropFiles
+    }
+}
+
+/// The cloud's persistent state. Every method is atomic.
+public protocol Store: Sendable {
+    // Sites and agents
+    func upsertSite(_ site: Site) async throws(CloudError)
+    func sites() async throws(CloudError) -> [Site]
+    func site(id: String) async throws(CloudError) -> Site?
+    /// Records that an agent was heard from (creating its site with defaults when new).
+    func recordAgentSeen(id: String, siteID: String, at: Date, status: String, framesPerSecond: Double?,
+                         outboxDepth: Int?) async throws(CloudError)
+    func agents() async throws(CloudError) -> [AgentRecord]
+    func agent(id: String) async throws(CloudError) -> AgentRecord?
+    /// Records an agent's acknowledgement of a gallery version.
+    func recordGalleryAck(agentID: String, version: Int, at: Date) async throws(CloudError)
+
+    // Workers and enrollment
+    func createWorker(name: String, actor: String) async throws(CloudError) -> Worker
+    func worker(id: Int64) async throws(CloudError) -> Worker?
+    func workers() async throws(CloudError) -> [Worker]
+    func addPhoto(_ photo: EnrollmentPhoto, actor: String) async throws(CloudError) -> EnrollmentPhoto
+    func photos(workerID: Int64) async throws(CloudError) -> [EnrollmentPhoto]
+    func photo(id: Int64) async throws(CloudError) -> EnrollmentPhoto?
+    /// Every enrollment embedding, by worker.
+    func enrollmentEmbeddings() async throws(CloudError) -> [Int64: [[Float]]]
+    /// Deletes a worker with their photos, embeddings and detections; audits it; returns their files.
+    func deleteWorker(id: Int64, actor: String) async throws(CloudError) -> DeletedWorkerFiles
+
+    // Gallery versions
+    /// Stores the next gallery version (the store picks the number: last + 1).
+    func addGalleryVersion(workerCount: Int, reason: String, actor: String,
+                           snapshot: @escaping @Sendable (Int) throws -> Data) async throws(CloudError) -> GalleryVersion
+    func galleryVersions(limit: Int) async throws(CloudError) -> [GalleryVersion]
+    func latestGalleryVersion() async throws(CloudError) -> GalleryVersion?
+    func galleryAcks(version: Int) async throws(CloudError) -> [GalleryAck]
+
+    // Detections
+    func insertDetection(_ detection: Detection) async throws(CloudError) -> Detection
+    /// Revises the identity of every stored detection of one track (track fusion changed its mind).
+    func reviseTrack(agentID: String, trackID: String, workerID: Int64?, distance: Double?) async throws(CloudError)
+    func detections(_ filter: DetectionFilter, limit: Int, cursor: Int64?) async throws(CloudError) -> Page<Detection>
+    func detection(id: Int64) async throws(CloudError) -> Detection?
+    func unknownTracks(limit: Int) async throws(CloudError) -> [UnknownTrack]
+    /// Detections whose crop is older than the kind's cutoff (known or unknown) and still on disk.
+    func expiredCrops(knownBefore: Date, unknownBefore: Date, limit: Int) async throws(CloudError) -> [(Int64, String)]
+    func clearCrops(detectionIDs: [Int64]) async throws(CloudError)
+
+    // Tokens and audit
+    func insertToken(name: String, role: Role, secretHash: String) async throws(CloudError) -> APIToken
+    func token(secretHash: String) async throws(CloudError) -> APIToken?
+    func audit(_ entry: AuditEntry) async throws(CloudError)
+    func auditLog(limit: Int) async throws(CloudError) -> [AuditEntry]
+}

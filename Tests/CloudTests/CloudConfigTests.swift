@@ -1,0 +1,80 @@
+import Cloud
+import Foundation
+import Testing
+
+@Suite struct CloudConfigTests {
+    @Test func emptyFileGivesDefaults() throws {
+        let config = try CloudConfig(yaml: "")
+        #expect(config == CloudConfig())
+        #expect(config.http.host == "127.0.0.1")
+        #expect(config.recognition.effectiveWorkers >= 1)
+    }
+
+    @Test func shippedConfigParses() throws {
+        let config = try CloudConfig(contentsOf: "config/cloud.yaml")
+        #expect(config.http.port == 8080)
+        #expect(config.sites.map(\.id) == ["hq"])
+        #expect(config.mqtt.host == nil)
+    }
+
+    @Test func readsEverySection() throws {
+        let config = try CloudConfig(yaml: """
+            http: {host: 0.0.0.0, port: 9000, max_upload_bytes: 2048}
+            storage: {database: /tmp/x.sqlite, crops_dir: /tmp/c, photos_dir: /tmp/p}
+            retention: {known_days: 1.5, unknown_days: 0.5, sweep_interval_seconds: 60}
+            recognition: {workers: 3, queue_depth: 10, match_threshold: 0.5}
+            mqtt: {host: broker, port: 8884, ca: ca.pem, cert: c.pem, key: c.key, client_id: c2, share_group: g}
+            gallery: {signing_key: k}
+            sites: [{id: a, name: Site A, emotion: false}, {id: b}]
+            """)
+        #expect(config.http.port == 9000)
+        #expect(config.http.maxUploadBytes == 2048)
+        #expect(config.retention.unknownDays == 0.5)
+        #expect(config.recognition.effectiveWorkers == 3)
+        #expect(config.mqtt.host == "broker")
+        #expect(config.sites == [.init(id: "a", name: "Site A", emotion: false), .init(id: "b", name: "b", emotion: true)])
+    }
+
+    @Test func unknownKeyIsRefusedByName() {
+        #expect {
+            _ = try CloudConfig(yaml: "http:\n  prot: 80\n")
+        } throws: { error in
+            let error = error as? CloudError
+            return error?.code == .invalidConfig && error?.subject == "http.prot"
+        }
+        #expect {
+            _ = try CloudConfig(yaml: "databse: x\n")
+        } throws: { ($0 as? CloudError)?.subject == "databse" }
+        #expect {
+            _ = try CloudConfig(yaml: "sites: [{id: a, colour: red}]")
+        } throws: { ($0 as? CloudError)?.subject == "sites[0].colour" }
+    }
+
+    @Test func valuesOutOfBoundsOrMistypedAreRefused() {
+        let cases: [(String, String)] = [
+            ("http: {port: 70000}", "http.port"),
+            ("http: {port: eighty}", "http.port"),
+            ("http: {max_upload_bytes: 10}", "http.max_upload_bytes"),
+            ("retention: {known_days: -1}", "retention.known_days"),
+            ("recognition: {match_threshold: 9}", "recognition.match_threshold"),
+            ("sites: [{id: 'bad id!'}]", "sites[0].id"),
+            ("sites: [{id: a}, {id: a}]", "sites[1].id"),
+            ("mqtt: {host: broker}", "mqtt"),
+            ("http: [1, 2]", "http"),
+        ]
+        for (yaml, subject) in cases {
+            #expect(throws: CloudError.self, "\(yaml)") { try CloudConfig(yaml: yaml) }
+            do {
+                _ = try CloudConfig(yaml: yaml)
+            } catch {
+                #expect(error.subject == subject, "\(yaml)")
+            }
+        }
+    }
+
+    @Test func fileErrorsNameTheFile() {
+        #expect {
+            _ = try CloudConfig(contentsOf: "/nonexistent/cloud.yaml")
+        } throws: { ($0 as? CloudError)?.subject == "/nonexistent/cloud.yaml" }
+    }
+}

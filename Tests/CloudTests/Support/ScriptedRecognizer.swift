@@ -1,0 +1,47 @@
+// A test recognizer: the faces of each image are set by the test, keyed by the image's bytes.
+import Cloud
+import Crypto
+import Foundation
+import Imaging
+import Synchronization
+
+/// Answers `analyze` from a table the test fills: image bytes → faces. Images not in the table have no face.
+final class ScriptedRecognizer: FaceRecognizer {
+    private let table = Mutex<[String: [AnalyzedFace]]>([:])
+    let calls = Mutex(0)
+
+    func script(_ bytes: [UInt8], faces: [AnalyzedFace]) {
+        table.withLock { $0[Self.key(bytes)] = faces }
+    }
+
+    /// Scripts one clear, large face with the given embedding.
+    func scriptFace(_ bytes: [UInt8], embedding: [Float], side: Float = 120, sharpness: Double = 150,
+                    emotion: EmotionEstimate? = EmotionEstimate(label: "happy", score: 0.9)) {
+        script(bytes, faces: [AnalyzedFace(box: Rect(x: 10, y: 10, width: side, height: side), detectionScore: 0.95,
+                                           embedding: embedding, sharpness: sharpness, emotion: emotion)])
+    }
+
+    func analyze(_ image: EncodedImage, emotion: Bool) async throws(CloudError) -> [AnalyzedFace] {
+        calls.withLock { $0 += 1 }
+        let faces = table.withLock { $0[Self.key(image.bytes)] } ?? []
+        return emotion ? faces : faces.map { face in
+            var face = face
+            face.emotion = nil
+            return face
+        }
+    }
+
+    private static func key(_ bytes: [UInt8]) -> String {
+        SHA256.hash(data: Data(bytes)).map { String(format: "%02x", $0) }.joined()
+    }
+}
+
+/// Embeddings for tests: a unit vector along one axis plus a small offset, so distances are known.
+enum Embeddings {
+    static func axis(_ index: Int, offset: Float = 0, dimensions: Int = 128) -> [Float] {
+        var vector = [Float](repeating: 0, count: dimensions)
+        vector[index % dimensions] = 1
+        vector[(index + 1) % dimensions] = offset
+        return vector
+    }
+}
