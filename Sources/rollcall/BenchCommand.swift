@@ -5,6 +5,6 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure inference speed (JSON on stdout).",
-        subcommands: [VGG16Forward.self]
+        subcommands: [VGG16Forward.self, AgentPipeline.self]
     )
 }
