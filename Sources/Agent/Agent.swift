@@ -1,1 +1,0 @@
-// Agent: the edge pipeline (tracker, crop selection, outbox, gallery sync, status).

@@ -1,0 +1,162 @@
+// The agent's copy of its site's gallery: the latest verified snapshot (and any deltas on top of it) kept on
+// disk as the signed messages themselves, so a restart re-verifies what it loads. An update is applied
+// atomically — verified, built, written, then swapped in — or refused with the previous gallery kept.
+//
+// Disk layout (folder):
+//   snapshot.msg               the latest whole-gallery message, exactly as received (signed)
+//   delta-<version, 20 digits>.msg   deltas received since, applied in version order on load
+import Foundation
+
+/// What happened to one gallery message; the agent acknowledges every one to the cloud.
+public enum GalleryOutcome: Sendable, Equatable {
+    /// Verified, stored and in use.
+    case applied(version: UInt64)
+    /// Refused; `activeVersion` (0: none) stays in use.
+    case refused(version: UInt64?, reason: GalleryRefusal, detail: String, activeVersion: UInt64)
+}
+
+/// The gallery in use plus its on-disk copy. Safe to use from any thread.
+public final class GalleryCache<Builder: GalleryBuilding>: @unchecked Sendable {
+    /// The gallery in use.
+    public struct Active: Sendable {
+        public var version: UInt64
+        public var modelID: String
+        public var gallery: Builder.Gallery
+    }
+
+    public let folder: String
+    private let verifier: any GalleryMessageVerifying
+    private let builder: Builder
+    private let expectedModelID: String?
+    private let lock = NSLock()
+    private var active: Active?
+
+    /// Files on disk that failed to load at start (removed).
+    public private(set) var discardedOnLoad = 0
+
+    /// Opens the cache, loading (and re-verifying) whatever gallery is on disk. Files that no longer verify are
+    /// removed and counted; the cache then starts from what did load (or empty).
+    public init(folder: String, verifier: any GalleryMessageVerifying, builder: Builder,
+                expectedModelID: String? = nil) throws(OutboxError) {
+        self.folder = folder
+        self.verifier = verifier
+        self.builder = builder
+        self.expectedModelID = expectedModelID
+        do {
+            try DurableFile.makeFolder(folder)
+        } catch {
+            throw OutboxError(.io, path: error.path, detail: error.detail)
+        }
+        load()
+    }
+
+    /// The gallery in use, if any.
+    public var current: Active? { lock.withLock { active } }
+
+    /// The version in use (0: none).
+    public var version: UInt64 { lock.withLock { active?.version ?? 0 } }
+
+    private var snapshotPath: String { "\(folder)/snapshot.msg" }
+
+    private func deltaPath(_ version: UInt64) -> String {
+        let digits = String(version)
+        return "\(folder)/delta-\(String(repeating: "0", count: max(0, 20 - digits.count)))\(digits).msg"
+    }
+
+    private func load() {
+        guard let data = FileManager.default.contents(atPath: snapshotPath) else { return }
+        var loaded: Active
+        do {
+            let message = try verifier.verify(data)
+            guard message.baseVersion == nil else { throw GalleryMessageError(.malformed, detail: "snapshot file holds a delta") }
+            loaded = Active(version: message.version, modelID: message.modelID,
+                            gallery: try builder.gallery(fromSnapshot: message.body, modelID: message.modelID))
+        } catch {
+            try? DurableFile.remove(snapshotPath)
+            discardedOnLoad += 1
+            return
+        }
+        let deltas = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [])
+            .filter { $0.hasPrefix("delta-") && $0.hasSuffix(".msg") }.sorted()
+        var broken = false
+        for name in deltas {
+            let path = "\(folder)/\(name)"
+            do {
+                guard !broken, let bytes = FileManager.default.contents(atPath: path) else {
+                    throw GalleryMessageError(.malformed, detail: "after a broken delta")
+                }
+                let message = try verifier.verify(bytes)
+                guard message.version > loaded.version else {   // superseded by the snapshot
+                    try? DurableFile.remove(path)
+                    continue
+                }
+                guard message.baseVersion == loaded.version else { throw GalleryMessageError(.baseMismatch, detail: name) }
+                loaded.gallery = try builder.applying(delta: message.body, to: loaded.gallery)
+                loaded.version = message.version
+            } catch {
+                broken = true
+                try? DurableFile.remove(path)
+                discardedOnLoad += 1
+            }
+        }
+        active = loaded
+    }
+
+    /// Verifies, builds, stores and swaps in one gallery message. Never throws: every failure is an outcome
+    /// (to acknowledge), and the previous gallery stays in use.
+    public func apply(_ message: Data) -> GalleryOutcome {
+        lock.lock()
+        defer { lock.unlock() }
+        let activeVersion = active?.version ?? 0
+        let verified: VerifiedGalleryMessage
+        do {
+            verified = try verifier.verify(message)
+        } catch {
+            return .refused(version: nil, reason: error.refusal, detail: error.detail, activeVersion: activeVersion)
+        }
+        func refuse(_ reason: GalleryRefusal, _ detail: String) -> GalleryOutcome {
+            .refused(version: verified.version, reason: reason, detail: detail, activeVersion: activeVersion)
+        }
+        if let expectedModelID, verified.modelID != expectedModelID {
+            return refuse(.modelMismatch, "gallery is for \(verified.modelID), this agent embeds with \(expectedModelID)")
+        }
+        if verified.version == activeVersion, active != nil {
+            return .applied(version: activeVersion)   // a redelivery of what is in use: acknowledge again
+        }
+        guard verified.version > activeVersion else {
+            return refuse(.stale, "version \(verified.version) is older than \(activeVersion) in use")
+        }
+        let next: Active
+        do {
+            if let base = verified.baseVersion {
+                guard let active, base == active.version else {
+                    return refuse(.baseMismatch, "delta applies to \(base), version in use is \(activeVersion)")
+                }
+                guard verified.modelID == active.modelID else {
+                    return refuse(.modelMismatch, "delta for \(verified.modelID) on a \(active.modelID) gallery")
+                }
+                next = Active(version: verified.version, modelID: verified.modelID,
+                              gallery: try builder.applying(delta: verified.body, to: active.gallery))
+            } else {
+                next = Active(version: verified.version, modelID: verified.modelID,
+                              gallery: try builder.gallery(fromSnapshot: verified.body, modelID: verified.modelID))
+            }
+        } catch {
+            return refuse(error.refusal, error.detail)
+        }
+        do {
+            if verified.baseVersion == nil {
+                try DurableFile.write(message, to: snapshotPath)
+                // Deltas on the old snapshot are superseded (a crash before this is handled at load).
+                let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+                for name in names where name.hasPrefix("delta-") { try? DurableFile.remove("\(folder)/\(name)") }
+            } else {
+                try DurableFile.write(message, to: deltaPath(verified.version))
+            }
+        } catch {
+            return refuse(.storage, "\(error.path): \(error.detail)")
+        }
+        active = next
+        return .applied(version: next.version)
+    }
+}

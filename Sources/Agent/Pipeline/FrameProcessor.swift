@@ -1,0 +1,148 @@
+// One camera's per-frame work after capture: detect → track → quality → crop selection → (embed, match) →
+// events for the outbox. Synchronous and single-threaded; `CameraService` feeds it from a bounded queue.
+import FaceDetection
+import Foundation
+import Imaging
+
+/// What the processor hands on for publication.
+public enum PipelineEvent: Sendable {
+    case face(FaceEvent)
+    case result(EdgeResultEvent)
+}
+
+/// The per-camera pipeline state machine around the detector.
+public struct FrameProcessor {
+    /// A kept crop: the cut-out region and the face in its coordinates.
+    struct Candidate: Sendable {
+        var crop: Image
+        var faceInCrop: DetectedFace
+        var face: DetectedFace
+        var frameTime: Date
+        var frameWidth: Int
+        var frameHeight: Int
+    }
+
+    let camera: String
+    let mode: AgentConfig.Mode
+    let detection: DetectionConfig
+    let crops: CropConfig
+    var detector: any FaceDetecting
+    let renderer: any CropRendering
+    let embedder: (any FaceEmbedding)?
+    let matcher: (any EdgeMatching)?
+    let stats: AgentStats
+    var tracker: Tracker
+    var selector: CropSelector<Candidate>
+
+    /// Creates the processor. `embedder` and `matcher` are required in edge-match and privacy modes.
+    public init(camera: String, mode: AgentConfig.Mode, detection: DetectionConfig, tracking: TrackingConfig,
+                crops: CropConfig, detector: any FaceDetecting, renderer: any CropRendering,
+                embedder: (any FaceEmbedding)?, matcher: (any EdgeMatching)?, stats: AgentStats, firstTrackID: UInt64) {
+        self.camera = camera
+        self.mode = mode
+        self.detection = detection
+        self.crops = crops
+        self.detector = detector
+        self.renderer = renderer
+        self.embedder = embedder
+        self.matcher = matcher
+        self.stats = stats
+        tracker = Tracker(iouThreshold: tracking.iouThreshold, maxMissedFrames: tracking.maxMissedFrames,
+                          firstID: firstTrackID)
+        selector = CropSelector(policy: .init(minQuality: crops.minQuality, improveInterval: crops.improveIntervalSeconds,
+                                              minImprovement: crops.minImprovement))
+    }
+
+    /// Processes one frame and returns what to publish.
+    public mutating func process(_ frame: CapturedFrame) -> [PipelineEvent] {
+        let faces: [DetectedFace]
+        do {
+            faces = try detector.detect(in: frame.image).filter {
+                $0.score >= detection.minScore && min($0.box.width, $0.box.height) >= Float(detection.minFacePixels)
+            }
+        } catch {
+            stats.count(.detectorFailures, camera: camera)
+            faces = []
+        }
+        stats.count(.framesProcessed, camera: camera)
+        stats.count(.faces, camera: camera, by: faces.count)
+        let update = tracker.update(faces)
+        stats.count(.tracksStarted, camera: camera, by: update.started.count)
+        var events: [PipelineEvent] = []
+        for (face, trackID) in zip(faces, update.trackIDs) {
+            let quality = FaceQuality(face: face, in: frame.image).overall
+            guard selector.wants(trackID: trackID, quality: quality) else { continue }
+            do {
+                let cut = { [self] in try candidate(for: face, in: frame) }
+                let decision = try selector.offer(trackID: trackID, quality: quality, time: frame.monotonicSeconds,
+                                                  candidate: cut)
+                if let decision { events += publish(decision) }
+            } catch {
+                stats.count(.cropFailures)
+            }
+        }
+        for track in update.ended {
+            if let decision = selector.end(trackID: track.id) { events += publish(decision) }
+        }
+        return events
+    }
+
+    /// Ends every track (the source stopped) and returns their final crops.
+    public mutating func finish() -> [PipelineEvent] {
+        tracker.endAll().flatMap { track in selector.end(trackID: track.id).map(publish) ?? [] }
+    }
+
+    /// The face box grown by the margin on every side.
+    func cropBox(for face: DetectedFace) -> Rect {
+        let box = face.box
+        let dx = box.width * crops.margin, dy = box.height * crops.margin
+        return Rect(x: box.x - dx, y: box.y - dy, width: box.width + 2 * dx, height: box.height + 2 * dy)
+    }
+
+    func candidate(for face: DetectedFace, in frame: CapturedFrame) throws -> Candidate {
+        let box = cropBox(for: face)
+        let crop = try renderer.cut(frame.image, box: box)
+        let originX = max(0, box.x.rounded(.down)), originY = max(0, box.y.rounded(.down))
+        let shifted = DetectedFace(
+            score: face.score,
+            box: Rect(x: face.box.x - originX, y: face.box.y - originY, width: face.box.width, height: face.box.height),
+            keypoints: face.keypoints.map { Point(x: $0.x - originX, y: $0.y - originY) })
+        return Candidate(crop: crop, faceInCrop: shifted, face: face, frameTime: frame.time,
+                         frameWidth: frame.image.width, frameHeight: frame.image.height)
+    }
+
+    func publish(_ decision: CropDecision<Candidate>) -> [PipelineEvent] {
+        let c = decision.candidate
+        let messageID = UUID()
+        var embedding: [Float]?
+        if mode != .cloudMatch, let embedder {
+            do {
+                embedding = try embedder.embed(face: c.faceInCrop, in: c.crop)
+            } catch {
+                stats.count(.embeddingFailures)
+            }
+        }
+        let content: FaceEvent.Content
+        if mode == .privacy {
+            guard let embedding, let embedder else { return [] }   // no image may leave the site
+            content = .embedding(modelID: embedder.modelID, values: embedding)
+        } else {
+            do {
+                content = .jpeg(try renderer.jpeg(c.crop, minSide: crops.minSizePixels, quality: crops.jpegQuality))
+            } catch {
+                stats.count(.cropFailures)
+                return []
+            }
+        }
+        var events: [PipelineEvent] = [.face(FaceEvent(
+            messageID: messageID, camera: camera, trackID: decision.trackID, frameTime: c.frameTime,
+            frameWidth: c.frameWidth, frameHeight: c.frameHeight, face: c.face, quality: decision.quality,
+            reason: decision.reason, content: content))]
+        if let embedding, let matcher {
+            events.append(.result(EdgeResultEvent(messageID: UUID(), faceMessageID: messageID, camera: camera,
+                                                  trackID: decision.trackID, frameTime: c.frameTime,
+                                                  match: matcher.match(embedding))))
+        }
+        return events
+    }
+}

@@ -1,0 +1,41 @@
+// The seams between the agent pipeline and the modules that do the heavy lifting: Capture delivers frames,
+// FaceDetection finds faces, Imaging cuts and encodes crops. The agent owns these small protocols; adapters to
+// the real implementations live in `Pipeline/Adapters`.
+import FaceDetection
+import Foundation
+import Imaging
+
+/// One frame from a camera.
+public struct CapturedFrame: Sendable {
+    /// The pixels (RGB or gray).
+    public var image: Image
+    /// When it was captured (wall clock).
+    public var time: Date
+    /// Monotonic seconds (for crop cadence; immune to clock steps).
+    public var monotonicSeconds: Double
+
+    public init(image: Image, time: Date, monotonicSeconds: Double) {
+        self.image = image
+        self.time = time
+        self.monotonicSeconds = monotonicSeconds
+    }
+}
+
+/// A camera or file source (Capture's `CaptureStream` behind an adapter). `run` delivers frames until the source ends or the task is cancelled;
+/// `deliver` never blocks, and frames the source could not decode are reported through `corrupt`.
+public protocol CameraFeed: Sendable {
+    func run(deliver: @escaping @Sendable (CapturedFrame) -> Void, corrupt: @escaping @Sendable () -> Void) async throws
+}
+
+/// A face detector (BlazeFace short or full range). One instance per camera worker.
+public protocol FaceDetecting {
+    func detect(in image: Image) throws -> [DetectedFace]
+}
+
+/// Cuts face regions out of frames and encodes them as JPEG (Imaging).
+public protocol CropRendering: Sendable {
+    /// The region `box` of `image` (clamped to the image).
+    func cut(_ image: Image, box: Rect) throws -> Image
+    /// `image` scaled so its shorter side is at least `minSide` pixels, as JPEG of `quality`.
+    func jpeg(_ image: Image, minSide: Int, quality: Int) throws -> [UInt8]
+}

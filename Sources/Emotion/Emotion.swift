@@ -1,1 +1,0 @@
-// Emotion: mini-Xception classifier, the centroid method, smoothing and per-site policy.

@@ -1,0 +1,45 @@
+/// The two BlazeFace variants MediaPipe ships, with the constants of MediaPipe 0.10.14's graphs
+/// (`face_detection_short_range.pbtxt`, `face_detection_full_range.pbtxt`).
+public enum BlazeFaceModel: String, Sendable, CaseIterable {
+    /// 128×128 input, faces within ~2 m (`face_detection_short_range.tflite`).
+    case short
+    /// 192×192 input, faces within ~5 m (`face_detection_full_range_sparse.tflite`).
+    case full
+
+    /// The id of its file in `config/models.lock`.
+    public var modelID: String {
+        switch self {
+        case .short: "blazeface-short"
+        case .full: "blazeface-full"
+        }
+    }
+
+    /// Side of the square input tensor, in pixels.
+    public var inputSize: Int {
+        switch self {
+        case .short: 128
+        case .full: 192
+        }
+    }
+
+    /// SSD anchor layout.
+    public var anchorOptions: SSDAnchorOptions {
+        switch self {
+        case .short:
+            SSDAnchorOptions(inputSize: 128, strides: [8, 16, 16, 16], interpolatedScaleAspectRatio: 1)
+        case .full:
+            SSDAnchorOptions(inputSize: 192, strides: [4], interpolatedScaleAspectRatio: 0)
+        }
+    }
+
+    /// Number of anchors (= rows of the model's outputs).
+    public var anchorCount: Int {
+        switch self {
+        case .short: 896
+        case .full: 2304
+        }
+    }
+
+    /// The box/keypoint scale of the decoder (x, y, w and h scales are all the input size).
+    public var coordinateScale: Float { Float(inputSize) }
+}

@@ -1,0 +1,122 @@
+// ShapePredictor: dlib's regression-tree landmark cascade (dlib/image_processing/shape_predictor.h) run on
+// a face box, as dlib's shape_predictor::operator() does it:
+//
+// The shape starts as the mean shape in box-normalised coordinates (the box's top-left corner is (0,0), its
+// bottom-right (1,1)). At each cascade level, the similarity taking the mean shape to the current shape
+// (its 2×2 part only) carries each feature pixel's offset from its anchor landmark; the pixel's position maps
+// through the box into the image, is rounded, and reads the gray intensity there (0 outside). Each tree of
+// the level then walks from its root — left when intensity[first] − intensity[second] > threshold — and adds
+// its leaf's increment to the shape. Finally the shape maps through the box to image pixels, rounded.
+import Foundation
+import Imaging
+import Neural
+
+/// A face box as dlib's `rectangle`: inclusive integer bounds (width right − left + 1).
+public struct DlibRectangle: Sendable, Equatable, Codable {
+    public var left: Int
+    public var top: Int
+    public var right: Int
+    public var bottom: Int
+
+    public init(left: Int, top: Int, right: Int, bottom: Int) {
+        self.left = left
+        self.top = top
+        self.right = right
+        self.bottom = bottom
+    }
+}
+
+/// dlib's shape predictor (e.g. the 5-point face landmark model), immutable and `Sendable`.
+public final class ShapePredictor: Sendable {
+    let file: DlibShapePredictorFile
+    /// Per level, per tree: offset of the tree's leaves in `file` (kept as read).
+    public var partCount: Int { file.partCount }
+
+    /// Loads a predictor from `url`.
+    public convenience init(contentsOf url: URL) throws(DlibError) {
+        var reader = try DlibReader(contentsOf: url)
+        self.init(file: try DlibShapePredictorFile(reading: &reader))
+    }
+
+    init(file: DlibShapePredictorFile) {
+        self.file = file
+    }
+
+    /// The landmarks of the face in `box`, in image pixels (integers, as dlib rounds them), from the gray
+    /// intensities of `image` (RGB is averaged as dlib does: (r + g + b) / 3, truncated).
+    public func landmarks(in image: Image, box: DlibRectangle) -> [Point2D] {
+        landmarks(intensity: GrayView(image), box: box)
+    }
+
+    func landmarks(intensity: GrayView, box: DlibRectangle) -> [Point2D] {
+        let shapeLength = 2 * file.partCount
+        var shape = file.initialShape
+        var features = [Float]()
+        // unnormalising map: (0,0) → (left, top), (1,1) → (right, bottom).
+        let sx = Double(box.right - box.left), sy = Double(box.bottom - box.top)
+        let ox = Double(box.left), oy = Double(box.top)
+        let meanPoints = Self.points(file.initialShape)
+        for level in file.levels {
+            let t = AffineTransform2D.similarity(from: meanPoints, to: Self.points(shape))
+            let (a, b, c, d) = (Float(t.a), Float(t.b), Float(t.c), Float(t.d))
+            let count = level.anchors.count
+            if features.count != count { features = [Float](repeating: 0, count: count) }
+            for i in 0 ..< count {
+                let anchor = Int(level.anchors[i])
+                let dx = level.deltas[2 * i], dy = level.deltas[2 * i + 1]
+                let nx = a * dx + b * dy + shape[2 * anchor]
+                let ny = c * dx + d * dy + shape[2 * anchor + 1]
+                let px = Int((sx * Double(nx) + ox + 0.5).rounded(.down))
+                let py = Int((sy * Double(ny) + oy + 0.5).rounded(.down))
+                features[i] = intensity.value(x: px, y: py)
+            }
+            for tree in level.trees {
+                var node = 0
+                let splits = tree.splitFirst.count
+                while node < splits {
+                    let diff = features[Int(tree.splitFirst[node])] - features[Int(tree.splitSecond[node])]
+                    node = diff > tree.splitThreshold[node] ? 2 * node + 1 : 2 * node + 2
+                }
+                let leaf = (node - splits) * shapeLength
+                for k in 0 ..< shapeLength { shape[k] += tree.leafValues[leaf + k] }
+            }
+        }
+        return (0 ..< file.partCount).map { i in
+            Point2D(x: (sx * Double(shape[2 * i]) + ox + 0.5).rounded(.down),
+                    y: (sy * Double(shape[2 * i + 1]) + oy + 0.5).rounded(.down))
+        }
+    }
+
+    static func points(_ shape: [Float]) -> [Point2D] {
+        stride(from: 0, to: shape.count, by: 2).map { Point2D(x: Double(shape[$0]), y: Double(shape[$0 + 1])) }
+    }
+}
+
+/// Gray intensities of an image as dlib's get_pixel_intensity gives them.
+struct GrayView {
+    let width: Int
+    let height: Int
+    let gray: [UInt8]
+
+    init(_ image: Image) {
+        let (width, height) = (image.width, image.height)
+        self.width = width
+        self.height = height
+        if image.format == .gray {
+            gray = image.pixels
+        } else {
+            var g = [UInt8](repeating: 0, count: width * height)
+            image.pixels.withUnsafeBufferPointer { px in
+                for i in 0 ..< width * height {
+                    g[i] = UInt8((UInt16(px[3 * i]) + UInt16(px[3 * i + 1]) + UInt16(px[3 * i + 2])) / 3)
+                }
+            }
+            gray = g
+        }
+    }
+
+    @inline(__always) func value(x: Int, y: Int) -> Float {
+        guard x >= 0, y >= 0, x < width, y < height else { return 0 }
+        return Float(gray[y * width + x])
+    }
+}

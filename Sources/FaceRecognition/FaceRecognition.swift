@@ -1,1 +1,0 @@
-// FaceRecognition: alignment, embedding backbones (dlib ResNet, VGG16), gallery and matching.

@@ -1,0 +1,86 @@
+// 2-D convolution: im2col + OpenBLAS GEMM (1×1 stride-1 unpadded convolutions are a plain GEMM), and the
+// naive reference. Layouts: input HWC, weights [kh, kw, cin, cout], output HWC (see Kernels.swift).
+
+/// Convolution of one HWC image: `output[oy, ox, co] = act(bias[co] + Σ input[iy, ix, ci] · w[ky, kx, ci, co])`
+/// with `iy = oy·strideH − padTop + ky`, cells outside the input reading as 0.
+///
+/// - Parameters:
+///   - input: `g.inCount` floats.
+///   - weights: `g.weightCount` floats, [kh, kw, cin, cout].
+///   - bias: `g.outChannels` floats, or nil.
+///   - output: `g.outCount` floats (must not overlap the input or the scratch).
+///   - scratch: `g.scratchCount` floats of working memory (may be nil when that is 0).
+public func conv2d(input: UnsafePointer<Float>, weights: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+                   output: UnsafeMutablePointer<Float>, geometry g: Conv2DGeometry,
+                   activation: Activation = .none, scratch: UnsafeMutablePointer<Float>?) {
+    let rows = g.outHeight * g.outWidth
+    let k = g.kernelHeight * g.kernelWidth * g.inChannels
+    let cout = g.outChannels
+    if let bias {
+        for r in 0..<rows { (output + r * cout).update(from: bias, count: cout) }
+    }
+    if g.isPointwise {
+        BLAS.gemm(m: rows, n: cout, k: k, a: input, b: weights, c: output, accumulate: bias != nil)
+    } else {
+        guard let scratch else { preconditionFailure("conv2d needs \(g.scratchCount) floats of scratch") }
+        im2col(input: input, geometry: g, columns: scratch)
+        BLAS.gemm(m: rows, n: cout, k: k, a: scratch, b: weights, c: output, accumulate: bias != nil)
+    }
+    applyActivation(activation, to: output, count: rows * cout)
+}
+
+/// Unrolls the convolution windows of `input` into a (outH·outW) × (kh·kw·cin) matrix (zeros for padding).
+public func im2col(input: UnsafePointer<Float>, geometry g: Conv2DGeometry, columns: UnsafeMutablePointer<Float>) {
+    let cin = g.inChannels
+    let rowLength = g.kernelHeight * g.kernelWidth * cin
+    var dst = columns
+    for oy in 0..<g.outHeight {
+        for ox in 0..<g.outWidth {
+            let x0 = ox * g.strideWidth - g.padding.left
+            // The run of kernel columns that falls inside the image, for a contiguous copy per kernel row.
+            let kxStart = max(0, -x0), kxEnd = min(g.kernelWidth, g.inWidth - x0)
+            for ky in 0..<g.kernelHeight {
+                let iy = oy * g.strideHeight - g.padding.top + ky
+                let rowDst = dst + ky * g.kernelWidth * cin
+                if iy < 0 || iy >= g.inHeight || kxStart >= kxEnd {
+                    rowDst.update(repeating: 0, count: g.kernelWidth * cin)
+                    continue
+                }
+                if kxStart > 0 { rowDst.update(repeating: 0, count: kxStart * cin) }
+                let src = input + (iy * g.inWidth + x0 + kxStart) * cin
+                (rowDst + kxStart * cin).update(from: src, count: (kxEnd - kxStart) * cin)
+                if kxEnd < g.kernelWidth {
+                    (rowDst + kxEnd * cin).update(repeating: 0, count: (g.kernelWidth - kxEnd) * cin)
+                }
+            }
+            dst += rowLength
+        }
+    }
+}
+
+/// Reference convolution with plain loops (same contract as `conv2d`, no scratch).
+public func conv2dNaive(input: UnsafePointer<Float>, weights: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+                        output: UnsafeMutablePointer<Float>, geometry g: Conv2DGeometry,
+                        activation: Activation = .none) {
+    let cin = g.inChannels, cout = g.outChannels
+    for oy in 0..<g.outHeight {
+        for ox in 0..<g.outWidth {
+            for co in 0..<cout {
+                var sum: Float = bias?[co] ?? 0
+                for ky in 0..<g.kernelHeight {
+                    let iy = oy * g.strideHeight - g.padding.top + ky
+                    guard iy >= 0, iy < g.inHeight else { continue }
+                    for kx in 0..<g.kernelWidth {
+                        let ix = ox * g.strideWidth - g.padding.left + kx
+                        guard ix >= 0, ix < g.inWidth else { continue }
+                        for ci in 0..<cin {
+                            sum += input[(iy * g.inWidth + ix) * cin + ci]
+                                * weights[((ky * g.kernelWidth + kx) * cin + ci) * cout + co]
+                        }
+                    }
+                }
+                output[(oy * g.outWidth + ox) * cout + co] = activation.apply(sum)
+            }
+        }
+    }
+}

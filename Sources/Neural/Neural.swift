@@ -1,1 +1,0 @@
-// Neural: the inference core shared by every model (tensors, kernels, model readers).

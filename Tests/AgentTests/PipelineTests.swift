@@ -1,0 +1,133 @@
+import Crypto
+import FaceDetection
+import Foundation
+import Imaging
+import Testing
+@testable import Agent
+
+@Suite struct PipelineTests {
+    static let config = try! AgentConfig.parse(yaml: AgentConfigTests.minimal)
+
+    /// A face walking right across 30 frames, then gone.
+    static let script: [[DetectedFace]] = (0..<30).map { [face(x: 60 + 2 * Float($0), y: 60, size: 100)] }
+
+    func processor(mode: AgentConfig.Mode, matcher: (any EdgeMatching)?, stats: AgentStats) -> FrameProcessor {
+        var crops = Self.config.crops
+        crops.improveIntervalSeconds = 1
+        return FrameProcessor(camera: "entrance", mode: mode, detection: Self.config.detection,
+                              tracking: TrackingConfig(iouThreshold: 0.3, maxMissedFrames: 3), crops: crops,
+                              detector: ScriptedDetector(script: Self.script), renderer: CopyRenderer(),
+                              embedder: PositionEmbedder(offset: Point(x: 0, y: 0)), matcher: matcher, stats: stats,
+                              firstTrackID: 100)
+    }
+
+    func drain(_ outbox: Outbox) throws -> [(topic: String, text: String)] {
+        var entries: [(String, String)] = []
+        while let entry = try outbox.checkOut() {
+            entries.append((entry.topic, String(decoding: entry.payload, as: UTF8.self)))
+            try outbox.acknowledge(entry.sequence)
+        }
+        return entries
+    }
+
+    @Test func cameraServicePublishesFirstImprovedAndFinalCropsOfOneTrack() async throws {
+        let folder = temporaryFolder()
+        let stats = AgentStats()
+        let outbox = try Outbox(folder: folder, maxBytes: 1 << 20)
+        let sink = EventSink(encoder: TestEncoder(), outbox: outbox, stats: stats)
+        let service = CameraService(camera: "entrance", source: SyntheticSource(frames: 40), queueDepth: 64, stats: stats,
+                                    sink: sink) { processor(mode: .cloudMatch, matcher: nil, stats: stats) }
+        try await service.run()
+        let entries = try drain(outbox)
+        #expect(!entries.isEmpty)
+        #expect(entries.allSatisfy { $0.topic == "test/faces/entrance" && $0.text.contains("track 100") })
+        #expect(entries.first?.text.contains("first jpeg") == true)
+        #expect(entries.allSatisfy { $0.text.contains("jpeg 1") }, "crops carry margin: 150×150 px region")
+        let snapshot = stats.snapshot()
+        #expect(snapshot[.framesCaptured, camera: "entrance"] == 40)
+        #expect(snapshot[.framesProcessed, camera: "entrance"] + snapshot[.framesDropped, camera: "entrance"] == 40)
+        #expect(snapshot[.tracksStarted, camera: "entrance"] == 1)
+    }
+
+    @Test func fullQueueDropsFramesAndCountsThem() async throws {
+        let stats = AgentStats()
+        let outbox = try Outbox(folder: temporaryFolder(), maxBytes: 1 << 20)
+        struct SlowDetector: FaceDetecting {
+            func detect(in image: Image) throws -> [DetectedFace] { usleep(20_000); return [] }
+        }
+        let service = CameraService(camera: "c", source: SyntheticSource(frames: 30, intervalMilliseconds: 0), queueDepth: 1, stats: stats,
+                                    sink: EventSink(encoder: TestEncoder(), outbox: outbox, stats: stats)) {
+            FrameProcessor(camera: "c", mode: .cloudMatch, detection: Self.config.detection,
+                           tracking: Self.config.tracking, crops: Self.config.crops, detector: SlowDetector(),
+                           renderer: CopyRenderer(), embedder: nil, matcher: nil, stats: stats, firstTrackID: 1)
+        }
+        try await service.run()
+        let snapshot = stats.snapshot()
+        #expect(snapshot[.framesDropped, camera: "c"] > 0)
+        #expect(snapshot[.framesProcessed, camera: "c"] + snapshot[.framesDropped, camera: "c"] == 30)
+    }
+
+    @Test func edgeMatchPublishesResultsWhileTheBrokerIsDown() async throws {
+        let folder = temporaryFolder()
+        let key = Curve25519.Signing.PrivateKey()
+        let gallery = try GalleryCache(folder: folder + "/gallery", verifier: TestGalleryFormat(publicKey: key.publicKey),
+                                       builder: TestGalleryBuilder())
+        // The face sits at (75, 75) in its margin crop: the test embedding (0.75, 0.75) is alice.
+        _ = gallery.apply(TestGalleryFormat.sign(version: 4, body: "alice:0.75,0.75\nbob:9,9", key: key))
+        let matcher = EdgeMatcher(cache: gallery, threshold: 0.5)
+        let stats = AgentStats()
+        let outbox = try Outbox(folder: folder + "/outbox", maxBytes: 1 << 20)
+        let publisher = RecordingPublisher()
+        publisher.setUp(false)   // the broker (and the cloud behind it) is unreachable
+        let drainer = OutboxDrainer(outbox: outbox, publisher: publisher, stats: stats,
+                                    backoff: (.milliseconds(5), .milliseconds(20)))
+        let camera = CameraService(camera: "entrance", source: SyntheticSource(frames: 40), queueDepth: 64, stats: stats,
+                                   sink: EventSink(encoder: TestEncoder(), outbox: outbox, stats: stats)) {
+            processor(mode: .edgeMatch, matcher: matcher, stats: stats)
+        }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await drainer.run() }
+            try await camera.run()
+            let waiting = outbox.stats.depth
+            #expect(waiting >= 2)
+            #expect(publisher.delivered.isEmpty)
+            #expect(stats.snapshot()[.resultsQueued] >= 1)
+            publisher.setUp(true)
+            #expect(await eventually { outbox.stats.depth == 0 })
+            group.cancelAll()
+        }
+        let results = publisher.delivered.filter { $0.topic == "test/results" }.map { String(decoding: $0.payload, as: UTF8.self) }
+        let faces = publisher.delivered.filter { $0.topic == "test/faces/entrance" }
+        #expect(!results.isEmpty)
+        #expect(results.count == faces.count, "one result per published face")
+        #expect(results.allSatisfy { $0.contains("worker alice v4") })
+    }
+
+    @Test func privacyModeSendsNoImage() throws {
+        let key = Curve25519.Signing.PrivateKey()
+        let gallery = try GalleryCache(folder: temporaryFolder(), verifier: TestGalleryFormat(publicKey: key.publicKey),
+                                       builder: TestGalleryBuilder())
+        var processor = processor(mode: .privacy, matcher: EdgeMatcher(cache: gallery, threshold: 0.5), stats: AgentStats())
+        var events: [PipelineEvent] = []
+        for frame in 0..<40 {
+            var pixels = [UInt8](repeating: 0, count: 320 * 240)
+            for i in 1..<pixels.count { pixels[i] = UInt8((i * 7 + (i / 320) * 13) % 251) }
+            pixels[0] = UInt8(frame)
+            let image = try Image(width: 320, height: 240, format: .gray, pixels: pixels)
+            events += processor.process(CapturedFrame(image: image, time: Date(), monotonicSeconds: Double(frame) * 0.1))
+        }
+        events += processor.finish()
+        var faces = 0
+        for event in events {
+            if case .face(let face) = event {
+                faces += 1
+                guard case .embedding(let model, let values) = face.content else {
+                    Issue.record("privacy mode must not publish an image")
+                    continue
+                }
+                #expect(model == "test-net" && values.count == 2)
+            }
+        }
+        #expect(faces >= 1)
+    }
+}

@@ -1,0 +1,174 @@
+// Test doubles for the seams other modules fill in production (Wire's signed gallery format, FaceRecognition's
+// gallery, FaceDetection, Imaging's JPEG). Signatures are real Ed25519 (swift-crypto).
+import Crypto
+import FaceDetection
+import Foundation
+import Imaging
+@testable import Agent
+
+/// Test gallery message: version u64 | base u64 (0: snapshot) | model length u8 | model | body | Ed25519 signature.
+struct TestGalleryFormat: GalleryMessageVerifying {
+    let rawPublicKey: Data
+
+    init(publicKey: Curve25519.Signing.PublicKey) {
+        rawPublicKey = publicKey.rawRepresentation
+    }
+
+    static func sign(version: UInt64, base: UInt64 = 0, model: String = "test-net", body: String,
+                     key: Curve25519.Signing.PrivateKey) -> Data {
+        var data = Data()
+        data.appendLittleEndian(version)
+        data.appendLittleEndian(base)
+        data.append(UInt8(model.utf8.count))
+        data.append(contentsOf: model.utf8)
+        data.append(contentsOf: body.utf8)
+        // swiftlint:disable:next force_try
+        return data + ((try? key.signature(for: data)) ?? Data())
+    }
+
+    func verify(_ message: Data) throws(GalleryMessageError) -> VerifiedGalleryMessage {
+        let bytes = [UInt8](message)
+        guard bytes.count >= 17 + 64, 17 + Int(bytes[16]) <= bytes.count - 64 else {
+            throw GalleryMessageError(.malformed, detail: "too short")
+        }
+        let signed = Data(bytes[..<(bytes.count - 64)]), signature = Data(bytes[(bytes.count - 64)...])
+        guard let publicKey = try? Curve25519.Signing.PublicKey(rawRepresentation: rawPublicKey),
+              publicKey.isValidSignature(signature, for: signed) else {
+            throw GalleryMessageError(.badSignature, detail: "signature does not verify")
+        }
+        let modelEnd = 17 + Int(bytes[16])
+        let base = bytes.littleEndian(UInt64.self, at: 8)
+        return VerifiedGalleryMessage(version: bytes.littleEndian(UInt64.self, at: 0), baseVersion: base == 0 ? nil : base,
+                                      modelID: String(decoding: bytes[17..<modelEnd], as: UTF8.self),
+                                      body: Data(bytes[modelEnd..<(bytes.count - 64)]))
+    }
+}
+
+/// Test gallery: one line per worker, `name:x,y`; deltas add or replace lines.
+struct TestGallery: GalleryMatching, Equatable {
+    var centroids: [String: [Float]]
+
+    func nearest(to embedding: [Float]) -> (workerID: String, distance: Float)? {
+        var best: (workerID: String, distance: Float)?
+        for (id, centroid) in centroids {
+            var sum: Float = 0
+            for (a, b) in zip(centroid, embedding) { sum += (a - b) * (a - b) }
+            let distance = sum.squareRoot()
+            if distance < best?.distance ?? .infinity { best = (id, distance) }
+        }
+        return best
+    }
+}
+
+struct TestGalleryBuilder: GalleryBuilding {
+    func parse(_ body: Data) throws(GalleryMessageError) -> [String: [Float]] {
+        var centroids: [String: [Float]] = [:]
+        for line in String(decoding: body, as: UTF8.self).split(separator: "\n") {
+            let parts = line.split(separator: ":")
+            guard parts.count == 2 else { throw GalleryMessageError(.malformed, detail: "bad line \(line)") }
+            let values = parts[1].split(separator: ",").compactMap { Float($0) }
+            guard values.count == 2 else { throw GalleryMessageError(.malformed, detail: "bad vector \(line)") }
+            centroids[String(parts[0])] = values
+        }
+        return centroids
+    }
+
+    func gallery(fromSnapshot body: Data, modelID: String) throws(GalleryMessageError) -> TestGallery {
+        TestGallery(centroids: try parse(body))
+    }
+
+    func applying(delta body: Data, to gallery: TestGallery) throws(GalleryMessageError) -> TestGallery {
+        TestGallery(centroids: gallery.centroids.merging(try parse(body)) { $1 })
+    }
+}
+
+/// Encodes events as readable text lines (the real encoder is Wire's binary format).
+struct TestEncoder: AgentMessageEncoding {
+    let galleryTopic = "test/gallery"
+
+    func face(_ event: FaceEvent) throws -> OutgoingMessage {
+        let kind: String
+        switch event.content {
+        case .jpeg(let bytes): kind = "jpeg \(bytes.count)"
+        case .embedding(let model, let values): kind = "embedding \(model) \(values.count)"
+        }
+        return OutgoingMessage(topic: "test/faces/\(event.camera)",
+                               payload: Array("face \(event.messageID) track \(event.trackID) \(event.reason.rawValue) \(kind)".utf8))
+    }
+
+    func result(_ event: EdgeResultEvent) throws -> OutgoingMessage {
+        OutgoingMessage(topic: "test/results",
+                        payload: Array("result \(event.faceMessageID) track \(event.trackID) worker \(event.match.workerID ?? "unknown") v\(event.match.galleryVersion)".utf8))
+    }
+
+    func status(_ report: StatusReport) throws -> OutgoingMessage {
+        OutgoingMessage(topic: "test/status", payload: Array("status \(report.galleryVersion)".utf8))
+    }
+
+    func availability(online: Bool, since: Date) throws -> OutgoingMessage {
+        OutgoingMessage(topic: "test/availability", payload: Array("\(online)".utf8), retain: true)
+    }
+
+    func galleryAck(_ outcome: GalleryOutcome) throws -> OutgoingMessage {
+        switch outcome {
+        case .applied(let version):
+            return OutgoingMessage(topic: "test/ack", payload: Array("applied \(version)".utf8))
+        case .refused(let version, let reason, _, let active):
+            return OutgoingMessage(topic: "test/ack", payload: Array("refused \(version ?? 0) \(reason.rawValue) active \(active)".utf8))
+        }
+    }
+}
+
+/// Detector stand-in: returns scripted faces per frame, keyed by the frame's first pixel value.
+struct ScriptedDetector: FaceDetecting {
+    let script: [[DetectedFace]]
+    func detect(in image: Image) throws -> [DetectedFace] {
+        let index = Int(image.pixels[0])
+        return index < script.count ? script[index] : []
+    }
+}
+
+/// Cuts by copying pixels; "encodes" as a JPEG-marked byte string of the crop's size.
+struct CopyRenderer: CropRendering {
+    func cut(_ image: Image, box: Rect) throws -> Image {
+        let x0 = max(0, Int(box.x)), y0 = max(0, Int(box.y))
+        let x1 = min(image.width, Int(box.x + box.width)), y1 = min(image.height, Int(box.y + box.height))
+        var pixels: [UInt8] = []
+        for y in y0..<y1 {
+            let start = (y * image.width + x0) * image.channels
+            pixels += image.pixels[start..<(start + (x1 - x0) * image.channels)]
+        }
+        return try Image(width: x1 - x0, height: y1 - y0, format: image.format, pixels: pixels)
+    }
+
+    func jpeg(_ image: Image, minSide: Int, quality: Int) throws -> [UInt8] {
+        [0xFF, 0xD8, 0xFF] + Array("\(image.width)x\(image.height)".utf8)
+    }
+}
+
+/// Embeds a face as its box centre divided by 100 (so tests can place faces near gallery centroids).
+struct PositionEmbedder: FaceEmbedding {
+    let modelID = "test-net"
+    let offset: Point
+    func embed(face: DetectedFace, in image: Image) throws -> [Float] {
+        [(face.box.center.x + offset.x) / 100, (face.box.center.y + offset.y) / 100]
+    }
+}
+
+/// Plays frames whose first pixel is the frame index, with a textured background (so quality is high).
+struct SyntheticSource: CameraFeed {
+    let frames: Int
+    var intervalMilliseconds = 2
+    let width = 320, height = 240
+
+    func run(deliver: @escaping @Sendable (CapturedFrame) -> Void, corrupt: @escaping @Sendable () -> Void) async throws {
+        for index in 0..<frames {
+            var pixels = [UInt8](repeating: 0, count: width * height)
+            for i in 1..<pixels.count { pixels[i] = UInt8((i * 7 + (i / width) * 13) % 251) }
+            pixels[0] = UInt8(index)
+            deliver(CapturedFrame(image: try Image(width: width, height: height, format: .gray, pixels: pixels),
+                                  time: Date(), monotonicSeconds: Double(index) * 0.1))
+            if intervalMilliseconds > 0 { try await Task.sleep(for: .milliseconds(intervalMilliseconds)) }
+        }
+    }
+}

@@ -1,0 +1,101 @@
+@testable import FaceRecognition
+import Imaging
+import Foundation
+import Neural
+import Testing
+
+/// Fast checks of the VGG16 backbone's parts; the full 224×224 parity with PyTorch runs in the release CLI
+/// (`VGG16ReleaseTests`).
+@Suite struct VGG16Tests {
+
+    struct Reference: Decodable {
+        let first_weights_t0: [Float]
+        let input_first4: [Float]
+    }
+
+    @Test func hashStreamMatchesTheReferenceDefinition() throws {
+        guard let shared = VGG16SharedFolder.path else {
+            print("skipped: ../shared/refs is absent")
+            return
+        }
+        let path = shared + "/refs/vgg16-hash-weights.json"
+        let reference = try JSONDecoder().decode(Reference.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
+        // features.0.weight (t = 0, fan_in 27), first four values in PyTorch's flat OIHW order.
+        let weights = VGG16Hash.values(stream: 0, count: 4, scale: (6.0 / 27).squareRoot())
+        #expect(weights == reference.first_weights_t0)
+        // The input's first four values are channel 0, row 0, columns 0…3 → HWC positions 0, 3, 6, 9.
+        let input = VGG16Hash.input()
+        #expect([input[0], input[3], input[6], input[9]] == reference.input_first4)
+    }
+
+    @Test func convertsPyTorchLayouts() {
+        // 2 output, 3 input channels: OIHW value (o, i, k) = 100·o + 10·i + k.
+        var oihw: [Float] = []
+        for o in 0 ..< 2 { for i in 0 ..< 3 { for k in 0 ..< 9 { oihw.append(Float(100 * o + 10 * i + k)) } } }
+        let hwio = VGG16Weights.hwioFromOIHW(oihw, out: 2, in: 3)
+        #expect(hwio[(4 * 3 + 2) * 2 + 1] == 124)  // k 4, i 2, o 1
+        let matrix: [Float] = [1, 2, 3, 4, 5, 6]  // 2×3
+        #expect(VGG16Weights.transpose(matrix, rows: 2, columns: 3) == [1, 4, 2, 5, 3, 6])
+        // fc6: out 1, channels 2, spatial 3 — PyTorch input index c·3 + s → ours s·2 + c.
+        let flatten = VGG16Weights.inOutFromTorchFlatten([0, 1, 2, 10, 11, 12], out: 1, channels: 2, spatial: 3)
+        #expect(flatten == [0, 10, 1, 11, 2, 12])
+    }
+
+    @Test(arguments: [1, 2, 5, 100])
+    func bandedConvolutionEqualsTheNaiveKernel(bandRows: Int) {
+        let height = 9, width = 7, cin = 3, cout = 4
+        var generator = SplitMix(seed: 42)
+        let input = (0 ..< height * width * cin).map { _ in generator.nextFloat() }
+        let weights = (0 ..< 9 * cin * cout).map { _ in generator.nextFloat() }
+        let bias = (0 ..< cout).map { _ in generator.nextFloat() }
+        var banded = [Float](repeating: 0, count: height * width * cout)
+        var naive = banded
+        let scratchCount = bandRows * width * 9 * cin
+        var scratch = [Float](repeating: 0, count: scratchCount)
+        weights.withUnsafeBufferPointer { w in
+            bias.withUnsafeBufferPointer { b in
+                VGG16.convolve(input: input, height: height, width: width, inChannels: cin, outChannels: cout,
+                               weights: w, bias: b, output: &banded, scratch: &scratch, scratchCount: scratchCount)
+            }
+        }
+        let geometry = Conv2DGeometry(inHeight: height, inWidth: width, inChannels: cin, outChannels: cout,
+                                      kernelHeight: 3, kernelWidth: 3, padding: .uniform(1))
+        conv2dNaive(input: input, weights: weights, bias: bias, output: &naive, geometry: geometry, activation: .relu)
+        let worst = zip(banded, naive).map { abs($0 - $1) }.max() ?? 1
+        #expect(worst < 1e-5)
+    }
+
+    @Test func refusesWeightsOfTheWrongShape() {
+        let conv = VGG16Weights.Convolution(inChannels: 3, outChannels: 64, weights: [0], bias: [])
+        #expect(throws: NeuralError.self) { try VGG16Weights(convolutions: [conv], dense: []) }
+    }
+
+    @Test func refusesADamagedKerasFile() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("rollcall-vgg-\(UInt32.random(in: 0 ... .max)).h5").path
+        try Data(repeating: 0x42, count: 4096).write(to: URL(fileURLWithPath: path))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        #expect(throws: HDF5Error.self) { try VGG16Weights(kerasFile: path) }
+    }
+
+    @Test func preprocessesPerWeightSource() throws {
+        let image = try Imaging.Image(width: 2, height: 2, format: .rgb, pixels: [UInt8](repeating: 0, count: 4 * 3).enumerated().map { index, _ in
+            index % 3 == 0 ? 200 : (index % 3 == 1 ? 100 : 50)
+        })
+        let caffe = VGG16Preprocessing.imagenetCaffe.input(from: image)
+        #expect(caffe.count == 224 * 224 * 3)
+        #expect(abs(caffe[0] - (50 - 103.939)) < 1e-3)   // B first
+        #expect(abs(caffe[2] - (200 - 123.68)) < 1e-3)   // R last
+        let face = VGG16Preprocessing.vggFace.input(from: image)
+        #expect(abs(face[0] - 50 / 255) < 1e-6)
+    }
+}
+
+/// A tiny deterministic generator for test data.
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func nextFloat() -> Float {
+        state &+= 1
+        return Float(VGG16Hash.splitmix64(state) >> 40) / 16_777_216 * 2 - 1
+    }
+}
