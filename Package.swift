@@ -99,7 +99,8 @@ let package = Package(
             "Agent", "FaceDetection", "Imaging", "Wire", "MQTT", .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .testTarget(name: "CloudTests", dependencies: [
-            "Cloud", "Imaging", .product(name: "HummingbirdTesting", package: "hummingbird"),
+            "Cloud", "Imaging", "Wire", "MQTT", "PKI", "FaceRecognition", "ModelSupply",
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
         ]),
     ],
