@@ -53,7 +53,7 @@ import Wire
         config.storage.database = folder.appendingPathComponent("cloud/db.sqlite").path
         config.storage.cropsDirectory = folder.appendingPathComponent("cloud/crops").path
         config.storage.photosDirectory = folder.appendingPathComponent("cloud/photos").path
-        config.mqtt.maxMessageBytes = 512 * 1024
+        config.mqtt.maxMessageBytes = 1024 * 1024
         config.recognition.workers = 2
         config.recognition.matchThreshold = 0.6
         config.sites = [.init(id: "hq", name: "HQ", emotion: true)]
@@ -107,14 +107,14 @@ import Wire
         try await agent.publish(try Self.cropMessage(try Self.demo("biden"), track: 2), to: facesTopic)
         // Hostile input on the same topic: garbage, an oversized message, a duplicate; all refused and counted.
         try await agent.publish(Data("not a wire message".utf8), to: facesTopic)
-        try await agent.publish(try Self.cropMessage(Data([0xFF, 0xD8, 0xFF, 0xD9] + [UInt8](repeating: 1, count: 600_000)),
+        try await agent.publish(try Self.cropMessage(Data([0xFF, 0xD8, 0xFF, 0xD9] + [UInt8](repeating: 1, count: 1_200_000)),
                                                      track: 3), to: facesTopic)
         try await agent.publish(try Self.cropMessage(try Self.demo("obama3"), track: 1, id: obamaCropID), to: facesTopic)
         #expect(await eventually(timeout: 60) {
             ((try? await aggregator.store.detections(.init(), limit: 10, cursor: nil))?.items.count ?? 0) >= 2
         })
         let stored = try await aggregator.store.detections(.init(), limit: 10, cursor: nil).items
-        #expect(stored.count == 2)
+        #expect(stored.count == 2, "\(metrics.prometheusText())")
         let obamaRow = try #require(stored.first { $0.trackID == "1" })
         let bidenRow = try #require(stored.first { $0.trackID == "2" })
         #expect(obamaRow.workerID == obamaID)
