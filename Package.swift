@@ -69,6 +69,7 @@ let package = Package(
         .executableTarget(name: "rollcall", dependencies: [
             "RollcallCore", "ModelSupply", "Neural", "Imaging", "FaceDetection", "FaceRecognition", "Emotion",
             "Wire", "MQTT", "PKI", "Capture", "Agent", "Cloud",
+            .product(name: "Logging", package: "swift-log"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "rollcall-agent", dependencies: [
