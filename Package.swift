@@ -69,6 +69,7 @@ let package = Package(
         .executableTarget(name: "rollcall", dependencies: [
             "RollcallCore", "ModelSupply", "Neural", "Imaging", "FaceDetection", "FaceRecognition", "Emotion",
             "Wire", "MQTT", "PKI", "Capture", "Agent", "Cloud",
+            .product(name: "Logging", package: "swift-log"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "rollcall-agent", dependencies: [
@@ -99,7 +100,8 @@ let package = Package(
             "Agent", "FaceDetection", "Imaging", "Wire", "MQTT", .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .testTarget(name: "CloudTests", dependencies: [
-            "Cloud", "Imaging", .product(name: "HummingbirdTesting", package: "hummingbird"),
+            "Cloud", "Imaging", "Wire", "MQTT", "PKI", "FaceRecognition", "ModelSupply",
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
         ]),
     ],
