@@ -72,7 +72,7 @@ struct EndToEndTests {
 
         // 3. A new agent run plays a finite feed; the broker is stopped while it runs and started again. Every
         //    crop the agent queued must reach the cloud (stored, or refused by the cloud and counted).
-        let refusedBefore = prometheusSum(try await api.metricsText(), metric: "rollcall_cloud_crops_refused_total")
+        let refusedBefore = Self.refusedCrops(try await api.metricsText())
         let runStart = Date(timeIntervalSince1970: floor(Date().timeIntervalSince1970) - 1)
         let finiteFeed = try system.makeFeed("finite", photos: ["obama3.jpg", "biden.jpg"], rounds: 6, frames: 2, gap: 3)
         let frameCount = 6 * 2 * (2 + 3)
@@ -105,7 +105,7 @@ struct EndToEndTests {
                                                      context: system.logs) { () async throws -> (Int, Int)? in
             let formatter = ISO8601DateFormatter()
             let rows = try await api.detections("agent=\(agentID)&from=\(formatter.string(from: runStart))")
-            let refusedNow = prometheusSum(try await api.metricsText(), metric: "rollcall_cloud_crops_refused_total")
+            let refusedNow = Self.refusedCrops(try await api.metricsText())
             let refused = Int(refusedNow - refusedBefore)
             return rows.count + refused >= queued ? (rows.count, refused) : nil
         }
@@ -114,5 +114,14 @@ struct EndToEndTests {
         #expect(system.agent?.isRunning == true, "the agent stopped:\n\(system.logs())")
         #expect(system.cloud?.isRunning == true, "the cloud stopped:\n\(system.logs())")
         passed = true
+    }
+
+    /// Face messages the cloud refused, whatever the reason: at recognition (`crops_refused`: unknown agent, no
+    /// face in the crop, …) or at decoding (`messages_refused` of face messages: malformed, oversized, …).
+    static func refusedCrops(_ metrics: String) -> Double {
+        prometheusSum(metrics, metric: "rollcall_cloud_crops_refused_total")
+            + ["oversized", "malformed", "embedding_only"].reduce(0) { total, reason in
+                total + prometheusSum(metrics, metric: "rollcall_cloud_messages_refused_total", labels: "reason=\"\(reason)\"")
+            }
     }
 }

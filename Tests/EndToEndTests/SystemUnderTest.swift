@@ -227,7 +227,7 @@ final class SystemUnderTest: @unchecked Sendable {
               metrics_port: \(metricsPort)
 
             """.write(to: config, atomically: true, encoding: .utf8)
-        let check = try Self.capture(rollcall: agentBinary, ["--config", config.path, "--check"])
+        let check = try Self.capture(agentBinary, ["--config", config.path, "--check"])
         guard check.contains("valid") else { throw HarnessError(.setup, config.path, check) }
         agent = try ChildProcess(name: "rollcall-agent[\(runs)]", executable: agentBinary, arguments: ["--config", config.path],
                                  log: root.appendingPathComponent("logs/agent-\(runs).log"))
@@ -244,10 +244,6 @@ final class SystemUnderTest: @unchecked Sendable {
 
     /// Runs a short command to completion and returns its standard output; throws with its output when it fails.
     static func capture(_ executable: String, _ arguments: [String]) throws -> String {
-        try capture(rollcall: executable, arguments)
-    }
-
-    static func capture(rollcall executable: String, _ arguments: [String]) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
