@@ -20,18 +20,24 @@ import Testing
     @Test func chipOfAnUprightTemplateFaceIsTheTemplate() throws {
         // Landmarks placed exactly on the padded template of a 150 chip: identity map, angle 0, width 150.
         let s = 150.0, pad = 0.25
-        let landmarks = FaceChipPlacement.template.map { Point2D(x: (pad + $0.x) / (1 + 2 * pad) * s, y: (pad + $0.y) / (1 + 2 * pad) * s) }
+        let scale: Double = s / (1 + 2 * pad)
+        let landmarks: [Point2D] = FaceChipPlacement.template.map { (t: Point2D) -> Point2D in
+            Point2D(x: (pad + t.x) * scale, y: (pad + t.y) * scale)
+        }
         let p = try FaceChipPlacement(landmarks: landmarks)
         #expect(abs(p.angle) < 1e-9)
         #expect(abs(p.width - 150) < 1e-9)
         // A gradient image sampled through the identity map comes back unchanged (inside the border).
-        let pixels = (0 ..< 200 * 200).map { UInt8(($0 % 200 + $0 / 200) % 256) }
+        let pixels: [UInt8] = (0 ..< 200 * 200).map { (i: Int) -> UInt8 in UInt8((i % 200 + i / 200) % 256) }
         let image = try Image(width: 200, height: 200, format: .gray, pixels: pixels)
         let chip = try FaceChip.extract(from: image, placement: p)
         #expect(chip.width == 150)
-        #expect(chip.pixels[10 * 150 + 20] == pixels[10 * 200 + 20])
+        let chipValue: UInt8 = chip.pixels[10 * 150 + 20]
+        let sourceValue: UInt8 = pixels[10 * 200 + 20]
+        #expect(chipValue == sourceValue)
         #expect(throws: RecognitionError.self) { _ = try FaceChipPlacement(landmarks: Array(landmarks.prefix(4))) }
-        #expect(throws: RecognitionError.self) { _ = try FaceChipPlacement(landmarks: [Point2D(x: .nan, y: 0)] + landmarks.dropFirst()) }
+        let withNaN: [Point2D] = [Point2D(x: .nan, y: 0)] + Array(landmarks.dropFirst())
+        #expect(throws: RecognitionError.self) { _ = try FaceChipPlacement(landmarks: withNaN) }
     }
 
     @Test func pyramidDownHalvesWithDlibsFilter() throws {
