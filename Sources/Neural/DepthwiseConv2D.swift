@@ -8,7 +8,7 @@ public func depthwiseConv2d(input: UnsafePointer<Float>, weights: UnsafePointer<
                             activation: Activation = .none) {
     let c = g.inChannels
     let vectorEnd = c & ~7
-    let src = UnsafeRawPointer(input), wts = UnsafeRawPointer(weights)
+    let rowStride = g.inWidth * c
     for oy in 0..<g.outHeight {
         let y0 = oy * g.strideHeight - g.padding.top
         let kyStart = max(0, -y0), kyEnd = min(g.kernelHeight, g.inHeight - y0)
@@ -16,45 +16,37 @@ public func depthwiseConv2d(input: UnsafePointer<Float>, weights: UnsafePointer<
             let x0 = ox * g.strideWidth - g.padding.left
             let kxStart = max(0, -x0), kxEnd = min(g.kernelWidth, g.inWidth - x0)
             let out = output + (oy * g.outWidth + ox) * c
-            // Vector body: 8 channels at a time.
-            var ch = 0
-            while ch < vectorEnd {
-                var acc = bias.map { UnsafeRawPointer($0 + ch).loadUnaligned(as: SIMD8<Float>.self) } ?? .zero
-                var ky = kyStart
-                while ky < kyEnd {
-                    var kx = kxStart
-                    while kx < kxEnd {
-                        let inOffset = (((y0 + ky) * g.inWidth + x0 + kx) * c + ch) * 4
-                        let wOffset = ((ky * g.kernelWidth + kx) * c + ch) * 4
-                        // `a * b + c`, not `addingProduct`: without FMA in the target that lowers to scalar fmaf calls.
-                        acc += src.loadUnaligned(fromByteOffset: inOffset, as: SIMD8<Float>.self)
-                            * wts.loadUnaligned(fromByteOffset: wOffset, as: SIMD8<Float>.self)
-                        kx += 1
+            // Accumulate in the output pixel (L1-resident): bias first, then one pass per kernel tap over the
+            // channels, 8 at a time with a scalar tail.
+            if let bias { out.update(from: bias, count: c) } else { out.update(repeating: 0, count: c) }
+            var ky = kyStart
+            while ky < kyEnd {
+                let inRow = input + (y0 + ky) * rowStride + x0 * c
+                let wRow = weights + ky * g.kernelWidth * c
+                var kx = kxStart
+                while kx < kxEnd {
+                    let src = UnsafeRawPointer(inRow + kx * c), wts = UnsafeRawPointer(wRow + kx * c)
+                    let dst = UnsafeMutableRawPointer(out)
+                    var ch = 0
+                    while ch < vectorEnd {
+                        let offset = ch * 4
+                        // `a * b + c`, not `addingProduct`: without FMA in the target that lowers to scalar fmaf.
+                        let sum = dst.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self)
+                            + src.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self)
+                            * wts.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self)
+                        dst.storeBytes(of: sum, toByteOffset: offset, as: SIMD8<Float>.self)
+                        ch += 8
                     }
-                    ky += 1
-                }
-                switch activation {
-                case .none: break
-                case .relu: acc = acc.replacing(with: 0, where: acc .< 0)
-                case .relu6:
-                    acc = acc.replacing(with: 0, where: acc .< 0)
-                    acc = acc.replacing(with: 6, where: acc .> 6)
-                }
-                UnsafeMutableRawPointer(out + ch).storeBytes(of: acc, as: SIMD8<Float>.self)
-                ch += 8
-            }
-            // Scalar tail.
-            while ch < c {
-                var sum: Float = bias?[ch] ?? 0
-                for ky in kyStart..<max(kyStart, kyEnd) {
-                    for kx in kxStart..<max(kxStart, kxEnd) {
-                        sum += input[((y0 + ky) * g.inWidth + x0 + kx) * c + ch]
-                            * weights[(ky * g.kernelWidth + kx) * c + ch]
+                    let s = inRow + kx * c, w = wRow + kx * c
+                    while ch < c {
+                        out[ch] += s[ch] * w[ch]
+                        ch += 1
                     }
+                    kx += 1
                 }
-                out[ch] = activation.apply(sum)
-                ch += 1
+                ky += 1
             }
+            if activation != .none { applyActivation(activation, to: out, count: c) }
         }
     }
 }
