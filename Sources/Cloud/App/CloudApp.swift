@@ -2,6 +2,8 @@
 import Foundation
 import Hummingbird
 import Logging
+import ModelSupply
+import MQTT
 import ServiceLifecycle
 
 /// The parts an application is made of; tests pass their own recognizer or fleet, the executable the real ones.
@@ -11,35 +13,51 @@ public struct CloudComponents: Sendable {
     public var fleet: any FleetPublisher
     public var signer: GallerySigner
     public var metrics: CloudMetrics
-    /// Extra long-running services (ingest over MQTT).
-    public var services: [any Service]
+    /// The broker connection ingest reads from (nil: API and dashboard only).
+    public var mqtt: MQTTClient?
 
     public init(store: any Store, recognizer: any FaceRecognizer, fleet: any FleetPublisher, signer: GallerySigner,
-                metrics: CloudMetrics, services: [any Service] = []) {
+                metrics: CloudMetrics, mqtt: MQTTClient? = nil) {
         self.store = store
         self.recognizer = recognizer
         self.fleet = fleet
         self.signer = signer
         self.metrics = metrics
-        self.services = services
+        self.mqtt = mqtt
     }
 }
 
 /// Builds the Hummingbird application and the aggregator behind it.
 public enum CloudApp {
-    /// The default parts for `config`: SQLite store, the linked recognizer, the fleet publisher.
+    /// The default parts for `config`: SQLite store, the dlib recognizer (models from the model store:
+    /// `rollcall models fetch`), and MQTT ingest and fleet push when `mqtt.host` is set.
     public static func defaultComponents(config: CloudConfig, logger: Logger) throws(CloudError) -> CloudComponents {
         let metrics = CloudMetrics()
         let store = try SQLiteStore(path: config.storage.database)
         let signer = try GallerySigner(keyFile: config.gallery.signingKeyFile)
-        if config.mqtt.host != nil {
-            throw CloudError(.unavailable, "this build has no MQTT transport yet; remove mqtt.host to run API-only",
-                             subject: "mqtt.host")
+        let models: ModelStore
+        do {
+            models = try ModelStore.standard()
+        } catch {
+            throw CloudError(.unavailable, "model store: \(error)", subject: "models")
         }
-        return CloudComponents(
-            store: store,
-            recognizer: UnavailableRecognizer(reason: "this build has no face recognition backend yet"),
-            fleet: OfflineFleet(metrics: metrics), signer: signer, metrics: metrics)
+        let recognizer = try DlibFaceRecognizer(models: models, slots: config.recognition.effectiveWorkers)
+        guard let host = config.mqtt.host, let ca = config.mqtt.caFile else {
+            logger.warning("no mqtt.host configured: API and dashboard only, nothing is published to agents")
+            return CloudComponents(store: store, recognizer: recognizer, fleet: OfflineFleet(metrics: metrics),
+                                   signer: signer, metrics: metrics)
+        }
+        let client: MQTTClient
+        do {
+            client = try MQTTClient(configuration: MQTTConfiguration(
+                host: host, port: config.mqtt.port, clientID: config.mqtt.clientID,
+                tls: .init(caFile: ca, certificateFile: config.mqtt.certificateFile, keyFile: config.mqtt.keyFile),
+                subscriptionBufferLimit: max(config.recognition.queueDepth, 1)))
+        } catch {
+            throw CloudError(.invalidConfig, "\(error)", subject: "mqtt")
+        }
+        return CloudComponents(store: store, recognizer: recognizer, fleet: MQTTFleet(client: client), signer: signer,
+                               metrics: metrics, mqtt: client)
     }
 
     /// The application: HTTP server plus retention and the components' services. Loads the aggregator first.
@@ -56,7 +74,8 @@ public enum CloudApp {
             router: router,
             configuration: .init(address: .hostname(config.http.host, port: config.http.port),
                                  serverName: "rollcall-cloud"),
-            services: [retention, LiveFeedCloser(live: aggregator.live)] + components.services,
+            services: [retention, LiveFeedCloser(live: aggregator.live)]
+                + (components.mqtt.map { [IngestService(client: $0, aggregator: aggregator, logger: logger)] } ?? []),
             logger: logger)
         return (app, aggregator)
     }

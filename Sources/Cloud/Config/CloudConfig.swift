@@ -44,7 +44,7 @@ public struct CloudConfig: Sendable, Equatable {
         /// Concurrent recognition workers; 0 means one per core.
         public var workers = 0
         /// Crops waiting for a worker before ingest stops reading (back-pressure).
-        public var queueDepth = 64
+        public var queueDepth = 2048
         /// Largest embedding distance still counted as a match.
         public var matchThreshold = 0.6
         /// Smallest face side (pixels) accepted in an enrollment photo.

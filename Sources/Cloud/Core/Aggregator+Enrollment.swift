@@ -114,12 +114,15 @@ extension Aggregator {
     @discardableResult
     public func publishGallery(reason: String, actor: String) async throws(CloudError) -> GalleryVersion {
         try await reloadGalleryFromStore()
-        let gallery = self.gallery
+        let embeddings = try await store.enrollmentEmbeddings()
         let signer = self.signer
-        let version = try await store.addGalleryVersion(workerCount: gallery.entries.count, reason: reason,
+        let modelID = recognizer.modelID
+        let dimension = embeddings.values.first?.first?.count ?? recognizer.dimension
+        let version = try await store.addGalleryVersion(workerCount: embeddings.count, reason: reason,
                                                         actor: actor) { number in
-            try GallerySnapshot.make(version: number, gallery: gallery, signer: signer).encoded()
+            try signer.galleryMessage(version: number, modelID: modelID, dimension: dimension, embeddings: embeddings)
         }
+        try await reloadGalleryFromStore()   // picks up the new version number
         try await store.audit(AuditEntry(actor: actor, action: "gallery.publish", subject: "gallery:\(version.version)",
                                          detail: AuditDetail.json(["reason": reason,
                                                                    "workers": "\(version.workerCount)"])))

@@ -19,6 +19,7 @@ public final class Aggregator: Sendable {
 
     private struct State {
         var gallery: CentroidGallery
+        var galleryVersion = 0
         var fusion = TrackFusion()
     }
 
@@ -67,7 +68,11 @@ public final class Aggregator: Sendable {
         })
         let gallery = CentroidGallery(embeddings: embeddings, names: names,
                                       threshold: config.recognition.matchThreshold)
-        state.withLock { $0.gallery = gallery }
+        let version = try await store.latestGalleryVersion()?.version ?? 0
+        state.withLock {
+            $0.gallery = gallery
+            $0.galleryVersion = version
+        }
         metrics.set("rollcall_cloud_gallery_workers", to: Double(gallery.entries.count))
     }
 
@@ -113,15 +118,15 @@ public final class Aggregator: Sendable {
         }
         let image = try EncodedImage(bytes: crop.image)
         let emotionEnabled = try await store.site(id: crop.siteID)?.emotionEnabled ?? true
-        let faces = try await recognizer.analyze(image, emotion: emotionEnabled)
+        let faces = try await recognizer.analyzeCrop(image, emotion: emotionEnabled)
         guard let face = faces.first else {
             throw CloudError(.badMessage, "no face found in the crop", subject: "track \(crop.trackID)")
         }
         let key = TrackFusion.Key(agentID: crop.agentID, trackID: crop.trackID)
         let quality = max(0.001, crop.quality) * face.quality
-        let (decision, gallery) = state.withLock { state in
+        let (decision, gallery, galleryVersion) = state.withLock { state in
             (state.fusion.add(key, embedding: face.embedding, quality: quality, at: crop.frameTime,
-                              gallery: state.gallery), state.gallery)
+                              gallery: state.gallery), state.gallery, state.galleryVersion)
         }
         let match = decision.match
         if decision.revised {
@@ -145,7 +150,8 @@ public final class Aggregator: Sendable {
             detectionID: detection.id ?? 0, siteID: crop.siteID, agentID: crop.agentID, camera: crop.camera,
             trackID: crop.trackID, time: crop.frameTime, workerID: match.workerID,
             workerName: match.workerID.flatMap(gallery.name(of:)), distance: match.distance,
-            emotion: face.emotion?.label, emotionScore: face.emotion?.score, revised: decision.revised)
+            emotion: face.emotion?.label, emotionScore: face.emotion?.score, revised: decision.revised,
+            galleryVersion: galleryVersion, cropMessageID: crop.messageID)
         do {
             try await fleet.publishResult(result)
         } catch {

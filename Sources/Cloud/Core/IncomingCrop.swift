@@ -3,6 +3,8 @@ import Foundation
 
 /// One face crop sent by an agent.
 public struct IncomingCrop: Sendable, Equatable {
+    /// The wire message's id (results refer to it), when the crop came over MQTT.
+    public var messageID: UUID?
     public var siteID: String
     public var agentID: String
     public var camera: String
@@ -16,8 +18,9 @@ public struct IncomingCrop: Sendable, Equatable {
     /// The detector's score on the agent.
     public var detectionScore: Double
 
-    public init(siteID: String, agentID: String, camera: String, trackID: String, frameTime: Date, image: [UInt8],
-                quality: Double, detectionScore: Double) {
+    public init(messageID: UUID? = nil, siteID: String, agentID: String, camera: String, trackID: String,
+                frameTime: Date, image: [UInt8], quality: Double, detectionScore: Double) {
+        self.messageID = messageID
         self.siteID = siteID
         self.agentID = agentID
         self.camera = camera

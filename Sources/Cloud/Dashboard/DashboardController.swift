@@ -2,6 +2,7 @@
 // login kept in a cookie, with live updates over server-sent events.
 import Foundation
 import Hummingbird
+import ServiceLifecycle
 
 /// Registers `/login`, `/logout` and `/dashboard/...`.
 struct DashboardController {
@@ -124,13 +125,28 @@ struct DashboardController {
         """
 
     @Sendable func events(_ request: Request, context: CloudRequestContext) async throws -> Response {
-        let stream = aggregator.live.subscribe()
+        let subscription = aggregator.live.subscribe()
         return Response(status: .ok,
                         headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"],
                         body: .init { writer in
-                            try await writer.write(ByteBuffer(string: ": connected\n\n"))
-                            for await event in stream {
-                                try await writer.write(ByteBuffer(string: event.sse))
+                            defer { subscription.finish() }
+                            // Ends on graceful shutdown; a keep-alive every 15 s finds clients that went away.
+                            try await withGracefulShutdownHandler {
+                                try await withThrowingTaskGroup(of: Void.self) { group in
+                                    group.addTask {
+                                        while true {
+                                            try await Task.sleep(nanoseconds: 15_000_000_000)
+                                            subscription.keepAlive()
+                                        }
+                                    }
+                                    try await writer.write(ByteBuffer(string: ": connected\n\n"))
+                                    for await event in subscription.events {
+                                        try await writer.write(ByteBuffer(string: event.sse))
+                                    }
+                                    group.cancelAll()
+                                }
+                            } onGracefulShutdown: {
+                                subscription.finish()
                             }
                             try await writer.finish(nil)
                         })
@@ -161,7 +177,7 @@ struct DashboardController {
     // MARK: Helpers
 
     func collect(_ request: Request, limit: Int) async throws -> [UInt8] {
-        var body = request.body
+        let body = request.body
         do {
             return Array(try await body.collect(upTo: limit).readableBytesView)
         } catch let error as HTTPError where error.status == .contentTooLarge {

@@ -17,6 +17,10 @@ public struct RecognitionResult: Sendable, Codable, Equatable {
     public var emotionScore: Double?
     /// Whether this decision changed the track's earlier identity.
     public var revised: Bool
+    /// The gallery version matched against (0: none yet).
+    public var galleryVersion: Int
+    /// The crop message the decision was made on, when it came over MQTT.
+    public var cropMessageID: UUID?
 }
 
 /// Sends to the agents. The real one publishes over MQTT; an offline one (no broker configured) counts

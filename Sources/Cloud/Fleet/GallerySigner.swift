@@ -1,23 +1,28 @@
-// The cloud's gallery-signing key and the signed snapshot bytes agents verify.
+// The cloud's gallery-signing key and the signed gallery messages (Wire's `GalleryUpdate`) agents verify.
 import Crypto
+import FaceRecognition
 import Foundation
 import RollcallCore
+import Wire
 
-/// Signs gallery snapshots with the cloud's Ed25519 key (kept in a 0600 file, created on first use).
+/// Signs gallery versions with the cloud's Ed25519 key, kept in Wire's key-file format (the file
+/// `rollcall pki issue gallery-key` writes). When the file is absent it is created (0600) together with the
+/// agents' verification key next to it (`<name>.pub`).
 public struct GallerySigner: Sendable {
     /// The raw 32-byte private key (the Crypto key type is not Sendable; it is rebuilt per signature).
     private let rawKey: Data
 
-    /// Loads the key at `path`, creating it when absent.
+    /// Loads the key at `path`, creating it (and `<path without extension>.pub`) when absent.
     public init(keyFile path: String) throws(CloudError) {
         let url = URL(fileURLWithPath: FileSystem.expandingTilde(path))
         do {
             if FileManager.default.fileExists(atPath: url.path) {
-                let data = try Data(contentsOf: url)
-                rawKey = try Curve25519.Signing.PrivateKey(rawRepresentation: data).rawRepresentation
+                rawKey = try GallerySigningKey.loadPrivateKey(from: url).rawRepresentation
             } else {
                 let fresh = Curve25519.Signing.PrivateKey()
-                try FileSystem.writeAtomically(fresh.rawRepresentation, to: url, permissions: 0o600)
+                try FileSystem.writeAtomically(Data(GallerySigningKey.fileText(fresh).utf8), to: url, permissions: 0o600)
+                let publicURL = url.deletingPathExtension().appendingPathExtension("pub")
+                try FileSystem.writeAtomically(Data(GallerySigningKey.fileText(fresh.publicKey).utf8), to: publicURL)
                 rawKey = fresh.rawRepresentation
             }
         } catch {
@@ -35,52 +40,20 @@ public struct GallerySigner: Sendable {
         (try? Curve25519.Signing.PrivateKey(rawRepresentation: rawKey).publicKey.rawRepresentation) ?? Data()
     }
 
-    /// Signs `bytes`.
-    public func signature(for bytes: Data) throws(CloudError) -> Data {
+    /// The signed `GalleryUpdate` message (a whole snapshot) for `version` of these enrollment embeddings, as
+    /// published on every site's gallery topic.
+    public func galleryMessage(version: Int, modelID: String, dimension: Int,
+                               embeddings: [Int64: [[Float]]]) throws(CloudError) -> Data {
         do {
-            return try Curve25519.Signing.PrivateKey(rawRepresentation: rawKey).signature(for: bytes)
+            var gallery = try Gallery(modelID: modelID, dimension: dimension)
+            for (workerID, vectors) in embeddings where !vectors.isEmpty {
+                try gallery.enroll(workerID: String(workerID), embeddings: vectors)
+            }
+            let key = try Curve25519.Signing.PrivateKey(rawRepresentation: rawKey)
+            return try GalleryUpdate.signed(version: UInt64(version), modelID: modelID,
+                                            snapshot: Data(gallery.snapshot()), key: key).encoded()
         } catch {
-            throw CloudError(.io, "signing failed: \(error)")
-        }
-    }
-}
-
-/// A gallery version's content as published: deterministic JSON (sorted keys, workers by id) plus an
-/// Ed25519 signature over exactly those bytes.
-public struct GallerySnapshot: Sendable, Codable, Equatable {
-    public struct Body: Sendable, Codable, Equatable {
-        public var version: Int
-        public var threshold: Double
-        public var workers: [CentroidGallery.Entry]
-    }
-
-    /// The body's canonical JSON bytes.
-    public var body: Data
-    /// Ed25519 signature of `body`.
-    public var signature: Data
-
-    /// Builds and signs the snapshot of `gallery` as version `version`.
-    public static func make(version: Int, gallery: CentroidGallery,
-                            signer: GallerySigner) throws(CloudError) -> GallerySnapshot {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let body: Data
-        do {
-            body = try encoder.encode(Body(version: version, threshold: gallery.threshold, workers: gallery.entries))
-        } catch {
-            throw CloudError(.io, "cannot encode gallery: \(error)")
-        }
-        return GallerySnapshot(body: body, signature: try signer.signature(for: body))
-    }
-
-    /// The snapshot as stored and published (JSON with base64 body and signature).
-    public func encoded() throws(CloudError) -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        do {
-            return try encoder.encode(self)
-        } catch {
-            throw CloudError(.io, "cannot encode snapshot: \(error)")
+            throw CloudError(.io, "cannot build gallery version \(version): \(error)")
         }
     }
 }

@@ -14,8 +14,8 @@ public struct LiveEvent: Sendable, Equatable {
         self.data = data
     }
 
-    /// The event in server-sent-events framing.
-    public var sse: String { "event: \(name)\ndata: \(data)\n\n" }
+    /// The event in server-sent-events framing (an unnamed event is a keep-alive comment).
+    public var sse: String { name.isEmpty ? ": keep-alive\n\n" : "event: \(name)\ndata: \(data)\n\n" }
 }
 
 /// Fans events out to subscribers. Each subscriber has a bounded buffer: a slow viewer loses its oldest
@@ -30,15 +30,28 @@ public final class LiveFeed: Sendable {
         self.bufferSize = bufferSize
     }
 
-    /// A new subscription; it ends when the stream's consumer goes away.
-    public func subscribe() -> AsyncStream<LiveEvent> {
+    /// One viewer's subscription: its events, and a way to end it or slip a keep-alive in.
+    public struct Subscription: Sendable {
+        /// The events, until `finish()` or `LiveFeed.finishAll()`.
+        public let events: AsyncStream<LiveEvent>
+        let continuation: AsyncStream<LiveEvent>.Continuation
+
+        /// Ends the subscription.
+        public func finish() { continuation.finish() }
+
+        /// Adds an SSE comment to this subscriber's stream (detects vanished clients on write).
+        public func keepAlive() { continuation.yield(LiveEvent(name: "", data: "")) }
+    }
+
+    /// A new subscription; it ends when finished or when its consumer goes away.
+    public func subscribe() -> Subscription {
         let id = UUID()
         let (stream, continuation) = AsyncStream<LiveEvent>.makeStream(bufferingPolicy: .bufferingNewest(bufferSize))
         continuation.onTermination = { [weak self] _ in
             self?.subscribers.withLock { _ = $0.removeValue(forKey: id) }
         }
         subscribers.withLock { $0[id] = continuation }
-        return stream
+        return Subscription(events: stream, continuation: continuation)
     }
 
     /// Number of current subscribers.

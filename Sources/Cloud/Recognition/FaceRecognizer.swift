@@ -49,6 +49,19 @@ public struct AnalyzedFace: Sendable, Equatable {
 /// Finds, aligns and embeds faces (and estimates emotion). The real one is built from the FaceDetection,
 /// FaceRecognition and Emotion modules; CPU-bound, so callers bound how many run at once.
 public protocol FaceRecognizer: Sendable {
+    /// The embedding model's id (`Backbone.modelID`), written into gallery versions.
+    var modelID: String { get }
+    /// Embedding length.
+    var dimension: Int { get }
     /// Every face in `image`, largest first. `emotion` asks for emotion estimates.
     func analyze(_ image: EncodedImage, emotion: Bool) async throws(CloudError) -> [AnalyzedFace]
+    /// The face of an agent's crop: like `analyze`, but a crop in which the detector finds no face may still
+    /// be embedded as a whole (the agent already found the face). Defaults to `analyze`.
+    func analyzeCrop(_ image: EncodedImage, emotion: Bool) async throws(CloudError) -> [AnalyzedFace]
+}
+
+extension FaceRecognizer {
+    public func analyzeCrop(_ image: EncodedImage, emotion: Bool) async throws(CloudError) -> [AnalyzedFace] {
+        try await analyze(image, emotion: emotion)
+    }
 }

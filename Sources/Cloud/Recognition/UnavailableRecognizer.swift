@@ -4,6 +4,8 @@ import Foundation
 /// Refuses every request with `.unavailable`; the API and dashboard keep working for everything else.
 public struct UnavailableRecognizer: FaceRecognizer {
     let reason: String
+    public var modelID: String { "none" }
+    public var dimension: Int { 128 }
 
     public init(reason: String) {
         self.reason = reason

