@@ -101,12 +101,17 @@ struct EndToEndTests {
         #expect(queued >= 6, "only \(queued) crops for 12 faces shown")
 
         // The cloud has every one of them (duplicates from QoS 1 redelivery allowed).
-        let (stored, refused) = try await eventually("every crop of the run reaches the cloud", within: 120,
-                                                     context: system.logs) { () async throws -> (Int, Int)? in
+        let observed = Observed()
+        let (stored, refused) = try await eventually("every crop of the run reaches the cloud", within: 120, context: {
+            "agent queued \(queued) crops (\(Int(queuedAtRestart - queuedAtStop)) while the broker was down); the cloud "
+                + "stored \(observed.stored) and refused \(observed.refused) of them\n" + system.logs()
+        }) { () async throws -> (Int, Int)? in
             let formatter = ISO8601DateFormatter()
             let rows = try await api.detections("agent=\(agentID)&from=\(formatter.string(from: runStart))")
             let refusedNow = Self.refusedCrops(try await api.metricsText())
             let refused = Int(refusedNow - refusedBefore)
+            observed.stored = rows.count
+            observed.refused = refused
             return rows.count + refused >= queued ? (rows.count, refused) : nil
         }
         print("end to end: broker restart: agent queued \(queued) crops (\(Int(queuedAtRestart - queuedAtStop)) while the broker was down); cloud stored \(stored), refused \(refused)")
@@ -114,6 +119,12 @@ struct EndToEndTests {
         #expect(system.agent?.isRunning == true, "the agent stopped:\n\(system.logs())")
         #expect(system.cloud?.isRunning == true, "the cloud stopped:\n\(system.logs())")
         passed = true
+    }
+
+    /// The last counts seen by a poll, for the failure message.
+    final class Observed: @unchecked Sendable {
+        var stored = 0
+        var refused = 0
     }
 
     /// Face messages the cloud refused, whatever the reason: at recognition (`crops_refused`: unknown agent, no
