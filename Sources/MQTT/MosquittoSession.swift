@@ -282,7 +282,10 @@ final class MosquittoSession: @unchecked Sendable {
                 state.statistics.connects += 1
                 let waiters = state.connectWaiters
                 state.connectWaiters = []
-                if !sessionPresent { resubscribeLocked(state) }
+                // Re-subscribe on every connect, not only when the broker lost the session: Mosquitto 2.0
+                // does not keep `$share/…` subscriptions across a restart even when it reports a session.
+                // SUBSCRIBE is idempotent; retained messages may arrive again and consumers dedupe them.
+                resubscribeLocked(state)
                 return (state.machine.connectSucceeded(), waiters)
             }
             eventSink.yield(.connected(sessionPresent: sessionPresent))
