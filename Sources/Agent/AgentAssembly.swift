@@ -60,8 +60,21 @@ public enum AgentAssembly {
             MQTTConnectionService(client: client, encoder: encoder, stats: stats),
             OutboxDrainer(outbox: outbox, publisher: transport, stats: stats),
         ]
+        var galleryVersion: @Sendable () -> UInt64 = { 0 }
+        if let key = config.gallery.publicKey, let raw = Data(base64Encoded: key) {
+            let cache: GalleryCache<SnapshotGalleryBuilder>
+            do {
+                cache = try GalleryCache(folder: FileSystem.expandingTilde(config.gallery.path),
+                                         verifier: WireGalleryVerifier(rawPublicKey: raw), builder: SnapshotGalleryBuilder())
+            } catch {
+                throw AgentAssemblyError(.resource, component: "gallery.path", detail: error.description)
+            }
+            galleryVersion = { cache.version }
+            services.append(GallerySyncService(cache: cache, subscriber: transport, encoder: encoder, outbox: outbox,
+                                               stats: stats))
+        }
         let reporter = StatusReporter(mode: config.mode, cameras: config.cameras.map(\.id), stats: stats, outbox: outbox,
-                                      galleryVersion: { 0 })
+                                      galleryVersion: galleryVersion)
         services.append(HeartbeatService(reporter: reporter, encoder: encoder, publisher: transport,
                                          interval: .seconds(config.status.heartbeatSeconds), stats: stats))
         if let port = config.status.metricsPort {

@@ -69,15 +69,7 @@ public final class CaptureStream: @unchecked Sendable {
 
     private func run(_ source: FrameSource) {
         var lastTime = monotonicSeconds()
-        while !control.isStopped {
-            let frame: Frame?
-            do {
-                frame = try source.nextFrame(control)
-            } catch {
-                update(source) { $0.lastError = error.description }
-                break
-            }
-            guard let frame else { break }
+        let failure = CaptureLoop.drive(source, control, onFrame: { frame in
             let result = continuation.yield(frame)
             let now = monotonicSeconds()
             let instant = 1 / max(1e-6, now - lastTime)
@@ -85,12 +77,15 @@ public final class CaptureStream: @unchecked Sendable {
             update(source) { stats in
                 stats.captured += 1
                 if case .dropped = result { stats.dropped += 1 }
-                stats.framesPerSecond = stats.captured == 1 ? 0 : (stats.framesPerSecond == 0 ? instant : 0.9 * stats.framesPerSecond + 0.1 * instant)
+                stats.framesPerSecond = stats.framesPerSecond == 0 ? instant : 0.9 * stats.framesPerSecond + 0.1 * instant
             }
-            if case .terminated = result { break }
+            if case .terminated = result { return false }
+            return true
+        }, onCorrupt: {})
+        update(source) { stats in
+            stats.running = false
+            stats.lastError = failure?.description
         }
-        source.close()
-        update(source) { $0.running = false }
         continuation.finish()
         lock.lock()
         self.source = nil

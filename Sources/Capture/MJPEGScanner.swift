@@ -48,8 +48,12 @@ public struct MJPEGScanner {
     private func parseFrame(_ bytes: UnsafeRawBufferPointer, start: Int) -> Parse {
         let count = bytes.count
         var pos = start + 2
+        // Where the current segment began: when parsing fails, the next frame is searched for from just after it,
+        // since a frame cut short makes its last length field reach into the next frame and hide its SOI.
+        var segment = start
         while pos < count {
-            guard bytes[pos] == 0xFF else { return .failure(pos) }
+            guard bytes[pos] == 0xFF else { return .failure(segment + 1) }
+            segment = pos
             while pos < count, bytes[pos] == 0xFF { pos += 1 } // fill bytes
             guard pos < count else { return .failure(pos) }
             let marker = bytes[pos]
@@ -58,11 +62,11 @@ public struct MJPEGScanner {
             case 0xD9: return .success(pos)
             case 0xD8: return .failure(pos - 2)
             case 0x01, 0xD0 ... 0xD7: continue
-            case 0x00: return .failure(pos)
+            case 0x00: return .failure(segment + 1)
             default:
-                guard pos + 1 < count else { return .failure(count) }
+                guard pos + 1 < count else { return .failure(segment + 1) }
                 let length = Int(bytes[pos]) << 8 | Int(bytes[pos + 1])
-                guard length >= 2, pos + length <= count else { return .failure(pos) }
+                guard length >= 2, pos + length <= count else { return .failure(segment + 1) }
                 pos += length
                 if marker == 0xDA { // start of scan: entropy-coded data follows until the next real marker
                     while pos + 1 < count {
@@ -74,10 +78,10 @@ public struct MJPEGScanner {
                         }
                         pos += 1
                     }
-                    if pos + 1 >= count { return .failure(count) }
+                    if pos + 1 >= count { return .failure(segment + 1) }
                 }
             }
         }
-        return .failure(count)
+        return .failure(segment + 1)
     }
 }

@@ -28,10 +28,18 @@ public struct EmotionEvaluation: Sendable {
     /// Scored images.
     public var scored: Int { confusion.reduce(0) { $0 + $1.reduce(0, +) } }
 
-    /// Share of scored images whose top class is the true one (0 when nothing was scored).
+    /// Images whose top class is the true one.
+    public var correct: Int { (0 ..< 7).reduce(0) { $0 + confusion[$1][$1] } }
+
+    /// Share of all images (scored or failed: a failure counts as a miss) whose top class is the true one.
     public var accuracy: Double {
-        let correct = (0 ..< 7).reduce(0) { $0 + confusion[$1][$1] }
-        return scored > 0 ? Double(correct) / Double(scored) : 0
+        let total = scored + failures.count
+        return total > 0 ? Double(correct) / Double(total) : 0
+    }
+
+    /// Share of the scored images whose top class is the true one (failures left out).
+    public var accuracyOfScored: Double {
+        scored > 0 ? Double(correct) / Double(scored) : 0
     }
 
     /// Recall of each class (nil for a class with no images).
@@ -46,7 +54,8 @@ public struct EmotionEvaluation: Sendable {
     }
 
     /// The JSON document `rollcall eval emotion` prints: `accuracy`, `per_class_recall`, `confusion`, `skipped`,
-    /// plus `images`, `labels`, `failed` (count) and the first failures.
+    /// plus `images` (all, failures included), `scored`, `accuracy_of_scored`, `labels`, `failed` (count) and the
+    /// first failures. `accuracy` counts a failure as a miss.
     public func jsonObject(method: String) -> [String: Any] {
         var recall: [String: Any] = [:]
         for (label, value) in perClassRecall { recall[label.name] = value.map { $0 as Any } ?? NSNull() }
@@ -57,7 +66,9 @@ public struct EmotionEvaluation: Sendable {
             "confusion": confusion,
             "labels": EmotionLabel.allCases.map(\.name),
             "skipped": skipped,
-            "images": scored,
+            "images": scored + failures.count,
+            "scored": scored,
+            "accuracy_of_scored": accuracyOfScored,
             "failed": failures.count,
             "failures": failures.prefix(20).map { ["path": $0.path, "reason": $0.reason] },
         ]

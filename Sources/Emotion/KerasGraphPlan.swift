@@ -1,3 +1,4 @@
+import Dispatch
 import Neural
 
 /// A Keras functional model compiled into a flat list of kernel calls over one activation arena.
@@ -53,14 +54,33 @@ struct KerasGraphPlan: Sendable {
     /// Runs every op; `parameters` is a copy of `self.parameters`, `arena` holds `arenaCount` floats and
     /// `scratch` `scratchCount` floats.
     func run(parameters: UnsafePointer<Float>, arena: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
-        for op in ops {
+        for op in ops { run(op, parameters: parameters, arena: arena, scratch: scratch) }
+    }
+
+    /// Like `run`, returning each op's wall time in nanoseconds (for `rollcall bench emotion --profile`).
+    func runProfiled(parameters: UnsafePointer<Float>, arena: UnsafeMutablePointer<Float>,
+                     scratch: UnsafeMutablePointer<Float>) -> [(name: String, nanoseconds: UInt64)] {
+        ops.map { op in
+            let start = DispatchTime.now().uptimeNanoseconds
+            run(op, parameters: parameters, arena: arena, scratch: scratch)
+            return (op.summary, DispatchTime.now().uptimeNanoseconds - start)
+        }
+    }
+
+    private func run(_ op: Op, parameters: UnsafePointer<Float>, arena: UnsafeMutablePointer<Float>,
+                     scratch: UnsafeMutablePointer<Float>) {
             switch op {
             case let .conv(weights, bias, geometry, activation, input, output):
                 conv2d(input: arena + input.offset, weights: parameters + weights, bias: bias.map { parameters + $0 },
                        output: arena + output.offset, geometry: geometry, activation: activation, scratch: scratch)
             case let .depthwise(weights, geometry, input, output):
-                depthwiseConv2d(input: arena + input.offset, weights: parameters + weights, bias: nil,
-                                output: arena + output.offset, geometry: geometry)
+                if geometry.kernelHeight == 3 && geometry.kernelWidth == 3 {
+                    depthwiseConv3x3(input: arena + input.offset, weights: parameters + weights, bias: nil,
+                                     output: arena + output.offset, geometry: geometry)
+                } else {
+                    depthwiseConv2d(input: arena + input.offset, weights: parameters + weights, bias: nil,
+                                    output: arena + output.offset, geometry: geometry)
+                }
             case let .maxPool(geometry, input, output):
                 maxPool2d(input: arena + input.offset, output: arena + output.offset, geometry: geometry)
             case let .averagePool(geometry, input, output):
@@ -75,6 +95,21 @@ struct KerasGraphPlan: Sendable {
             case let .softmax(buffer):
                 softmax(arena + buffer.offset, count: buffer.count)
             }
+    }
+}
+
+extension KerasGraphPlan.Op {
+    /// Kind and output size, e.g. `conv 3x3/1 30x30x32`.
+    var summary: String {
+        switch self {
+        case let .conv(_, _, g, _, _, o): "conv \(g.kernelHeight)x\(g.kernelWidth)/\(g.strideHeight) \(o.height)x\(o.width)x\(o.channels)"
+        case let .depthwise(_, g, _, o): "depthwise \(g.kernelHeight)x\(g.kernelWidth) \(o.height)x\(o.width)x\(o.channels)"
+        case let .maxPool(g, _, o): "maxpool \(g.kernelHeight)x\(g.kernelWidth)/\(g.strideHeight) \(o.height)x\(o.width)x\(o.channels)"
+        case let .averagePool(_, _, o): "avgpool \(o.height)x\(o.width)x\(o.channels)"
+        case let .add(_, _, _, o): "add \(o.height)x\(o.width)x\(o.channels)"
+        case let .relu(_, o): "relu \(o.count)"
+        case let .globalAveragePool(_, o): "global-average-pool \(o.channels)"
+        case let .softmax(b): "softmax \(b.count)"
         }
     }
 }

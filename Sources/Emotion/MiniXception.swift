@@ -59,6 +59,13 @@ public final class MiniXception {
         return Array(UnsafeBufferPointer(start: arena.pointer(at: plan.output.offset), count: plan.output.count))
     }
 
+    /// Time of each kernel call (name, nanoseconds) for one forward pass on `input` (64×64 values).
+    public func profile(input: [Float]) -> [(name: String, nanoseconds: UInt64)] {
+        guard input.count == plan.input.count else { return [] }
+        arena.pointer(at: plan.input.offset).update(from: input, count: input.count)
+        return plan.runProfiled(parameters: parameters, arena: arena.base, scratch: scratch)
+    }
+
     /// Seven probabilities for a 64×64 face already scaled to [-1, 1].
     public func probabilities(input: [Float]) -> [Float] {
         input.withUnsafeBufferPointer { probabilities(input: $0) }

@@ -18,11 +18,12 @@ public final class BlazeFaceDetector: Sendable {
 
     private let engine: Mutex<BlazeFaceEngine>
 
-    /// Loads and plans the model file. Throws `NeuralError` if the file is unreadable, malformed, uses an
+    /// Loads and plans the model file; `minScore` nil means the model's MediaPipe default
+    /// (`BlazeFaceModel.defaultMinScore`: 0.5 short, 0.6 full). Throws `NeuralError` if the file is unreadable, malformed, uses an
     /// unsupported operator, or does not have BlazeFace's input and output shapes.
-    public init(model: BlazeFaceModel, modelURL: URL, minScore: Float = 0.5) throws(NeuralError) {
+    public init(model: BlazeFaceModel, modelURL: URL, minScore: Float? = nil) throws(NeuralError) {
         self.model = model
-        self.minScore = minScore
+        self.minScore = minScore ?? model.defaultMinScore
         let tflite = try TFLiteModel(contentsOf: modelURL)
         do {
             engine = Mutex(try BlazeFaceEngine(model: model, tflite: tflite))
@@ -87,5 +88,15 @@ final class BlazeFaceEngine {
         decodeBlazeFace(regressors: interpreter.output(regressorsIndex), classificators: interpreter.output(classificatorsIndex),
                         anchors: anchors, scale: model.coordinateScale, minScore: minScore, into: &candidates)
         return weightedNonMaxSuppression(candidates, threshold: BlazeFaceDetector.nmsThreshold)
+    }
+}
+
+extension BlazeFaceDetector {
+    /// Mean milliseconds per kernel kind over `runs` runs on `image` (for finding hot spots).
+    public func profile(_ image: Image, runs: Int) -> [(kind: String, milliseconds: Double)] {
+        engine.withLock { e in
+            Letterbox(imageWidth: image.width, imageHeight: image.height).fill(e.interpreter.input(), size: model.inputSize, from: image)
+            return e.interpreter.profile(runs: runs)
+        }
     }
 }

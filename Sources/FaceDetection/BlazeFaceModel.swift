@@ -40,6 +40,15 @@ public enum BlazeFaceModel: String, Sendable, CaseIterable {
         }
     }
 
+    /// The minimum score MediaPipe 0.10.14's solution applies: 0.5 for short range; 0.6 for full range, whose
+    /// graph keeps its own `min_score_thresh` (the reference detections of the full model never score below 0.6).
+    public var defaultMinScore: Float {
+        switch self {
+        case .short: 0.5
+        case .full: 0.6
+        }
+    }
+
     /// The box/keypoint scale of the decoder (x, y, w and h scales are all the input size).
     public var coordinateScale: Float { Float(inputSize) }
 }

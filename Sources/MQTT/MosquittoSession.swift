@@ -84,6 +84,8 @@ final class MosquittoSession: @unchecked Sendable {
     private func configureHandle() throws {
         try check(mosquitto_int_option(handle, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V5), "protocol version 5")
         try check(mosquitto_threaded_set(handle, true), "threaded mode")
+        // Small packets (PUBACK, QoS 1 publishes one at a time) must not wait for Nagle's algorithm.
+        try check(mosquitto_int_option(handle, MOSQ_OPT_TCP_NODELAY, 1), "TCP_NODELAY")
         if let tls = configuration.tls {
             try check(mosquitto_tls_set(handle, tls.caFile, nil, tls.certificateFile, tls.keyFile, nil),
                       "TLS files (ca \(tls.caFile), certificate \(tls.certificateFile ?? "none"))")
@@ -483,6 +485,10 @@ final class MosquittoSession: @unchecked Sendable {
             }
             state.orphans = kept
             return token
+        }
+        // A consumer that stops iterating (its task cancelled) no longer receives: forget it locally.
+        continuation.onTermination = { [weak self] _ in
+            _ = self?.locked { $0.subscriptions.removeValue(forKey: token) }
         }
         do {
             try await withCheckedThrowingContinuation { (waiter: CheckedContinuation<Void, Error>) in

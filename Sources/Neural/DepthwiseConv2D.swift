@@ -26,8 +26,9 @@ public func depthwiseConv2d(input: UnsafePointer<Float>, weights: UnsafePointer<
                     while kx < kxEnd {
                         let inOffset = (((y0 + ky) * g.inWidth + x0 + kx) * c + ch) * 4
                         let wOffset = ((ky * g.kernelWidth + kx) * c + ch) * 4
-                        acc = acc.addingProduct(src.loadUnaligned(fromByteOffset: inOffset, as: SIMD8<Float>.self),
-                                                wts.loadUnaligned(fromByteOffset: wOffset, as: SIMD8<Float>.self))
+                        // `a * b + c`, not `addingProduct`: without FMA in the target that lowers to scalar fmaf calls.
+                        acc += src.loadUnaligned(fromByteOffset: inOffset, as: SIMD8<Float>.self)
+                            * wts.loadUnaligned(fromByteOffset: wOffset, as: SIMD8<Float>.self)
                         kx += 1
                     }
                     ky += 1

@@ -38,6 +38,14 @@ struct Run: AsyncParsableCommand {
             print("\(config): valid (site \(settings.site), agent \(settings.agentID), \(settings.cameras.count) camera(s), mode \(settings.mode.rawValue))")
             return
         }
-        try await AgentRuntime.run(try AgentAssembly.services(for: settings))
+        let services: [any AgentService]
+        do {
+            services = try AgentAssembly.services(for: settings)
+        } catch {
+            // Missing certificates, models or components: restarting cannot fix them either.
+            FileHandle.standardError.write(Data("rollcall-agent: \(error)\n".utf8))
+            throw ExitCode(78)
+        }
+        try await AgentRuntime.run(services)
     }
 }

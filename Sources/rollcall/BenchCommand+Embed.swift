@@ -27,6 +27,9 @@ extension BenchCommand {
         @Option(help: "Untimed warm-up runs.")
         var warmup: Int = 5
 
+        @Flag(inversion: .prefixedNo, help: "Mirror-averaged embedding, as eval and the cloud use it (default on).")
+        var mirror = true
+
         @Option(help: "OpenBLAS threads.")
         var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
@@ -48,7 +51,7 @@ extension BenchCommand {
                 throw ValidationError("no face found in \(path)")
             }
             let models = try DlibModels(network: store.url(for: "dlib-resnet"), shapePredictor: store.url(for: "dlib-shape-5"))
-            let embedder = DlibFaceEmbedder(models: models)
+            let embedder = DlibFaceEmbedder(models: models, mirrorAverage: mirror)
             var samples = [Double](), alignSamples = [Double]()
             for i in 0 ..< warmup + iterations {
                 let t0 = DispatchTime.now().uptimeNanoseconds
@@ -64,7 +67,8 @@ extension BenchCommand {
             let total = BenchTiming.figures(samples), landmarks = BenchTiming.figures(alignSamples)
             try printJSON([
                 "backbone": backbone.rawValue,
-                "what": "landmarks (\(models.aligner.options.refinements) refinements) + chip + embedding, per face",
+                "what": "landmarks (\(models.aligner.options.refinements) refinements) + chip + embedding\(mirror ? " (mirror-averaged: 2 forward passes)" : ""), per face",
+                "mirror": mirror,
                 "median_ms": total.median,
                 "p90_ms": total.p90,
                 "landmarks_median_ms": landmarks.median,

@@ -9,8 +9,8 @@ import Neural
 struct EvalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval",
-        abstract: "Measure identity accuracy on labelled photos (JSON on stdout).",
-        subcommands: [LFW.self, Identify.self]
+        abstract: "Measure identity and emotion accuracy on labelled photos (JSON on stdout).",
+        subcommands: [LFW.self, Identify.self, Emotion.self]
     )
 
     /// Options shared by the identity evaluations.
@@ -23,6 +23,10 @@ struct EvalCommand: ParsableCommand {
 
         @Option(help: "Box refinements of the dlib alignment (0 = BlazeFace box mapped once).")
         var refinements: Int = DlibFaceAligner.Options().refinements
+
+        @Flag(inversion: .prefixedNo,
+              help: "Average each face's dlib embedding with its mirror image's (two forward passes; default on).")
+        var mirror = true
 
         func validate() throws {
             guard workers >= 1, workers <= 256 else { throw ValidationError("--workers must be 1…256") }
@@ -40,7 +44,7 @@ struct EvalCommand: ParsableCommand {
                                             options: DlibFaceAligner.Options(refinements: refinements))
                 return {
                     IdentityPipeline(detector: try BlazeFaceDetector(model: .short, modelURL: detectorURL),
-                                     embedder: DlibFaceEmbedder(models: models))
+                                     embedder: DlibFaceEmbedder(models: models, mirrorAverage: mirror))
                 }
             case .vgg16:
                 throw ValidationError("the vgg16 backbone needs its weights file; it is not wired into eval yet")

@@ -67,6 +67,20 @@ import Testing
         #expect(snapshot[.framesProcessed, camera: "c"] + snapshot[.framesDropped, camera: "c"] == 30)
     }
 
+    @Test func corruptFramesAreSkippedAndCounted() async throws {
+        let stats = AgentStats()
+        let outbox = try Outbox(folder: temporaryFolder(), maxBytes: 1 << 20)
+        let service = CameraService(camera: "entrance", source: SyntheticSource(frames: 40, corruptEvery: 4), queueDepth: 64,
+                                    stats: stats, sink: EventSink(encoder: TestEncoder(), outbox: outbox, stats: stats)) {
+            processor(mode: .cloudMatch, matcher: nil, stats: stats)
+        }
+        try await service.run()
+        let snapshot = stats.snapshot()
+        #expect(snapshot[.framesCorrupt, camera: "entrance"] == 10)
+        #expect(snapshot[.framesCaptured, camera: "entrance"] == 30)
+        #expect(snapshot[.tracksStarted, camera: "entrance"] == 1, "the track survives the skipped frames")
+    }
+
     @Test func edgeMatchPublishesResultsWhileTheBrokerIsDown() async throws {
         let folder = temporaryFolder()
         let key = Curve25519.Signing.PrivateKey()

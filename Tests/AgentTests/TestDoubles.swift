@@ -159,10 +159,16 @@ struct PositionEmbedder: FaceEmbedding {
 struct SyntheticSource: CameraFeed {
     let frames: Int
     var intervalMilliseconds = 2
+    /// Every n-th frame is reported as undecodable instead of delivered.
+    var corruptEvery: Int?
     let width = 320, height = 240
 
     func run(deliver: @escaping @Sendable (CapturedFrame) -> Void, corrupt: @escaping @Sendable () -> Void) async throws {
         for index in 0..<frames {
+            if let corruptEvery, index % corruptEvery == corruptEvery - 1 {
+                corrupt()
+                continue
+            }
             var pixels = [UInt8](repeating: 0, count: width * height)
             for i in 1..<pixels.count { pixels[i] = UInt8((i * 7 + (i / width) * 13) % 251) }
             pixels[0] = UInt8(index)

@@ -40,3 +40,53 @@ import Testing
         #expect(stream.statistics.captured == 4 && stream.statistics.lastError == nil)
     }
 }
+
+@Suite struct CaptureRunTests {
+    /// Collects what the capture thread hands over.
+    final class Collector: @unchecked Sendable {
+        private let lock = NSLock()
+        private var sequences: [UInt64] = []
+        private var corrupt = 0
+        func add(_ frame: Frame) { lock.lock(); sequences.append(frame.sequence); lock.unlock() }
+        func addCorrupt() { lock.lock(); corrupt += 1; lock.unlock() }
+        var snapshot: (sequences: [UInt64], corrupt: Int) { lock.lock(); defer { lock.unlock() }; return (sequences, corrupt) }
+    }
+
+    @Test func runDeliversEveryFrameReportsCorruptOnesAndEnds() async throws {
+        let folder = try CaptureFixtures.temporaryFolder("run")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let good = try CaptureFixtures.frame(0).jpegData()
+        let clip = folder.appendingPathComponent("clip.mjpeg")
+        try Data(good + Array(good.prefix(200)) + good + good).write(to: clip)
+        let collector = Collector()
+        try await CaptureSourceConfiguration.mjpegFile(path: clip.path, framesPerSecond: nil, loop: false)
+            .run(deliver: { collector.add($0) }, corrupt: { collector.addCorrupt() })
+        #expect(collector.snapshot.sequences == [0, 1, 2])
+        #expect(collector.snapshot.corrupt == 1)
+    }
+
+    @Test func runStopsWhenTheTaskIsCancelledAndThrowsTypedErrors() async throws {
+        let folder = try CaptureFixtures.temporaryFolder("cancel")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try Data(CaptureFixtures.frame(0).jpegData()).write(to: folder.appendingPathComponent("a.jpg"))
+        let collector = Collector()
+        let task = Task {
+            try await CaptureSourceConfiguration.imageFolder(path: folder.path, framesPerSecond: 100, loop: true)
+                .run(deliver: { collector.add($0) })
+        }
+        for _ in 0 ..< 500 where collector.snapshot.sequences.count < 3 { try await Task.sleep(for: .milliseconds(10)) }
+        task.cancel()
+        try await task.value // returns normally once the thread has stopped
+        let delivered = collector.snapshot.sequences.count
+        #expect(delivered > 2)
+        try await Task.sleep(for: .milliseconds(60))
+        #expect(collector.snapshot.sequences.count == delivered)
+        do {
+            try await CaptureSourceConfiguration.imageFolder(path: folder.path + "/none", framesPerSecond: nil, loop: false)
+                .run(deliver: { _ in })
+            Issue.record("a missing folder ran")
+        } catch {
+            #expect(error.code == .notFound)
+        }
+    }
+}

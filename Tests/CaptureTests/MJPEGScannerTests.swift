@@ -36,6 +36,15 @@ import Testing
         #expect(found[2] == .frame(stream.count - good.count ..< stream.count))
     }
 
+    @Test func frameCutInItsHeadersDoesNotSwallowTheNextFrame() throws {
+        // 200 bytes end inside the quantisation/Huffman tables, so the last length field reaches into the next
+        // frame; scanning must resume inside the cut frame and still find the next SOI.
+        let good = try CaptureFixtures.frame(5).jpegData()
+        let stream = Array(good.prefix(200)) + good + good
+        let found = items(stream)
+        #expect(found == [.corrupt(0 ..< 200), .frame(200 ..< 200 + good.count), .frame(200 + good.count ..< stream.count)])
+    }
+
     @Test func garbageWithoutSOIYieldsNothingAndTrailingPartialFrameIsCorrupt() throws {
         #expect(items(Array("no jpeg here at all".utf8)).isEmpty)
         let good = try CaptureFixtures.frame(4).jpegData()

@@ -20,24 +20,26 @@ import Testing
     @Test func chipOfAnUprightTemplateFaceIsTheTemplate() throws {
         // Landmarks placed exactly on the padded template of a 150 chip: identity map, angle 0, width 150.
         let s = 150.0, pad = 0.25
-        let scale: Double = s / (1 + 2 * pad)
-        let landmarks: [Point2D] = FaceChipPlacement.template.map { (t: Point2D) -> Point2D in
-            Point2D(x: (pad + t.x) * scale, y: (pad + t.y) * scale)
+        let landmarks: [Point2D] = FaceChipPlacement.template.map { (p: Point2D) -> Point2D in
+            let x: Double = (pad + p.x) / (1 + 2 * pad) * s
+            let y: Double = (pad + p.y) / (1 + 2 * pad) * s
+            return Point2D(x: x, y: y)
         }
         let p = try FaceChipPlacement(landmarks: landmarks)
         #expect(abs(p.angle) < 1e-9)
         #expect(abs(p.width - 150) < 1e-9)
-        // A gradient image sampled through the identity map comes back unchanged (inside the border).
+        // dlib's rectangle is 150 wide counting both ends, so chip pixel (x, y) samples the image at
+        // (x + 0.5, y + 0.5): on the gradient f(x, y) = x + y that is f + 1.
         let pixels: [UInt8] = (0 ..< 200 * 200).map { (i: Int) -> UInt8 in UInt8((i % 200 + i / 200) % 256) }
         let image = try Image(width: 200, height: 200, format: .gray, pixels: pixels)
         let chip = try FaceChip.extract(from: image, placement: p)
         #expect(chip.width == 150)
-        let chipValue: UInt8 = chip.pixels[10 * 150 + 20]
-        let sourceValue: UInt8 = pixels[10 * 200 + 20]
-        #expect(chipValue == sourceValue)
+        #expect(chip.pixels[10 * 150 + 20] == pixels[10 * 200 + 20] + 1)
+        #expect(chip.pixels[100 * 150 + 70] == pixels[100 * 200 + 70] + 1)
         #expect(throws: RecognitionError.self) { _ = try FaceChipPlacement(landmarks: Array(landmarks.prefix(4))) }
-        let withNaN: [Point2D] = [Point2D(x: .nan, y: 0)] + Array(landmarks.dropFirst())
-        #expect(throws: RecognitionError.self) { _ = try FaceChipPlacement(landmarks: withNaN) }
+        var broken = landmarks
+        broken[0] = Point2D(x: .nan, y: 0)
+        #expect(throws: RecognitionError.self) { _ = try FaceChipPlacement(landmarks: broken) }
     }
 
     @Test func pyramidDownHalvesWithDlibsFilter() throws {

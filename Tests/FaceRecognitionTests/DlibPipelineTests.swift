@@ -6,7 +6,8 @@ import Testing
 @testable import FaceRecognition
 
 /// The whole path from an LFW photo: BlazeFace → dlib alignment → ResNet, against dlib's own pipeline
-/// (HOG box, 5-point landmarks, chip, ResNet) on dlib-lfw-sample.json.
+/// (HOG box, 5-point landmarks, chip, ResNet) on dlib-lfw-sample.json, without the mirror averaging (dlib's
+/// descriptors are of the chip alone).
 ///
 /// dlib's landmarks are whole pixels and its chip follows them, so its descriptor moves by ~0.04 when its own
 /// HOG box moves by a single pixel; no box from another detector reproduces dlib's descriptors to 0.06 for
@@ -17,7 +18,7 @@ import Testing
         let store = try ModelStore.standard()
         let models = try DlibModels(network: store.url(for: "dlib-resnet"), shapePredictor: store.url(for: "dlib-shape-5"))
         let pipeline = IdentityPipeline(detector: try BlazeFaceDetector(model: .short, modelURL: store.url(for: "blazeface-short")),
-                                        embedder: DlibFaceEmbedder(models: models))
+                                        embedder: DlibFaceEmbedder(models: models, mirrorAverage: false))
         var distances = [Double]()
         for (path, sample) in try SharedData.dlibSamples() {
             let file = SharedData.datasets.appendingPathComponent("lfw-a").appendingPathComponent(path).path

@@ -20,7 +20,8 @@ import Wire
         try await client.connect()
         let topic = Topic.status(site: "s1", agent: "a1").name
         var baseline = 0
-        let rounds = 600
+        // ROLLCALL_RECONNECT_ROUNDS raises the count for a longer soak (e.g. 3000).
+        let rounds = max(200, ProcessInfo.processInfo.environment["ROLLCALL_RECONNECT_ROUNDS"].flatMap { Int($0) } ?? 600)
         for round in 0..<rounds {
             if round == 100 { baseline = residentBytes() }
             let before = client.statistics.connects

@@ -92,31 +92,25 @@ public final class ShapePredictor: Sendable {
     }
 }
 
-/// Gray intensities of an image as dlib's get_pixel_intensity gives them.
+/// Gray intensities of an image as dlib's get_pixel_intensity gives them, computed on access (the predictor
+/// reads a few thousand pixels, far fewer than a photo has).
 struct GrayView {
     let width: Int
     let height: Int
-    let gray: [UInt8]
+    let channels: Int
+    let pixels: [UInt8]
 
     init(_ image: Image) {
-        let (width, height) = (image.width, image.height)
-        self.width = width
-        self.height = height
-        if image.format == .gray {
-            gray = image.pixels
-        } else {
-            var g = [UInt8](repeating: 0, count: width * height)
-            image.pixels.withUnsafeBufferPointer { px in
-                for i in 0 ..< width * height {
-                    g[i] = UInt8((UInt16(px[3 * i]) + UInt16(px[3 * i + 1]) + UInt16(px[3 * i + 2])) / 3)
-                }
-            }
-            gray = g
-        }
+        width = image.width
+        height = image.height
+        channels = image.channels
+        pixels = image.pixels
     }
 
     @inline(__always) func value(x: Int, y: Int) -> Float {
         guard x >= 0, y >= 0, x < width, y < height else { return 0 }
-        return Float(gray[y * width + x])
+        let i = (y * width + x) * channels
+        if channels == 1 { return Float(pixels[i]) }
+        return Float((UInt16(pixels[i]) + UInt16(pixels[i + 1]) + UInt16(pixels[i + 2])) / 3)
     }
 }

@@ -54,7 +54,7 @@ extension Gallery {
             throw RecognitionError(.backboneMismatch, detail: "snapshot holds \(modelID) embeddings, expected \(expectedModelID)")
         }
         let dimension = Int(try reader.u32())
-        var gallery = try Gallery(modelID: modelID, dimension: dimension)
+        let gallery = try Gallery(modelID: modelID, dimension: dimension)
         let count = Int(try reader.u32())
         guard count <= reader.remaining / 4 else { throw bad("worker count \(count) exceeds the data") }
         var workers = [GalleryWorker]()

@@ -13,8 +13,8 @@ public struct MatchThresholds: Sendable, Equatable, Codable {
 
     /// Calibrated defaults per backbone (see docs/performance.md, "Identity").
     ///
-    /// dlib: 0.47 keeps strangers' false acceptances near 1% on celeba-dev (dlib's customary 0.6 accepts
-    /// about 40% of them) while accepting ~94% of enrolled workers' probes; margin 0.
+    /// dlib (mirror-averaged embeddings): 0.47 accepts 0.8% of strangers on celeba-dev (dlib's customary
+    /// 0.6 accepts 53% of them) and 96.4% of enrolled workers' probes as the right worker; margin 0.
     /// vgg16: ImageNet features are not face-specific; the value is a placeholder until calibrated with the
     /// weights a user installs.
     public static func defaults(for backbone: Backbone) -> MatchThresholds {

@@ -16,7 +16,7 @@ public struct DlibError: Error, Sendable, CustomStringConvertible, Equatable {
 
     /// The failure's kind.
     public let code: Code
-    /// Byte offset into the data where the failing object starts.
+    /// Byte offset into the data where reading failed (for bad values: where the value starts).
     public let offset: Int
     /// What went wrong, in words.
     public let detail: String

@@ -45,10 +45,8 @@ public struct DlibNetworkFile: Sendable {
             case .skip(let id): layers.append(.skip(id))
             default:
                 layers.append(try Self.readDetails(&reader, kind: kind, index: index))
-                for name in ["this_layer_setup_called", "gradient_input_is_stale", "output_and_gradient_disabled"] {
-                    _ = try reader.readBool()
-                    _ = name
-                }
+                // this_layer_setup_called, gradient_input_is_stale, get_output_and_gradient_input_disabled
+                for _ in 0 ..< 3 { _ = try reader.readBool() }
                 _ = try reader.readTensor()  // x_grad
                 _ = try reader.readTensor()  // cached_output
                 if index == 0 {

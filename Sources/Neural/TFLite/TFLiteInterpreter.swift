@@ -1,3 +1,5 @@
+import Dispatch
+
 // Runs a `TFLiteModel` on this core's kernels. Everything is decided at construction: constant weights are
 // folded (DENSIFY, DEQUANTIZE) and converted to the kernels' layouts, every activation tensor gets an offset
 // in one arena (tensors whose lifetimes do not overlap share memory; RESHAPE outputs alias their input), and
@@ -47,6 +49,19 @@ public final class TFLiteInterpreter {
     /// Index of the graph output whose tensor is called `name`.
     public func outputIndex(named name: String) -> Int? {
         model.outputs.firstIndex { model.tensors[$0].name == name }
+    }
+
+    /// Mean milliseconds per step kind over `runs` runs (for finding hot spots; uses the current input).
+    public func profile(runs: Int) -> [(kind: String, milliseconds: Double)] {
+        var totals: [String: UInt64] = [:]
+        for _ in 0..<max(1, runs) {
+            for step in steps {
+                let start = DispatchTime.now().uptimeNanoseconds
+                step.run()
+                totals[step.kind, default: 0] += DispatchTime.now().uptimeNanoseconds - start
+            }
+        }
+        return totals.map { ($0.key, Double($0.value) / 1e6 / Double(max(1, runs))) }.sorted { $0.milliseconds > $1.milliseconds }
     }
 
     /// Runs the graph once on the current input.

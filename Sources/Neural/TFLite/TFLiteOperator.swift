@@ -85,6 +85,24 @@ public struct TFLiteOperator: Sendable {
     public let outputs: [Int]
     /// Its options.
     public let options: TFLiteOptions
+
+    /// This operator with `activation` fused in and writing to `output`, or nil when it has no free
+    /// activation slot (CONV_2D, DEPTHWISE_CONV_2D, ADD, pooling with no activation yet).
+    func fusing(_ activation: Activation, output: Int) -> TFLiteOperator? {
+        let fused: TFLiteOptions
+        switch options {
+        case let .convolution(padding, sh, sw, dh, dw, multiplier, .none):
+            fused = .convolution(padding: padding, strideH: sh, strideW: sw, dilationH: dh, dilationW: dw,
+                                 depthMultiplier: multiplier, activation: activation)
+        case let .pool(padding, sh, sw, fh, fw, .none):
+            fused = .pool(padding: padding, strideH: sh, strideW: sw, filterH: fh, filterW: fw, activation: activation)
+        case .add(.none):
+            fused = .add(activation: activation)
+        default:
+            return nil
+        }
+        return TFLiteOperator(builtin: builtin, inputs: inputs, outputs: [output], options: fused)
+    }
 }
 
 extension TFLiteOptions {

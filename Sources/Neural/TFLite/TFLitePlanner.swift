@@ -72,8 +72,23 @@ struct TFLitePlanner {
     mutating func plan() throws(NeuralError) {
         for input in model.inputs { try touch(input, -1) }
         var step = 0
-        for (i, op) in model.operators.enumerated() {
-            let name = "operator \(i) (\(op.builtin.name))"
+        var consumers = [Int](repeating: 0, count: model.tensors.count)
+        for op in model.operators { for t in op.inputs where t >= 0 { consumers[t] += 1 } }
+        for t in model.outputs { consumers[t] += 1 }
+        var fusedAway = Set<Int>()
+        for (i, original) in model.operators.enumerated() {
+            guard !fusedAway.contains(i) else { continue }
+            let name = "operator \(i) (\(original.builtin.name))"
+            var op = original
+            // Peephole: a RELU/RELU6 that is the only reader of this op's output becomes its fused activation.
+            if i + 1 < model.operators.count, let out = op.outputs.first, op.outputs.count == 1, consumers[out] == 1 {
+                let next = model.operators[i + 1]
+                if (next.builtin == .relu || next.builtin == .relu6), next.inputs == [out],
+                   let fused = op.fusing(next.builtin == .relu ? .relu : .relu6, output: next.outputs[0]) {
+                    op = fused
+                    fusedAway.insert(i + 1)
+                }
+            }
             guard let out = op.outputs.first, op.inputs.first.map({ $0 >= 0 }) == true else {
                 throw NeuralError(.malformedModel, "\(name) has no input or output")
             }

@@ -20,6 +20,24 @@ enum TFLiteStep {
     case depthToSpace(src: UnsafePointer<Float>, height: Int, width: Int, channels: Int, block: Int,
                       dst: UnsafeMutablePointer<Float>)
 
+    /// A short name for profiles, e.g. "conv 3x3/2 24→24" or "depthwise 5x5".
+    var kind: String {
+        switch self {
+        case let .conv(_, _, _, _, g, _, _):
+            return "conv \(g.kernelHeight)x\(g.kernelWidth)/\(g.strideHeight) \(g.inHeight)x\(g.inWidth)x\(g.inChannels)→\(g.outChannels)"
+        case let .depthwise(_, _, _, _, g, _):
+            return "depthwise \(g.kernelHeight)x\(g.kernelWidth)/\(g.strideHeight) \(g.inHeight)x\(g.inWidth)x\(g.inChannels)"
+        case .add: return "add"
+        case .activation: return "activation"
+        case .pad: return "pad"
+        case .maxPool: return "max pool"
+        case .averagePool: return "average pool"
+        case .concat: return "concat"
+        case .resize: return "resize"
+        case .depthToSpace: return "depth to space"
+        }
+    }
+
     func run() {
         switch self {
         case let .conv(src, w, bias, dst, g, act, scratch):

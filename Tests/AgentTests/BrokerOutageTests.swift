@@ -1,0 +1,86 @@
+import Foundation
+import MQTT
+import Testing
+import Wire
+@testable import Agent
+
+/// The outbox through the real MQTT client to a real Mosquitto (mTLS) that goes down and comes back: every
+/// crop arrives, none is removed from the outbox before its PUBACK.
+@Suite(.serialized) struct BrokerOutageTests {
+    final class Received: @unchecked Sendable {
+        private let lock = NSLock()
+        private var ids: [UUID] = []
+        func add(_ id: UUID) { lock.withLock { ids.append(id) } }
+        var unique: Set<UUID> { lock.withLock { Set(ids) } }
+    }
+
+    func client(_ broker: TestBroker, name: String, will: MQTTConfiguration.Will? = nil) throws -> MQTTClient {
+        try MQTTClient(configuration: MQTTConfiguration(
+            host: "127.0.0.1", port: broker.port, clientID: name,
+            tls: .init(caFile: broker.pki.path("ca.pem"), certificateFile: broker.pki.path("\(name).pem"),
+                       keyFile: broker.pki.path("\(name).key")),
+            keepAlive: 5, cleanStart: false, will: will,
+            reconnect: ReconnectPolicy(initialDelay: 0.1, maxDelay: 0.5, failFirstConnect: false)))
+    }
+
+    func faceMessage(_ encoder: WireAgentEncoder) throws -> (UUID, OutgoingMessage) {
+        let id = UUID()
+        let event = FaceEvent(messageID: id, camera: "entrance", trackID: 1, frameTime: Date(), frameWidth: 640,
+                              frameHeight: 480, face: face(x: 10, y: 10), quality: 0.9, reason: .first,
+                              content: .jpeg([0xFF, 0xD8, 0xFF] + [UInt8](repeating: 7, count: 20_000)))
+        return (id, try encoder.face(event))
+    }
+
+    @Test func everyCropArrivesAcrossABrokerOutage() async throws {
+        let folder = temporaryFolder()
+        let broker = try TestBroker(folder: folder, clients: ["agent-hq-door-1", "cloud"])
+        try broker.start()
+        defer { broker.stop() }
+
+        let received = Received()
+        let cloud = try client(broker, name: "cloud")
+        try await cloud.connect()
+        let subscription = try await cloud.subscribe(to: TopicFilter.faces(site: "hq", agent: "door-1"))
+
+        let encoder = WireAgentEncoder(site: "hq", agent: "door-1", mode: .cloudMatch, version: "test")
+        let agentClient = try client(broker, name: "agent-hq-door-1")
+        let outbox = try Outbox(folder: folder + "/outbox", maxBytes: 64 << 20)
+        let stats = AgentStats()
+        let drainer = OutboxDrainer(outbox: outbox, publisher: MQTTTransport(client: agentClient), stats: stats,
+                                    backoff: (.milliseconds(50), .milliseconds(200)))
+        var sent: Set<UUID> = []
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for await message in subscription {
+                    if let crop = try? FaceCrop(decoding: message.payload) { received.add(crop.messageID) }
+                }
+            }
+            group.addTask { try await MQTTConnectionService(client: agentClient, encoder: encoder, stats: stats).run() }
+            group.addTask { try await drainer.run() }
+
+            for _ in 0..<20 {
+                let (id, message) = try faceMessage(encoder)
+                try outbox.append(topic: message.topic, payload: Data(message.payload))
+                sent.insert(id)
+            }
+            #expect(await eventually(20) { received.unique == sent }, "before the outage")
+
+            broker.stop()   // the outage: crops keep coming and wait in the outbox
+            for _ in 0..<30 {
+                let (id, message) = try faceMessage(encoder)
+                try outbox.append(topic: message.topic, payload: Data(message.payload))
+                sent.insert(id)
+            }
+            try await Task.sleep(for: .milliseconds(500))
+            #expect(outbox.stats.depth == 30, "nothing leaves the outbox without a PUBACK")
+
+            try broker.start()
+            #expect(await eventually(30) { received.unique == sent }, "after the outage: every crop arrived")
+            #expect(await eventually(10) { outbox.stats.depth == 0 })
+            group.cancelAll()
+            await cloud.disconnect()
+        }
+        #expect(received.unique.count == 50)
+        #expect(outbox.stats.acknowledged == 50)
+    }
+}
