@@ -45,7 +45,7 @@ struct EnrollCommand: AsyncParsableCommand {
                                        contentType: "application/json", body: body)
             workerID = (try JSONSerialization.jsonObject(with: reply) as? [String: Any])?["id"] as? Int
         }
-        guard let workerID else { throw ValidationError("the server returned no worker id") }
+        guard let workerID else { throw EnrollFailure(detail: "the server returned no worker id") }
         var lastVersion = 0
         for path in photos {
             let data = try Data(contentsOf: URL(fileURLWithPath: path))
@@ -60,7 +60,7 @@ struct EnrollCommand: AsyncParsableCommand {
 
     private func call(_ url: String, method: String, token: String, contentType: String,
                       body: Data) async throws -> Data {
-        guard let endpoint = URL(string: url) else { throw ValidationError("bad URL \(url)") }
+        guard let endpoint = URL(string: url) else { throw EnrollFailure(detail: "bad URL \(url)") }
         var request = URLRequest(url: endpoint)
         request.httpMethod = method
         request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
@@ -70,8 +70,14 @@ struct EnrollCommand: AsyncParsableCommand {
         let status = (response as? HTTPURLResponse)?.statusCode ?? 0
         guard (200 ..< 300).contains(status) else {
             let message = String(decoding: data, as: UTF8.self)
-            throw ValidationError("\(method) \(url) failed with HTTP \(status): \(message)")
+            throw EnrollFailure(detail: "\(method) \(url) failed with HTTP \(status): \(message)")
         }
         return data
     }
+}
+
+/// A failed enrollment call, with the server's answer.
+struct EnrollFailure: Error, CustomStringConvertible {
+    var detail: String
+    var description: String { "enroll: \(detail)" }
 }

@@ -89,7 +89,13 @@ public final class DlibFaceRecognizer: FaceRecognizer {
                     estimate = EmotionEstimate(label: probabilities.top.name,
                                                score: Double(probabilities.topProbability))
                 }
-                result.append(AnalyzedFace(box: face.box, detectionScore: Double(face.score), embedding: embedding,
+                // Boxes in the uploaded image's pixels (decoding may have shrunk it, and turned it upright).
+                let turned = (image.width > image.height) != (encoded.width > encoded.height)
+                let (ow, oh) = turned ? (encoded.height, encoded.width) : (encoded.width, encoded.height)
+                let sx = Float(ow) / Float(image.width), sy = Float(oh) / Float(image.height)
+                let box = Rect(x: face.box.x * sx, y: face.box.y * sy, width: face.box.width * sx,
+                               height: face.box.height * sy)
+                result.append(AnalyzedFace(box: box, detectionScore: Double(face.score), embedding: embedding,
                                            sharpness: Sharpness.laplacianVariance(image, in: face.box),
                                            emotion: estimate))
             }
