@@ -9,12 +9,15 @@ let package = Package(
         .executable(name: "rollcall", targets: ["rollcall"]),
         .executable(name: "rollcall-agent", targets: ["rollcall-agent"]),
         .executable(name: "rollcall-cloud", targets: ["rollcall-cloud"]),
+        // Test fixture only: an emulated V4L2 camera loaded with LD_PRELOAD (see Sources/FakeV4L2). Never linked.
+        .library(name: "FakeV4L2", type: .dynamic, targets: ["FakeV4L2"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
         .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
@@ -44,11 +47,13 @@ let package = Package(
         .target(name: "PKI", dependencies: [
             "RollcallCore", .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "X509", package: "swift-certificates"),
+            .product(name: "SwiftASN1", package: "swift-asn1"),
         ]),
         .target(name: "Capture", dependencies: ["RollcallCore", "Imaging", "CV4L2"]),
+        .target(name: "FakeV4L2", linkerSettings: [.linkedLibrary("dl"), .linkedLibrary("pthread")]),
         .target(name: "Agent", dependencies: [
             "RollcallCore", "ModelSupply", "Imaging", "FaceDetection", "FaceRecognition", "Wire", "MQTT", "Capture",
-            .product(name: "Yams", package: "Yams"),
+            .product(name: "Yams", package: "Yams"), .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "Cloud", dependencies: [
             "RollcallCore", "ModelSupply", "Imaging", "FaceDetection", "FaceRecognition", "Emotion", "Wire", "MQTT",
@@ -63,7 +68,7 @@ let package = Package(
         // MARK: Executables (thin: argument parsing, then the library does the work)
         .executableTarget(name: "rollcall", dependencies: [
             "RollcallCore", "ModelSupply", "Neural", "Imaging", "FaceDetection", "FaceRecognition", "Emotion",
-            "Wire", "MQTT", "PKI", "Capture",
+            "Wire", "MQTT", "PKI", "Capture", "Agent", "Cloud",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "rollcall-agent", dependencies: [
@@ -88,10 +93,10 @@ let package = Package(
         .testTarget(name: "EmotionTests", dependencies: ["Emotion", "ModelSupply"]),
         .testTarget(name: "WireTests", dependencies: ["Wire"]),
         .testTarget(name: "MQTTTests", dependencies: ["MQTT", "Wire", "PKI"]),
-        .testTarget(name: "PKITests", dependencies: ["PKI"]),
+        .testTarget(name: "PKITests", dependencies: ["PKI", .product(name: "X509", package: "swift-certificates")]),
         .testTarget(name: "CaptureTests", dependencies: ["Capture"]),
         .testTarget(name: "AgentTests", dependencies: [
-            "Agent", "FaceDetection", "Imaging", .product(name: "Crypto", package: "swift-crypto"),
+            "Agent", "FaceDetection", "Imaging", "Wire", "MQTT", .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .testTarget(name: "CloudTests", dependencies: [
             "Cloud", "Imaging", .product(name: "HummingbirdTesting", package: "hummingbird"),

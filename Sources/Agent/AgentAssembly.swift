@@ -1,6 +1,10 @@
 // Builds the running agent from its configuration: the one place where the real implementations of the
 // pipeline's seams (Capture, FaceDetection, Imaging, FaceRecognition, Wire, MQTT) are chosen.
+import FaceDetection
 import Foundation
+import MQTT
+import ModelSupply
+import RollcallCore
 
 /// A failure to assemble the agent (after the configuration itself validated).
 public struct AgentAssemblyError: Error, Sendable, CustomStringConvertible {
@@ -26,13 +30,89 @@ public struct AgentAssemblyError: Error, Sendable, CustomStringConvertible {
 
 /// Resolves a validated configuration into services.
 public enum AgentAssembly {
-    /// The services of a configured agent, ready for `AgentRuntime.run`.
-    ///
-    /// Status of the wiring in this build: the pipeline, outbox, gallery cache, heartbeat and metrics are built
-    /// here; the capture sources, BlazeFace detector, crop encoder, embedder, Wire encoder and MQTT client are
-    /// adapted as those modules land (see docs/agent-operations.md).
-    public static func services(for config: AgentConfig) throws -> [any AgentService] {
-        throw AgentAssemblyError(.unavailable, component: "agent pipeline",
-                                 detail: "this build has no capture/detector/MQTT adapters yet; only `--check` works")
+    /// How camera sources are opened (Capture's V4L2 and file sources, adapted to `CameraFeed`).
+    public typealias FeedFactory = @Sendable (CameraConfig) throws -> any CameraFeed
+
+    /// The services of a configured agent, ready for `AgentRuntime.run`: MQTT connection, outbox drainer,
+    /// gallery sync, heartbeat, optional metrics, and one camera service per camera.
+    public static func services(for config: AgentConfig, stats: AgentStats = AgentStats(),
+                                feeds: FeedFactory? = nil) throws -> [any AgentService] {
+        guard config.mode == .cloudMatch else {
+            throw AgentAssemblyError(.unavailable, component: "mode \(config.mode.rawValue)",
+                                     detail: "local embedding and gallery matching need FaceRecognition's gallery, not in this build yet")
+        }
+        guard let feeds = feeds ?? defaultFeeds else {
+            throw AgentAssemblyError(.unavailable, component: "cameras",
+                                     detail: "this build has no capture sources yet (Capture module)")
+        }
+        let outbox: Outbox
+        do {
+            outbox = try Outbox(folder: FileSystem.expandingTilde(config.outbox.path), maxBytes: config.outbox.maxBytes)
+        } catch {
+            throw AgentAssemblyError(.resource, component: "outbox.path", detail: error.description)
+        }
+        let encoder = WireAgentEncoder(site: config.site, agent: config.agentID, mode: config.mode,
+                                       version: RollcallVersion.current)
+        let client = try mqttClient(config, encoder: encoder)
+        let transport = MQTTTransport(client: client)
+
+        var services: [any AgentService] = [
+            MQTTConnectionService(client: client, encoder: encoder, stats: stats),
+            OutboxDrainer(outbox: outbox, publisher: transport, stats: stats),
+        ]
+        let reporter = StatusReporter(mode: config.mode, cameras: config.cameras.map(\.id), stats: stats, outbox: outbox,
+                                      galleryVersion: { 0 })
+        services.append(HeartbeatService(reporter: reporter, encoder: encoder, publisher: transport,
+                                         interval: .seconds(config.status.heartbeatSeconds), stats: stats))
+        if let port = config.status.metricsPort {
+            services.append(MetricsServer(address: config.status.metricsAddress, port: port) { reporter.prometheusText() })
+        }
+        let store: ModelStore
+        do {
+            store = try ModelStore.standard()
+        } catch {
+            throw AgentAssemblyError(.resource, component: "models", detail: error.description)
+        }
+        let sink = EventSink(encoder: encoder, outbox: outbox, stats: stats)
+        // Track ids start from the run's start time (ms) so that they do not repeat across restarts.
+        let seed = UInt64(Date().timeIntervalSince1970 * 1000) << 8
+        for (index, camera) in config.cameras.enumerated() {
+            let model: BlazeFaceModel = camera.detector == .short ? .short : .full
+            let modelURL: URL
+            do {
+                modelURL = try store.url(for: model.modelID)
+            } catch {
+                throw AgentAssemblyError(.resource, component: "cameras[\(index)].detector", detail: error.description)
+            }
+            let feed = try feeds(camera)
+            services.append(CameraService(camera: camera.id, source: feed, queueDepth: camera.queueDepth, stats: stats,
+                                          sink: sink) {
+                FrameProcessor(camera: camera.id, mode: config.mode, detection: config.detection,
+                               tracking: config.tracking, crops: config.crops,
+                               detector: try BlazeFaceDetector(model: model, modelURL: modelURL,
+                                                               minScore: config.detection.minScore),
+                               renderer: ImagingCropRenderer(), embedder: nil, matcher: nil, stats: stats,
+                               firstTrackID: seed + UInt64(index) << 48)
+            })
+        }
+        return services
+    }
+
+    /// Capture's sources, once that module provides them.
+    static let defaultFeeds: FeedFactory? = nil
+
+    static func mqttClient(_ config: AgentConfig, encoder: WireAgentEncoder) throws -> MQTTClient {
+        let will = try encoder.availability(online: false, since: Date())
+        let configuration = MQTTConfiguration(
+            host: config.broker.host, port: config.broker.port, clientID: "agent-\(config.site)-\(config.agentID)",
+            tls: .init(caFile: config.broker.caFile, certificateFile: config.broker.certFile, keyFile: config.broker.keyFile),
+            keepAlive: config.broker.keepAliveSeconds, cleanStart: false,
+            will: .init(topic: will.topic, payload: Data(will.payload), qos: .atLeastOnce, retain: true))
+        do {
+            try configuration.validate()
+            return try MQTTClient(configuration: configuration)
+        } catch {
+            throw AgentAssemblyError(.resource, component: "broker", detail: String(describing: error))
+        }
     }
 }

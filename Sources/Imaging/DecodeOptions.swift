@@ -22,15 +22,19 @@ public struct DecodeOptions: Sendable, Equatable {
     /// Accept JPEGs that libjpeg decodes with a warning (for example extraneous bytes before a marker).
     /// Truncated data is a warning too, so it is refused only while this is false (the default).
     public var acceptJPEGWarnings: Bool
+    /// Turn JPEGs upright according to their EXIF orientation tag, as `cv2.imread` does by default (phone
+    /// photos are often stored sideways). Default true.
+    public var applyEXIFOrientation: Bool
 
     /// Creates options; every parameter has the documented default.
     public init(format: Image.Format? = nil, maxPixels: Int? = nil, pixelLimit: Int = 40_000_000,
-                byteLimit: Int = 256 << 20, acceptJPEGWarnings: Bool = false) {
+                byteLimit: Int = 256 << 20, acceptJPEGWarnings: Bool = false, applyEXIFOrientation: Bool = true) {
         self.format = format
         self.maxPixels = maxPixels
         self.pixelLimit = pixelLimit
         self.byteLimit = byteLimit
         self.acceptJPEGWarnings = acceptJPEGWarnings
+        self.applyEXIFOrientation = applyEXIFOrientation
     }
 
     /// The size an image of `width`×`height` is brought down to so it fits `maxPixels` (itself if it fits).

@@ -3,9 +3,9 @@
 extension Image {
     /// This image in `format`.
     ///
-    /// RGB → gray uses the ITU-R BT.601 luma weights 0.299 R + 0.587 G + 0.114 B in OpenCV's fixed point —
-    /// `(4899 R + 9617 G + 1868 B + 8192) >> 14` — so the result equals `cv2.cvtColor(…, COLOR_RGB2GRAY)`
-    /// byte for byte. Gray → RGB copies the value into all three channels.
+    /// RGB → gray uses the ITU-R BT.601 luma weights 0.299 R + 0.587 G + 0.114 B in OpenCV 4.x's 15-bit fixed
+    /// point — `(9798 R + 19235 G + 3735 B + 16384) >> 15` — which equals `cv2.cvtColor(…, COLOR_RGB2GRAY)`
+    /// byte for byte (checked against opencv-python 4.10.0). Gray → RGB copies the value into all three channels.
     public func converted(to format: Format) -> Image {
         guard format != self.format else { return self }
         let count = pixelCount
@@ -15,7 +15,7 @@ extension Image {
                 if format == .gray {
                     for i in 0 ..< count {
                         let r = Int(input[3 * i]), g = Int(input[3 * i + 1]), b = Int(input[3 * i + 2])
-                        out[i] = UInt8((4899 * r + 9617 * g + 1868 * b + 8192) >> 14)
+                        out[i] = UInt8((9798 * r + 19235 * g + 3735 * b + 16384) >> 15)
                     }
                 } else {
                     for i in 0 ..< count {
@@ -72,5 +72,32 @@ extension Image {
                 }
             }
         }
+    }
+}
+
+extension Image {
+    /// This image as packed YUYV (BT.601 limited range, the inverse of `fromYUYV`; chroma averaged over each
+    /// horizontal pair). Used to emulate cameras in tests. Throws for an odd width.
+    public func yuyvData() throws(ImagingError) -> [UInt8] {
+        guard width % 2 == 0 else { throw ImagingError(.invalidDimensions, detail: "YUYV needs an even width, got \(width)") }
+        let rgb = converted(to: .rgb)
+        var output = [UInt8](repeating: 0, count: width * height * 2)
+        rgb.withUnsafePixels { p in
+            for i in stride(from: 0, to: width * height, by: 2) {
+                let r0 = Double(p[3 * i]), g0 = Double(p[3 * i + 1]), b0 = Double(p[3 * i + 2])
+                let r1 = Double(p[3 * i + 3]), g1 = Double(p[3 * i + 4]), b1 = Double(p[3 * i + 5])
+                func luma(_ r: Double, _ g: Double, _ b: Double) -> UInt8 {
+                    UInt8(min(235, max(16, (16 + (65.738 * r + 129.057 * g + 25.064 * b) / 256).rounded())))
+                }
+                let r = (r0 + r1) / 2, g = (g0 + g1) / 2, b = (b0 + b1) / 2
+                let u = (128 + (-37.945 * r - 74.494 * g + 112.439 * b) / 256).rounded()
+                let v = (128 + (112.439 * r - 94.154 * g - 18.285 * b) / 256).rounded()
+                output[2 * i] = luma(r0, g0, b0)
+                output[2 * i + 1] = UInt8(min(240, max(16, u)))
+                output[2 * i + 2] = luma(r1, g1, b1)
+                output[2 * i + 3] = UInt8(min(240, max(16, v)))
+            }
+        }
+        return output
     }
 }

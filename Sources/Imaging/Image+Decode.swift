@@ -18,7 +18,10 @@ extension Image {
     public static func decode(bytes: UnsafeRawBufferPointer, options: DecodeOptions = DecodeOptions()) throws(ImagingError) -> Image {
         guard bytes.count > 0 else { throw ImagingError(.unsupportedFormat, detail: "empty input") }
         switch ImageFileFormat.sniff(bytes) {
-        case .jpeg?: return try JPEGDecoder().decode(bytes, options: options)
+        case .jpeg?:
+            let image = try JPEGDecoder().decode(bytes, options: options)
+            guard options.applyEXIFOrientation, let orientation = EXIFReader.orientation(ofJPEG: bytes) else { return image }
+            return image.oriented(orientation)
         case .png?: return try PNGCodec.decode(bytes, options: options)
         case .pnm?: return try PNMDecoder.decode(bytes, options: options)
         case nil:

@@ -4,7 +4,8 @@ import CTurboJPEG
 /// A reusable JPEG decoder (one TurboJPEG handle). Not thread-safe: use one per thread or task.
 ///
 /// Decoding uses TurboJPEG's defaults — accurate integer IDCT and fancy (smooth) chroma upsampling — which are
-/// also what `cv2.imread` uses, so pixels match OpenCV's for the same libjpeg-turbo version.
+/// also what `cv2.imread` uses, so pixels match OpenCV's (verified byte-exact against opencv-python 4.10.0 on
+/// CelebA, LFW and FER-2013 JPEGs, colour and gray). EXIF orientation is not applied here (`Image.decode` does).
 public final class JPEGDecoder {
     private let handle: tjhandle
 

@@ -3,12 +3,13 @@ import CPNG
 
 /// PNG decoding and encoding.
 ///
-/// Alpha is dropped, not composited (as `cv2.imread` does); 16-bit samples without gamma information are
-/// taken as sRGB and reduced to 8 bits; palette images are expanded. Colour is never converted by libpng —
+/// Alpha is dropped, not composited (as `cv2.imread` does); 16-bit samples keep their high byte (as
+/// `cv2.imread`; with alpha, libpng's 8-bit sRGB reduction is used instead); palette images are expanded. Colour is never converted by libpng —
 /// gray ↔ RGB happens in `Image.converted(to:)` so the weights are ours.
 public enum PNGCodec {
     private static let formatFlagAlpha: UInt32 = 0x01
     private static let formatFlagColor: UInt32 = 0x02
+    private static let formatFlagLinear: UInt32 = 0x04
     private static let imageFlag16BitSRGB: UInt32 = 0x04
 
     /// Decodes a PNG. The header's size is checked against `options.pixelLimit` before any pixel is allocated.
@@ -25,7 +26,6 @@ public enum PNGCodec {
         }
         var png = png_image()
         png.version = rollcall_png_image_version
-        png.flags = imageFlag16BitSRGB
         defer { png_image_free(&png) }
         guard png_image_begin_read_from_memory(&png, base, bytes.count) != 0 else {
             throw ImagingError(.corrupt, detail: "PNG header: \(message(of: &png))")
@@ -34,13 +34,26 @@ public enum PNGCodec {
         try options.checkPixelLimit(width: width, height: height, what: "PNG")
         let sourceIsColor = png.format & formatFlagColor != 0
         let hasAlpha = png.format & formatFlagAlpha != 0
-        // Read in the source's own colour model (plus alpha if any), 8 bits per sample.
-        png.format = (sourceIsColor ? formatFlagColor : 0) | (hasAlpha ? formatFlagAlpha : 0)
+        let sixteenBit = png.format & formatFlagLinear != 0
         let samples = (sourceIsColor ? 3 : 1) + (hasAlpha ? 1 : 0)
         let nativeFormat: Image.Format = sourceIsColor ? .rgb : .gray
         var raw = [UInt8](repeating: 0, count: width * height * samples)
-        let ok = raw.withUnsafeMutableBytes { png_image_finish_read(&png, nil, $0.baseAddress, 0, nil) }
-        guard ok != 0 else { throw ImagingError(.corrupt, detail: "PNG data: \(message(of: &png))") }
+        if sixteenBit && !hasAlpha {
+            // Read the 16-bit samples untouched (linear output of data libpng assumes linear = no conversion)
+            // and keep the high byte, as cv2.imread does.
+            png.format = (sourceIsColor ? formatFlagColor : 0) | formatFlagLinear
+            var wide = [UInt16](repeating: 0, count: width * height * samples)
+            let ok = wide.withUnsafeMutableBytes { png_image_finish_read(&png, nil, $0.baseAddress, 0, nil) }
+            guard ok != 0 else { throw ImagingError(.corrupt, detail: "PNG data: \(message(of: &png))") }
+            for i in 0 ..< wide.count { raw[i] = UInt8(wide[i] >> 8) }
+        } else {
+            // 8 bits per sample in the source's own colour model (plus alpha if any). Without this flag, 16-bit
+            // data lacking gAMA/sRGB would be taken as linear light and gamma-encoded (32768 → 186, not 128).
+            png.flags |= imageFlag16BitSRGB
+            png.format = (sourceIsColor ? formatFlagColor : 0) | (hasAlpha ? formatFlagAlpha : 0)
+            let ok = raw.withUnsafeMutableBytes { png_image_finish_read(&png, nil, $0.baseAddress, 0, nil) }
+            guard ok != 0 else { throw ImagingError(.corrupt, detail: "PNG data: \(message(of: &png))") }
+        }
         var image: Image
         if hasAlpha {
             let channels = nativeFormat.channels

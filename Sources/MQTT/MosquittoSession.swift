@@ -29,7 +29,7 @@ final class MosquittoSession: @unchecked Sendable {
         var connectWaiters: [CheckedContinuation<Void, Error>] = []
         var stopWaiters: [CheckedContinuation<Void, Never>] = []
         var connack: ConnackOutcome?
-        var publishes: [Int32: CheckedContinuation<Void, Error>] = [:]
+        var publishes: [Int32: (token: UInt64, waiter: CheckedContinuation<Void, Error>)] = [:]
         var publishTokens: [UInt64: Int32] = [:]
         var subscribes: [Int32: CheckedContinuation<Void, Error>] = [:]
         var unsubscribes: [Int32: CheckedContinuation<Void, Error>] = [:]
@@ -141,11 +141,10 @@ final class MosquittoSession: @unchecked Sendable {
 
     private func handlePublishAck(mid: Int32, reason: Int32) {
         condition.lock()
-        let waiter = state.publishes.removeValue(forKey: mid)
-        if waiter != nil, let token = state.publishTokens.first(where: { $0.value == mid })?.key {
-            state.publishTokens.removeValue(forKey: token)
-        }
+        let pending = state.publishes.removeValue(forKey: mid)
+        if let pending { state.publishTokens.removeValue(forKey: pending.token) }
         condition.unlock()
+        let waiter = pending?.waiter
         if reason >= 0x80 {
             waiter?.resume(throwing: MQTTError.reasonCode(.publishRefused, reason, "broker refused the publish"))
         } else {
@@ -313,7 +312,7 @@ final class MosquittoSession: @unchecked Sendable {
         condition.lock()
         let requested = state.stopRequested
         let connectWaiters = state.connectWaiters, stopWaiters = state.stopWaiters
-        let publishes = Array(state.publishes.values), subscribes = Array(state.subscribes.values)
+        let publishes = state.publishes.values.map(\.waiter), subscribes = Array(state.subscribes.values)
         let unsubscribes = Array(state.unsubscribes.values)
         let streams = requested ? state.subscriptions.values.map(\.continuation) : []
         state.connectWaiters = []
@@ -431,12 +430,14 @@ final class MosquittoSession: @unchecked Sendable {
                 }
                 var mid: Int32 = 0
                 let rc = rawPublish(topic: topic, payload: payload, qos: qos, retain: retain, mid: &mid)
-                guard rc == MosquittoLibrary.success else {
+                // While disconnected, libmosquitto queues a QoS 1 message (it has its mid) and answers
+                // MOSQ_ERR_NO_CONN; it sends it on reconnection, and the PUBACK completes this call.
+                guard rc == MosquittoLibrary.success || (rc == MosquittoLibrary.noConnection && mid != 0) else {
                     condition.unlock()
                     continuation.resume(throwing: publishError(rc, topic: topic))
                     return
                 }
-                state.publishes[mid] = continuation
+                state.publishes[mid] = (token, continuation)
                 state.publishTokens[token] = mid
                 state.statistics.messagesPublished += 1
                 condition.unlock()
@@ -444,7 +445,7 @@ final class MosquittoSession: @unchecked Sendable {
         } onCancel: {
             let waiter = locked { state -> CheckedContinuation<Void, Error>? in
                 guard let mid = state.publishTokens.removeValue(forKey: token) else { return nil }
-                return state.publishes.removeValue(forKey: mid)
+                return state.publishes.removeValue(forKey: mid)?.waiter
             }
             waiter?.resume(throwing: CancellationError())
         }

@@ -76,7 +76,7 @@ public struct ReconnectStateMachine: Sendable, Equatable {
     /// An established connection dropped.
     public mutating func connectionLost(random: Double) -> Action {
         guard case .connected = state else { return .none }
-        state = .waiting(attempt: 0)
+        state = .waiting(attempt: 1)
         return .wait(seconds: policy.delay(attempt: 0, random: random))
     }
 

@@ -4,7 +4,7 @@ import ArgumentParser
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Measure inference speed (JSON on stdout).",
-        subcommands: [Emotion.self, VGG16Forward.self]
+        abstract: "Measure inference speed (JSON with median_ms and p90_ms on stdout).",
+        subcommands: [Embed.self, VGG16Forward.self, MQTTBench.self, Emotion.self]
     )
 }

@@ -1,10 +1,219 @@
 import ArgumentParser
+import FaceDetection
+import FaceRecognition
+import Foundation
+import ModelSupply
+import Neural
 
-/// `rollcall eval …`: accuracy on labeled data, one JSON document on stdout.
+/// `rollcall eval …`: accuracy of the identity (and emotion) models on labelled photo sets; JSON on stdout.
 struct EvalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval",
-        abstract: "Measure accuracy on labeled data (JSON on stdout).",
-        subcommands: [Emotion.self]
+        abstract: "Measure identity accuracy on labelled photos (JSON on stdout).",
+        subcommands: [LFW.self, Identify.self, Emotion.self]
     )
+
+    /// Options shared by the identity evaluations.
+    struct IdentityOptions: ParsableArguments {
+        @Option(help: "Embedding backbone: dlib or vgg16.")
+        var backbone: Backbone = .dlib
+
+        @Option(help: "Worker threads, each with its own model instance (default: one per core).")
+        var workers: Int = ProcessInfo.processInfo.activeProcessorCount
+
+        @Option(help: "Box refinements of the dlib alignment (0 = BlazeFace box mapped once).")
+        var refinements: Int = DlibFaceAligner.Options().refinements
+
+        func validate() throws {
+            guard workers >= 1, workers <= 256 else { throw ValidationError("--workers must be 1…256") }
+            guard refinements >= 0, refinements <= 10 else { throw ValidationError("--refinements must be 0…10") }
+        }
+
+        /// A factory of per-thread pipelines (models loaded once, shared).
+        func pipelineFactory() throws -> @Sendable () throws -> IdentityPipeline {
+            let store = try ModelStore.standard()
+            let detectorURL = try store.url(for: BlazeFaceModel.short.modelID)
+            switch backbone {
+            case .dlib:
+                let models = try DlibModels(network: store.url(for: "dlib-resnet"),
+                                            shapePredictor: store.url(for: "dlib-shape-5"),
+                                            options: DlibFaceAligner.Options(refinements: refinements))
+                return {
+                    IdentityPipeline(detector: try BlazeFaceDetector(model: .short, modelURL: detectorURL),
+                                     embedder: DlibFaceEmbedder(models: models))
+                }
+            case .vgg16:
+                throw ValidationError("the vgg16 backbone needs its weights file; it is not wired into eval yet")
+            }
+        }
+    }
+
+    struct LFW: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "lfw",
+            abstract: "LFW View-2 verification: 10 folds, each fold's threshold chosen on the other nine.")
+
+        @Option(help: "LFW root (with images/<Name>/<Name>_NNNN.jpg).")
+        var root: String
+
+        @Option(help: "Pairs file (default: <root>/pairs.txt).")
+        var pairs: String?
+
+        @OptionGroup var identity: IdentityOptions
+
+        func run() throws {
+            let started = Date()
+            let pairsPath = pairs ?? (root as NSString).appendingPathComponent("pairs.txt")
+            let text: String
+            do { text = try String(contentsOfFile: pairsPath, encoding: .utf8) } catch {
+                throw ValidationError("cannot read pairs file \(pairsPath): \(error.localizedDescription)")
+            }
+            let lfw = try LFWPairs(text: text)
+            let images = Array(Set(lfw.pairs.flatMap { [$0.first, $0.second] })).sorted()
+            let index = Dictionary(uniqueKeysWithValues: images.enumerated().map { ($1, $0) })
+            if identity.workers > 1 { BLAS.setThreads(1) }
+            let factory = try identity.pipelineFactory()
+            let rootPath = root
+            let outcomes = try parallelMap(count: images.count, workers: identity.workers, makeState: factory) { pipeline, i in
+                pipeline.run(path: (rootPath as NSString).appendingPathComponent(images[i]), choice: .mostCentral,
+                             fallbackToCentre: true)
+            }
+            var embeddings = [[Float]?](repeating: nil, count: images.count)
+            var noFace = 0, unreadable = [String]()
+            for (i, outcome) in outcomes.enumerated() {
+                switch outcome {
+                case .embedded(let e)?: embeddings[i] = e
+                case .noFace(let fallback)?:
+                    noFace += 1
+                    embeddings[i] = fallback
+                case .unreadable(let why)?: unreadable.append("\(images[i]): \(why)")
+                case nil: unreadable.append("\(images[i]): not processed")
+                }
+            }
+            // A pair with a missing embedding counts as predicted "different" (distance +∞).
+            let distances = lfw.pairs.map { pair -> Double in
+                guard let a = index[pair.first].flatMap({ embeddings[$0] }),
+                      let b = index[pair.second].flatMap({ embeddings[$0] }) else { return .infinity }
+                return Double(euclideanDistance(a, b))
+            }
+            let same = lfw.pairs.map(\.same)
+            let result = VerificationProtocol.evaluate(distances: distances, same: same, folds: lfw.folds)
+            let defaultThreshold = identity.backbone == .dlib ? 0.6 : 0.6
+            let report: [String: Any] = [
+                "backbone": identity.backbone.rawValue,
+                "accuracy_mean": result.mean,
+                "accuracy_std": result.standardDeviation,
+                "accuracy_at_default_threshold": VerificationProtocol.accuracy(distances: distances, same: same,
+                                                                                threshold: defaultThreshold),
+                "default_threshold": defaultThreshold,
+                "fold_accuracies": result.foldAccuracies,
+                "fold_thresholds": result.foldThresholds,
+                "no_face": noFace,
+                "unreadable": unreadable.count,
+                "images": images.count,
+                "pairs": lfw.pairs.count,
+                "seconds": Date().timeIntervalSince(started),
+            ]
+            for line in unreadable.prefix(10) { FileHandle.standardError.write(Data("unreadable: \(line)\n".utf8)) }
+            try printJSON(report)
+        }
+    }
+}
+
+extension EvalCommand {
+    struct Identify: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "identify",
+            abstract: "Open-set identification: even-index people enrolled with their first K images, odd-index people are strangers.")
+
+        @Option(help: "Folder of people, one subfolder of photos per person.")
+        var root: String
+
+        @Option(help: "Enrollment images per enrolled person.")
+        var enroll: Int = 5
+
+        @Option(help: "Match threshold (default: the backbone's calibrated default).")
+        var threshold: Float?
+
+        @OptionGroup var identity: IdentityOptions
+
+        func validate() throws {
+            guard enroll >= 1, enroll <= 1000 else { throw ValidationError("--enroll must be 1…1000") }
+        }
+
+        func run() throws {
+            let started = Date()
+            let fm = FileManager.default
+            let rootURL = URL(fileURLWithPath: root)
+            let entries: [String]
+            do { entries = try fm.contentsOfDirectory(atPath: root) } catch {
+                throw ValidationError("cannot list \(root): \(error.localizedDescription)")
+            }
+            let people = entries.filter { name in
+                var isDirectory: ObjCBool = false
+                return !name.hasPrefix(".") && fm.fileExists(atPath: rootURL.appendingPathComponent(name).path, isDirectory: &isDirectory)
+                    && isDirectory.boolValue
+            }.sorted()
+            var files = [(person: Int, path: String)]()
+            for (i, person) in people.enumerated() {
+                let folder = rootURL.appendingPathComponent(person)
+                let names = ((try? fm.contentsOfDirectory(atPath: folder.path)) ?? []).filter { !$0.hasPrefix(".") }.sorted()
+                files += names.map { (i, folder.appendingPathComponent($0).path) }
+            }
+            if identity.workers > 1 { BLAS.setThreads(1) }
+            let factory = try identity.pipelineFactory()
+            let paths = files.map(\.path)
+            let outcomes = try parallelMap(count: paths.count, workers: identity.workers, makeState: factory) { pipeline, i in
+                pipeline.run(path: paths[i], choice: .largest)
+            }
+            var persons = people.map { IdentificationProtocol.Person(name: $0, embeddings: []) }
+            var unreadable = 0
+            for (file, outcome) in zip(files, outcomes) {
+                var embedding: [Float]?
+                switch outcome {
+                case .embedded(let e)?: embedding = e
+                case .noFace?: embedding = nil
+                case .unreadable(let why)?:
+                    unreadable += 1
+                    FileHandle.standardError.write(Data("unreadable: \(file.path): \(why)\n".utf8))
+                case nil: unreadable += 1
+                }
+                persons[file.person].embeddings.append(embedding)
+            }
+            let dimension = persons.lazy.flatMap(\.embeddings).compactMap { $0 }.first?.count ?? 128
+            let result = try IdentificationProtocol.evaluate(people: persons, enroll: enroll,
+                                                             modelID: identity.backbone.modelID, dimension: dimension)
+            let t = threshold ?? MatchThresholds.defaults(for: identity.backbone).distance
+            let at = result.rates(threshold: t)
+            let at06 = result.rates(threshold: 0.6)
+            try printJSON([
+                "backbone": identity.backbone.rawValue,
+                "people": people.count,
+                "enrolled": result.enrolled,
+                "K": enroll,
+                "known_probes": result.knownProbes,
+                "stranger_probes": result.strangerProbes,
+                "closed_set_top1": result.closedSetTop1,
+                "threshold": Double(t),
+                "tpir": at.tpir,
+                "fpir": at.fpir,
+                "tpir_at_fpir_1pct": result.tpirAtFPIR1Percent,
+                "fpir_1pct_threshold": result.thresholdAtFPIR1Percent,
+                "fpir_at_fpir_1pct": result.fpirAtFPIR1Percent,
+                "at_0.6": ["tpir": at06.tpir, "fpir": at06.fpir],
+                "no_face": ["enroll": result.noFaceEnroll, "known_probe": result.noFaceKnownProbe,
+                            "stranger_probe": result.noFaceStrangerProbe],
+                "unreadable": unreadable,
+                "seconds": Date().timeIntervalSince(started),
+            ])
+        }
+    }
+}
+
+extension Backbone: ExpressibleByArgument {}
+
+/// Prints a JSON object with sorted keys on one line.
+func printJSON(_ object: [String: Any]) throws {
+    let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+    print(String(decoding: data, as: UTF8.self))
 }

@@ -9,6 +9,6 @@ struct Rollcall: AsyncParsableCommand {
         commandName: "rollcall",
         abstract: "Rollcall admin and evaluation tool.",
         version: RollcallVersion.current,
-        subcommands: [ModelsCommand.self, BenchCommand.self, EvalCommand.self, EmotionCommand.self]
+        subcommands: [ModelsCommand.self, EvalCommand.self, BenchCommand.self, CaptureCommand.self, PKICommand.self, TokenCommand.self, EnrollCommand.self, EmotionCommand.self]
     )
 }

@@ -18,7 +18,7 @@ import Testing
         let sync = GallerySyncService(cache: gallery, subscriber: NoSubscriber(), encoder: TestEncoder(), outbox: outbox,
                                       stats: AgentStats())
         let message = TestGalleryFormat.sign(version: 3, body: "alice:1,1\nbob:5,5", key: key)
-        #expect(sync.handle([UInt8](message)) == .applied(version: 3))
+        #expect(sync.handle(message) == .applied(version: 3))
         #expect(gallery.version == 3)
         #expect(gallery.current?.gallery.centroids["bob"] == [5, 5])
         let ack = try #require(try outbox.checkOut())
@@ -106,5 +106,5 @@ import Testing
 }
 
 struct NoSubscriber: MessageSubscribing {
-    func subscribe(_ filter: String) async throws -> AsyncStream<[UInt8]> { AsyncStream { $0.finish() } }
+    func receive(_ filter: String, handle: @Sendable (Data) async -> Void) async throws {}
 }

@@ -8,7 +8,7 @@ import Testing
         defer { env.remove() }
         let worker = try await env.store.createWorker(name: "Ada", actor: "test")
         let reopened = try SQLiteStore(path: env.config.storage.database)
-        #expect(try await reopened.workers() == [worker])
+        #expect(try await reopened.workers().map(\.id) == [worker.id])
         #expect(try await reopened.sites().map(\.id) == ["depot", "hq"])
     }
 

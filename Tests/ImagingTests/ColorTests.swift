@@ -5,6 +5,11 @@ import Testing
     @Test func grayUsesBT601Weights() throws {
         let rgb = try Image(width: 4, height: 1, format: .rgb, pixels: [255, 0, 0, 0, 255, 0, 0, 0, 255, 255, 255, 255])
         #expect(rgb.converted(to: .gray).pixels == [76, 150, 29, 255])
+        // Random pixels and cv2.cvtColor(x, COLOR_RGB2GRAY) from opencv-python 4.10.0.
+        let random = try Image(width: 12, height: 1, format: .rgb, pixels: [
+            139, 74, 229, 241, 169, 65, 6, 160, 149, 106, 38, 175, 188, 205, 175, 229, 98, 249,
+            10, 148, 95, 86, 147, 198, 66, 39, 106, 213, 171, 45, 167, 57, 69, 81, 55, 14])
+        #expect(random.converted(to: .gray).pixels == [111, 179, 113, 74, 196, 154, 101, 135, 55, 169, 91, 58])
         let gray = try Image(width: 2, height: 1, format: .gray, pixels: [7, 200])
         #expect(gray.converted(to: .rgb).pixels == [7, 7, 7, 200, 200, 200])
         #expect(gray.converted(to: .rgb).converted(to: .gray) == gray)
@@ -25,6 +30,15 @@ import Testing
         #expect(image.pixels == [255, 255, 255, 255, 255, 255, 0, 0, 0, 0, 0, 0])
         #expect(throws: ImagingError.self) { try bytes.withUnsafeBytes { try Image.fromYUYV($0, width: 2, height: 3) } }
         #expect(throws: ImagingError.self) { try bytes.withUnsafeBytes { try Image.fromYUYV($0, width: 3, height: 1) } }
+    }
+
+    @Test func yuyvRoundTripIsClose() throws {
+        let image = try TestImages.gradient(width: 16, height: 6)
+        let yuyv = try image.yuyvData()
+        let back = try yuyv.withUnsafeBytes { try Image.fromYUYV($0, width: 16, height: 6) }
+        // Chroma is shared by pixel pairs, so neighbouring colours blend a little.
+        #expect(TestImages.maxDifference(image, back) <= 12)
+        #expect(throws: ImagingError.self) { try Image(width: 3, height: 1, format: .rgb).yuyvData() }
     }
 
     @Test func floatsInBothLayoutsWithPerChannelScaleAndOffset() throws {

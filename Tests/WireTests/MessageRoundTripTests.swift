@@ -51,3 +51,18 @@ import Testing
         #expect(hex == "52430107" + "00" + "0000019ace6f6c7d" + "05" + "302e312e30")
     }
 }
+
+@Suite struct DocumentedExampleTests {
+    /// The embedding-crop hex dump in docs/protocol.md.
+    @Test func embeddingCropHasTheDocumentedBytes() throws {
+        let crop = FaceCrop(messageID: UUID(uuidString: "00112233-4455-6677-8899-AABBCCDDEEFF")!, camera: "cam1", trackID: 42,
+                            frameTime: Date(timeIntervalSince1970: 1_764_400_000.125), frameWidth: 640, frameHeight: 480,
+                            box: .init(x: 100, y: 80, width: 120, height: 140), keypoints: [], detectionScore: 0.9,
+                            quality: 0.75, content: .embedding(.init(modelID: "dlib-resnet", values: [0.5, -0.25, 0.125, 0])))
+        let hex = try crop.encoded().map { String(format: "%02x", $0) }.joined()
+        #expect(hex == "5243010200112233445566778899aabbccddeeff0463616d3100000000000000"
+            + "2a0000019ace6f6c7d028001e042c8000042a0000042f00000430c0000003f66"
+            + "66663f4000000b646c69622d7265736e657400043f000000be8000003e000000"
+            + "00000000")
+    }
+}

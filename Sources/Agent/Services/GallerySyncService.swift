@@ -21,15 +21,13 @@ public struct GallerySyncService<Builder: GalleryBuilding>: AgentService {
     }
 
     public func run() async throws {
-        for await message in try await subscriber.subscribe(encoder.galleryTopic) {
-            handle(message)
-        }
+        try await subscriber.receive(encoder.galleryTopic) { message in handle(message) }
     }
 
     /// Applies one message and queues its acknowledgement; returns the outcome.
     @discardableResult
-    public func handle(_ message: [UInt8]) -> GalleryOutcome {
-        let outcome = cache.apply(Data(message))
+    public func handle(_ message: Data) -> GalleryOutcome {
+        let outcome = cache.apply(message)
         switch outcome {
         case .applied: stats.count(.galleryApplied)
         case .refused: stats.count(.galleryRefused)

@@ -161,7 +161,7 @@ struct DashboardController {
     // MARK: Helpers
 
     func collect(_ request: Request, limit: Int) async throws -> [UInt8] {
-        var body = request.body
+        let body = request.body
         do {
             return Array(try await body.collect(upTo: limit).readableBytesView)
         } catch let error as HTTPError where error.status == .contentTooLarge {

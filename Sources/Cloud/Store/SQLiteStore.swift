@@ -282,7 +282,7 @@ public final class SQLiteStore: Store {
 
     public func clearCrops(detectionIDs: [Int64]) async throws(CloudError) {
         guard !detectionIDs.isEmpty else { return }
-        try await write { db in
+        _ = try await write { db in
             try Detection.filter(keys: detectionIDs).updateAll(db, Column("cropFile").set(to: nil))
         }
     }

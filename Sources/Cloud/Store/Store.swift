@@ -51,6 +51,11 @@ public struct UnknownTrack: Sendable, Codable, Equatable {
 public struct DeletedWorkerFiles: Sendable, Equatable {
     public var photoFiles: [String]
     public var cropFiles: [String]
+
+    public init(photoFiles: [String], cropFiles: [String]) {
+        self.photoFiles = photoFiles
+        self.cropFiles = cropFiles
+    }
 }
 
 /// The cloud's persistent state. Every method is atomic.

@@ -105,6 +105,8 @@ struct TFLitePlanner {
             for t in op.outputs { try touch(t, step) }
             step += 1
         }
+        // Inputs stay intact through a run (callers may invoke twice on one input).
+        for input in model.inputs { try touch(input, step) }
         for output in model.outputs {
             guard !isConstant(output) else { throw NeuralError(.unsupportedOperator, "graph output \(output) is constant") }
             try touch(output, step)

@@ -16,6 +16,13 @@ public struct TFLiteDimension: Sendable, Equatable {
     public var segments: [Int]
     /// CSR indices (sparse levels).
     public var indices: [Int]
+
+    public init(isSparse: Bool, denseSize: Int = 0, segments: [Int] = [], indices: [Int] = []) {
+        self.isSparse = isSparse
+        self.denseSize = denseSize
+        self.segments = segments
+        self.indices = indices
+    }
 }
 
 /// A tensor's sparsity description.
@@ -23,6 +30,12 @@ public struct TFLiteSparsity: Sendable, Equatable {
     public var traversalOrder: [Int]
     public var blockMap: [Int]
     public var dimensions: [TFLiteDimension]
+
+    public init(traversalOrder: [Int], blockMap: [Int] = [], dimensions: [TFLiteDimension]) {
+        self.traversalOrder = traversalOrder
+        self.blockMap = blockMap
+        self.dimensions = dimensions
+    }
 
     /// Reads schema.fbs `SparsityParameters` (traversal_order 0, block_map 1, dim_metadata 2).
     init(_ t: FlatTable) throws(NeuralError) {
@@ -51,7 +64,7 @@ public struct TFLiteSparsity: Sendable, Equatable {
     }
 
     /// Expands `values` (the stored non-zeros, in traversal order) into a dense row-major tensor of `shape`.
-    func densify<T: Numeric>(_ values: [T], shape: [Int], tensor name: String) throws(NeuralError) -> [T] {
+    public func densify<T: Numeric>(_ values: [T], shape: [Int], tensor name: String) throws(NeuralError) -> [T] {
         let rank = shape.count, levels = traversalOrder.count
         func bad(_ why: String) -> NeuralError { NeuralError(.malformedModel, "sparse tensor \(name): \(why)") }
         guard levels == dimensions.count, levels == rank + blockMap.count,

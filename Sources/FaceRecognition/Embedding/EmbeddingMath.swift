@@ -1,0 +1,9 @@
+/// Euclidean distance between two embeddings of equal length (over the shorter if they differ).
+public func euclideanDistance(_ a: [Float], _ b: [Float]) -> Float {
+    var sum: Float = 0
+    for i in 0 ..< min(a.count, b.count) {
+        let d = a[i] - b[i]
+        sum += d * d
+    }
+    return sum.squareRoot()
+}

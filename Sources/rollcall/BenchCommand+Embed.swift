@@ -1,0 +1,78 @@
+import ArgumentParser
+import FaceDetection
+import FaceRecognition
+import Foundation
+import Imaging
+import ModelSupply
+import Neural
+
+extension BenchCommand {
+    /// `rollcall bench embed`: one face's alignment (5-point landmarks with refinements, 150×150 chip) and
+    /// embedding, detection excluded — what dlib's `compute_face_descriptor(image, shape)` plus its
+    /// shape predictor do.
+    struct Embed: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "embed",
+            abstract: "Time alignment + embedding of one detected face.")
+
+        @Option(help: "Embedding backbone: dlib or vgg16.")
+        var backbone: Backbone = .dlib
+
+        @Option(help: "Image with one face (default: the demo-obama photo from the model store).")
+        var image: String?
+
+        @Option(help: "Timed runs.")
+        var iterations: Int = 50
+
+        @Option(help: "Untimed warm-up runs.")
+        var warmup: Int = 5
+
+        @Option(help: "OpenBLAS threads.")
+        var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+
+        func validate() throws {
+            guard iterations >= 1, warmup >= 0, threads >= 1 else {
+                throw ValidationError("--iterations ≥ 1, --warmup ≥ 0, --threads ≥ 1")
+            }
+        }
+
+        func run() throws {
+            guard backbone == .dlib else { throw ValidationError("bench embed: only --backbone dlib is built in here") }
+            BLAS.setThreads(threads)
+            let store = try ModelStore.standard()
+            let path = try image ?? store.url(for: "demo-obama").path
+            let picture = try Image.load(contentsOf: path, options: DecodeOptions(format: .rgb))
+            let detector = try BlazeFaceDetector(model: .short, modelURL: store.url(for: BlazeFaceModel.short.modelID))
+            guard let face = IdentityPipeline.choose(detector.detect(picture), choice: .largest,
+                                                      width: picture.width, height: picture.height) else {
+                throw ValidationError("no face found in \(path)")
+            }
+            let models = try DlibModels(network: store.url(for: "dlib-resnet"), shapePredictor: store.url(for: "dlib-shape-5"))
+            let embedder = DlibFaceEmbedder(models: models)
+            var samples = [Double](), alignSamples = [Double]()
+            for i in 0 ..< warmup + iterations {
+                let t0 = DispatchTime.now().uptimeNanoseconds
+                let landmarks = models.aligner.landmarks(in: picture, box: face.box)
+                let t1 = DispatchTime.now().uptimeNanoseconds
+                _ = try embedder.embedding(of: picture, landmarks: landmarks)
+                let t2 = DispatchTime.now().uptimeNanoseconds
+                if i >= warmup {
+                    samples.append(Double(t2 - t0) / 1e6)
+                    alignSamples.append(Double(t1 - t0) / 1e6)
+                }
+            }
+            let total = BenchTiming.figures(samples), landmarks = BenchTiming.figures(alignSamples)
+            try printJSON([
+                "backbone": backbone.rawValue,
+                "what": "landmarks (\(models.aligner.options.refinements) refinements) + chip + embedding, per face",
+                "median_ms": total.median,
+                "p90_ms": total.p90,
+                "landmarks_median_ms": landmarks.median,
+                "iterations": iterations,
+                "threads": threads,
+                "image": path,
+                "image_size": [picture.width, picture.height],
+            ])
+        }
+    }
+}

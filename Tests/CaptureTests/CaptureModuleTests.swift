@@ -1,8 +1,0 @@
-import Capture
-import Testing
-
-@Suite struct CaptureModuleTests {
-    @Test func moduleLinks() {
-        // Placeholder until the module's own tests land; replaced by them.
-    }
-}
