@@ -5,10 +5,15 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure inference speed (JSON with median_ms and p90_ms on stdout).",
-<<<<<<< HEAD
-        subcommands: [Embed.self, VGG16Forward.self, MQTTBench.self, ImagingSteps.self, Detect.self, Emotion.self, AgentPipeline.self, CloudBench.self]
-=======
-        subcommands: [Embed.self, VGG16Forward.self, MQTTBench.self, Emotion.self]
->>>>>>> emotion
+        subcommands: [
+            Embed.self,
+            VGG16Forward.self,
+            MQTTBench.self,
+            ImagingSteps.self,
+            Detect.self,
+            Emotion.self,
+            AgentPipeline.self,
+            CloudBench.self,
+        ]
     )
 }

@@ -9,11 +9,7 @@ import Neural
 struct EvalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval",
-<<<<<<< HEAD
         abstract: "Measure identity and emotion accuracy on labelled photos (JSON on stdout).",
-=======
-        abstract: "Measure identity accuracy on labelled photos (JSON on stdout).",
->>>>>>> emotion
         subcommands: [LFW.self, Identify.self, Emotion.self]
     )
 

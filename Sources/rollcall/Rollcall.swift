@@ -9,10 +9,16 @@ struct Rollcall: AsyncParsableCommand {
         commandName: "rollcall",
         abstract: "Rollcall admin and evaluation tool.",
         version: RollcallVersion.current,
-<<<<<<< HEAD
-        subcommands: [ModelsCommand.self, EvalCommand.self, BenchCommand.self, CaptureCommand.self, PKICommand.self, TokenCommand.self, EnrollCommand.self, DetectCommand.self, EmotionCommand.self]
-=======
-        subcommands: [ModelsCommand.self, EvalCommand.self, BenchCommand.self, CaptureCommand.self, PKICommand.self, TokenCommand.self, EnrollCommand.self, EmotionCommand.self]
->>>>>>> emotion
+        subcommands: [
+            ModelsCommand.self,
+            EvalCommand.self,
+            BenchCommand.self,
+            CaptureCommand.self,
+            PKICommand.self,
+            TokenCommand.self,
+            EnrollCommand.self,
+            DetectCommand.self,
+            EmotionCommand.self,
+        ]
     )
 }
