@@ -111,8 +111,8 @@ public enum AgentAssembly {
         return services
     }
 
-    /// Capture's sources, once that module provides them.
-    static let defaultFeeds: FeedFactory? = nil
+    /// Capture's sources: V4L2 cameras, image folders, MJPEG files.
+    static let defaultFeeds: FeedFactory? = { camera in CaptureFeed(camera: camera) }
 
     static func mqttClient(_ config: AgentConfig, encoder: WireAgentEncoder) throws -> MQTTClient {
         let will = try encoder.availability(online: false, since: Date())

@@ -35,7 +35,7 @@ import Wire
         let folder = temporaryFolder()
         let broker = try TestBroker(folder: folder, clients: ["agent-hq-door-1", "cloud"])
         try broker.start()
-        defer { broker.stop() }
+        defer { broker.kill() }
 
         let received = Received()
         let cloud = try client(broker, name: "cloud")
@@ -65,7 +65,8 @@ import Wire
             }
             #expect(await eventually(20) { received.unique == sent }, "before the outage")
 
-            broker.stop()   // the outage: crops keep coming and wait in the outbox
+
+            broker.kill()   // the outage (kill -9): crops keep coming and wait in the outbox
             for _ in 0..<30 {
                 let (id, message) = try faceMessage(encoder)
                 try outbox.append(topic: message.topic, payload: Data(message.payload))
@@ -77,8 +78,10 @@ import Wire
             try broker.start()
             #expect(await eventually(30) { received.unique == sent }, "after the outage: every crop arrived")
             #expect(await eventually(10) { outbox.stats.depth == 0 })
+
             group.cancelAll()
             await cloud.disconnect()
+
         }
         #expect(received.unique.count == 50)
         #expect(outbox.stats.acknowledged == 50)

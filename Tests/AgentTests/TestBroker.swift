@@ -67,10 +67,15 @@ final class TestBroker: @unchecked Sendable {
         self.folder = folder
         pki = try TestPKI(folder: folder, clients: clients)
         port = try Self.freePort()
+        // Mosquitto started as root drops to its own user unless told to run as us (who can read the keys).
+        let user = getpwuid(geteuid()).map { String(cString: $0.pointee.pw_name) } ?? "root"
         let config = """
+            user \(user)
             per_listener_settings false
             allow_anonymous false
             persistence true
+            autosave_on_changes true
+            autosave_interval 1
             persistence_location \(folder)/
             log_dest file \(folder)/mosquitto.log
             listener \(port) 127.0.0.1
@@ -101,15 +106,16 @@ final class TestBroker: @unchecked Sendable {
         throw TestBrokerError.tool("mosquitto did not listen on \(port): \((try? String(contentsOfFile: folder + "/mosquitto.log", encoding: .utf8)) ?? "")")
     }
 
-    /// Stops the broker cleanly (it saves its persistent sessions and queued messages).
-    func stop() {
+    /// Kills the broker (SIGKILL: the test process blocks SIGTERM, and children inherit that mask). Sessions
+    /// and subscriptions survive through the persistence file, saved on every change.
+    func kill() {
         guard let process else { return }
-        process.terminate()
+        Glibc.kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
         self.process = nil
     }
 
-    deinit { stop() }
+    deinit { kill() }
 
     static func freePort() throws -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)

@@ -72,8 +72,9 @@ import Wire
         let forgedBytes = try forged.encoded()
         #expect(refusal(verifier, forgedBytes) == .badSignature)
         #expect(refusal(verifier, Data("not a gallery".utf8)) == .malformed)
-        var flipped = try update.encoded()
-        flipped[flipped.count - 70] ^= 1
+        let large = try GalleryUpdate.signed(version: 15, modelID: "dlib-resnet", snapshot: Data(repeating: 5, count: 200), key: key)
+        var flipped = try large.encoded()
+        flipped[flipped.count - 64 - 100] ^= 1   // inside the snapshot
         #expect(refusal(verifier, flipped) == .badSignature)
         let delta = try GalleryUpdate.signed(mode: .delta, version: 14, baseVersion: 12, modelID: "dlib-resnet",
                                              snapshot: Data([4]), key: key)
