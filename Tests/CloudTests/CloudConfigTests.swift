@@ -32,7 +32,7 @@ import Testing
         #expect(config.retention.unknownDays == 0.5)
         #expect(config.recognition.effectiveWorkers == 3)
         #expect(config.mqtt.host == "broker")
-        #expect(config.sites == [.init(id: "a", name: "Site A", emotion: false), .init(id: "b", name: "b", emotion: true)])
+        #expect(config.sites == [.init(id: "a", name: "Site A", emotion: false), .init(id: "b", name: "b", emotion: false)])
     }
 
     @Test func unknownKeyIsRefusedByName() {

@@ -24,7 +24,7 @@ import Testing
         let t0 = Date(timeIntervalSince1970: 1_800_000_000)
         try await env.store.recordAgentSeen(id: "a1", siteID: "new-site", at: t0, status: "online",
                                             framesPerSecond: 14, outboxDepth: 3)
-        #expect(try await env.store.site(id: "new-site")?.emotionEnabled == true)   // created on first sight
+        #expect(try await env.store.site(id: "new-site")?.emotionEnabled == false)   // created on first sight, emotion off (EU AI Act Art. 5(1)(f))
         try await env.store.recordAgentSeen(id: "a1", siteID: "new-site", at: t0 + 5, status: "online",
                                             framesPerSecond: nil, outboxDepth: 0)
         var agent = try #require(try await env.store.agent(id: "a1"))

@@ -81,7 +81,7 @@ extension CloudConfig {
                 throw CloudError(.invalidConfig, "duplicate site id \(id)", subject: "sites[\(index)].id")
             }
             sites.append(Site(id: id, name: try site.string("name", default: id),
-                              emotion: try site.bool("emotion", default: true)))
+                              emotion: try site.bool("emotion", default: false)))
         }
     }
 

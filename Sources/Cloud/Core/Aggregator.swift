@@ -117,7 +117,7 @@ public final class Aggregator: Sendable {
                              subject: "agent \(crop.agentID)")
         }
         let image = try EncodedImage(bytes: crop.image)
-        let emotionEnabled = try await store.site(id: crop.siteID)?.emotionEnabled ?? true
+        let emotionEnabled = try await store.site(id: crop.siteID)?.emotionEnabled ?? false
         let faces = try await recognizer.analyzeCrop(image, emotion: emotionEnabled)
         guard let face = faces.first else {
             throw CloudError(.badMessage, "no face found in the crop", subject: "track \(crop.trackID)")

@@ -66,7 +66,7 @@ public final class SQLiteStore: Store {
                                 outboxDepth: Int?) async throws(CloudError) {
         try await write { db in
             if try Site.fetchOne(db, key: siteID) == nil {
-                try Site(id: siteID, name: siteID, emotionEnabled: true, createdAt: at).insert(db)
+                try Site(id: siteID, name: siteID, emotionEnabled: false, createdAt: at).insert(db)
             }
             var agent = try AgentRecord.fetchOne(db, key: id)
                 ?? AgentRecord(id: id, siteID: siteID, lastSeen: at, status: status)
