@@ -46,7 +46,7 @@ fi
 install -d -m 0750 -o rollcall-agent -g rollcall-agent /var/lib/rollcall-agent /var/lib/rollcall-agent/outbox \
     /var/lib/rollcall-agent/gallery
 install -d -m 0755 /usr/local/share/doc/rollcall
-install -m 0644 docs/agent-operations.md /usr/local/share/doc/rollcall/agent-operations.md
+install -m 0644 docs/operations.md /usr/local/share/doc/rollcall/operations.md
 install -m 0644 agent/rollcall-agent.service /etc/systemd/system/rollcall-agent.service
 
 # Refuse to start with a configuration that does not validate (the error names the key).
