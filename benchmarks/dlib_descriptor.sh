@@ -4,7 +4,8 @@
 # both medians and the ratio (Rollcall / dlib; ≤ 1.0 is the target).
 #
 # The dlib wheel is built from source (~16 min on 2 cores) into a cached venv outside the repository:
-# $ROLLCALL_BENCH_VENV (default ~/.cache/rollcall/bench-venv). Needs python3-venv, cmake and a C++ compiler.
+# $ROLLCALL_BENCH_VENV (default ~/.cache/rollcall/bench-venv). Needs python3-venv and a C++ compiler; cmake
+# comes from PyPI into the venv.
 # Usage: benchmarks/dlib_descriptor.sh [iterations]   (run from anywhere; builds the release CLI if missing)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,7 +18,8 @@ if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c 'import dlib' 2>/dev/n
     echo "building dlib 20.0.1 into $VENV (about 16 minutes on 2 cores)…" >&2
     python3 -m venv "$VENV"
     "$VENV/bin/pip" install --quiet --upgrade pip
-    "$VENV/bin/pip" install --quiet "dlib==20.0.1" "numpy<3"
+    "$VENV/bin/pip" install --quiet cmake
+    PATH="$VENV/bin:$PATH" "$VENV/bin/pip" install --quiet "dlib==20.0.1" "numpy<3"
 fi
 [ -x .build/release/rollcall ] || swift build -c release --product rollcall >&2
 
