@@ -40,7 +40,12 @@ extension BenchCommand {
         }
 
         func run() throws {
-            guard backbone == .dlib else { throw ValidationError("bench embed: only --backbone dlib is built in here") }
+            if backbone == .vgg16 {
+                // VGG16 embeds a whole 224×224 input: the forward pass is the cost, timed by `bench vgg16`.
+                var forward = try VGG16Forward.parse(["--runs", "\(iterations)", "--threads", "\(threads)"])
+                try forward.run()
+                return
+            }
             BLAS.setThreads(threads)
             let store = try ModelStore.standard()
             let path = try image ?? store.url(for: "demo-obama").path
