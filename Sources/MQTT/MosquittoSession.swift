@@ -280,7 +280,10 @@ final class MosquittoSession: @unchecked Sendable {
         case let .accepted(sessionPresent):
             let (action, waiters) = locked { state -> (ReconnectStateMachine.Action, [CheckedContinuation<Void, Error>]) in
                 state.statistics.connects += 1
-                let waiters = state.connectWaiters
+                // Subscribes still waiting for a SUBACK were lost with the previous connection; the loop
+                // below sends every registered filter again, so they are answered now rather than never.
+                let waiters = state.connectWaiters + Array(state.subscribes.values)
+                state.subscribes = [:]
                 state.connectWaiters = []
                 // Re-subscribe on every connect, not only when the broker lost the session: Mosquitto 2.0
                 // does not keep `$share/…` subscriptions across a restart even when it reports a session.

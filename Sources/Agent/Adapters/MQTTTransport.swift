@@ -6,12 +6,17 @@ import MQTT
 /// `MQTTClient` as the agent sees it.
 public struct MQTTTransport: MessagePublishing, MessageSubscribing {
     public let client: MQTTClient
+    private let gate: ConnectionSettleGate
 
-    public init(client: MQTTClient) {
+    /// `settle`: how long a (re)connection must have lasted before publishes go out (see
+    /// `ConnectionSettleGate`); 0 publishes at once.
+    public init(client: MQTTClient, settle: Duration = .seconds(3)) {
         self.client = client
+        self.gate = ConnectionSettleGate(settle: settle)
     }
 
     public func publish(topic: String, payload: Data, retain: Bool) async throws {
+        try await gate.waitUntilSettled(client)
         try await client.publish(payload, to: topic, qos: .atLeastOnce, retain: retain)
     }
 

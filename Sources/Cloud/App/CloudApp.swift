@@ -52,6 +52,10 @@ public enum CloudApp {
             client = try MQTTClient(configuration: MQTTConfiguration(
                 host: host, port: config.mqtt.port, clientID: config.mqtt.clientID,
                 tls: .init(caFile: ca, certificateFile: config.mqtt.certificateFile, keyFile: config.mqtt.keyFile),
+                // A short backoff cap: after a broker restart the cloud must re-subscribe before agents resume
+                // publishing (they wait 3 s after reconnecting; Mosquitto delivers nothing to an offline
+                // subscriber's restored session).
+                reconnect: ReconnectPolicy(initialDelay: 0.25, maxDelay: 2),
                 subscriptionBufferLimit: max(config.recognition.queueDepth, 1)))
         } catch {
             throw CloudError(.invalidConfig, "\(error)", subject: "mqtt")
