@@ -26,25 +26,10 @@ struct CloudBench: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rollcall-bench-cloud-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let pki = folder.appendingPathComponent("pki")
-        let authority = try CertificateAuthority.create(in: pki)
-        try authority.issue(.broker(hosts: ["127.0.0.1"]))
-        try authority.issue(.cloud(name: "bench"))
-        try authority.issue(.agent(site: "bench", agent: "a1"))
-        let broker = MosquittoBroker(configuration: BrokerConfiguration(
-            pkiFolder: pki, runtimeFolder: folder.appendingPathComponent("run"), port: try MosquittoBroker.freePort()))
-        try broker.start()
-        defer { broker.stop() }
-        func client(_ identity: String, _ id: String) throws -> MQTTClient {
-            try MQTTClient(configuration: MQTTConfiguration(
-                port: broker.configuration.port, clientID: id,
-                tls: .init(caFile: pki.appendingPathComponent("ca.crt").path,
-                           certificateFile: pki.appendingPathComponent("\(identity).crt").path,
-                           keyFile: pki.appendingPathComponent("\(identity).key").path),
-                cleanStart: true, sessionExpiry: 0))
-        }
+        let bench = try BenchBroker(name: "cloud")
+        defer { bench.stop() }
+        let folder = bench.folder
+        func client(_ identity: String, _ id: String) throws -> MQTTClient { try bench.client(identity, id) }
 
         var config = CloudConfig()
         config.storage.database = folder.appendingPathComponent("cloud/db.sqlite").path

@@ -42,7 +42,7 @@ extension BenchCommand {
         func run() throws {
             if backbone == .vgg16 {
                 // VGG16 embeds a whole 224×224 input: the forward pass is the cost, timed by `bench vgg16`.
-                var forward = try VGG16Forward.parse(["--runs", "\(iterations)", "--threads", "\(threads)"])
+                let forward = try VGG16Forward.parse(["--runs", "\(iterations)", "--threads", "\(threads)"])
                 try forward.run()
                 return
             }

@@ -24,27 +24,9 @@ struct MQTTBench: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rollcall-bench-mqtt-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let pki = folder.appendingPathComponent("pki")
-        let authority = try CertificateAuthority.create(in: pki)
-        try authority.issue(.broker(hosts: ["127.0.0.1"]))
-        try authority.issue(.cloud(name: "bench"))
-        try authority.issue(.agent(site: "bench", agent: "a1"))
-        let broker = MosquittoBroker(configuration: BrokerConfiguration(
-            pkiFolder: pki, runtimeFolder: folder.appendingPathComponent("run"), port: try MosquittoBroker.freePort(),
-            templatesFolder: templates.map { URL(fileURLWithPath: $0) } ?? BrokerConfiguration.defaultTemplatesFolder()))
-        try broker.start()
-        defer { broker.stop() }
-
-        func client(_ identity: String, _ id: String) throws -> MQTTClient {
-            try MQTTClient(configuration: MQTTConfiguration(
-                port: broker.configuration.port, clientID: id,
-                tls: .init(caFile: pki.appendingPathComponent("ca.crt").path,
-                           certificateFile: pki.appendingPathComponent("\(identity).crt").path,
-                           keyFile: pki.appendingPathComponent("\(identity).key").path),
-                cleanStart: true, sessionExpiry: 0))
-        }
+        let bench = try BenchBroker(name: "mqtt", templatesFolder: templates.map { URL(fileURLWithPath: $0) })
+        defer { bench.stop() }
+        func client(_ identity: String, _ id: String) throws -> MQTTClient { try bench.client(identity, id) }
         let cloud = try client("cloud/bench", "bench-cloud")
         let agent = try client("agents/bench/a1", "bench-agent")
         try await cloud.connect()
