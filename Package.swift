@@ -56,7 +56,7 @@ let package = Package(
             .product(name: "Yams", package: "Yams"), .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "Cloud", dependencies: [
-            "RollcallCore", "ModelSupply", "Imaging", "FaceDetection", "FaceRecognition", "Emotion", "Wire", "MQTT",
+            "RollcallCore", "ModelSupply", "Neural", "Imaging", "FaceDetection", "FaceRecognition", "Emotion", "Wire", "MQTT",
             .product(name: "Yams", package: "Yams"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "GRDB", package: "GRDB.swift"),

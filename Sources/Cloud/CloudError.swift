@@ -27,6 +27,9 @@ public struct CloudError: Error, Sendable, CustomStringConvertible, LocalizedErr
         case forbidden
         /// A face-crop message is malformed, oversized or from an unknown agent.
         case badMessage
+        /// A privacy-mode embedding was refused: another backbone, the wrong dimension, or values that are not
+        /// finite or out of range.
+        case badEmbedding
         /// A needed component (recognizer, broker) is not available.
         case unavailable
     }

@@ -162,6 +162,44 @@ import Testing
         #expect(try await env.aggregator.process(crop(a, track: "u2")).workerID == id)
     }
 
+    @Test func emotionIsSmoothedPerTrack() async throws {
+        let env = try await TestEnvironment()
+        defer { env.remove() }
+        try await env.registerAgent()
+        func estimate(_ index: Int, _ p: Float) -> EmotionEstimate {
+            var probabilities = [Float](repeating: (1 - p) / 6, count: 7)
+            probabilities[index] = p
+            return EmotionEstimate(label: ["angry", "disgust", "fear", "happy", "sad", "surprise", "neutral"][index],
+                                   score: Double(p), probabilities: probabilities)
+        }
+        // Three happy crops, then one sad one on the same track; another track is sad from its first crop.
+        var results: [RecognitionResult] = []
+        for (seed, emotion): (UInt8, EmotionEstimate) in [(80, estimate(3, 0.9)), (81, estimate(3, 0.9)), (82, estimate(3, 0.9)),
+                                (83, estimate(4, 0.9))] {
+            let image = TestImages.png(seed: seed)
+            env.recognizer.scriptFace(image, embedding: Embeddings.axis(80), emotion: emotion)
+            results.append(try await env.aggregator.process(crop(image, track: "e1")))
+        }
+        #expect(results.map(\.emotion) == ["happy", "happy", "happy", "happy"])
+        #expect(results[3].emotionScore.map { $0 < 0.9 && $0 > 0.5 } == true)
+        let stored = try #require(try await env.store.detection(id: results[3].detectionID))
+        #expect(stored.emotion == "happy" && stored.cropEmotion == "sad" && stored.cropEmotionScore == Double(Float(0.9)))
+        #expect(env.fleet.results.withLock { $0.last?.emotion } == "happy")
+        let other = TestImages.png(seed: 84)
+        env.recognizer.scriptFace(other, embedding: Embeddings.axis(81), emotion: estimate(4, 0.9))
+        #expect(try await env.aggregator.process(crop(other, track: "e2")).emotion == "sad")
+        // A flat estimate reads "uncertain".
+        let flat = TestImages.png(seed: 85)
+        env.recognizer.scriptFace(flat, embedding: Embeddings.axis(82), emotion: estimate(6, 0.25))
+        let uncertain = try await env.aggregator.process(crop(flat, track: "e3"))
+        #expect(uncertain.emotion == TrackEmotion.uncertain && uncertain.emotionScore.map { abs($0 - 0.25) < 1e-6 } == true)
+        // Where the site's policy turns emotion off, nothing is estimated, smoothed or stored.
+        let quiet = try await env.aggregator.process(crop(other, site: "depot", track: "e4").withAgent("agent-2"),
+                                                     registering: env)
+        let quietRow = try #require(try await env.store.detection(id: quiet.detectionID))
+        #expect(quiet.emotion == nil && quietRow.emotion == nil && quietRow.cropEmotion == nil)
+    }
+
     @Test func retentionRemovesExpiredCropsPerKind() async throws {
         let env = try await TestEnvironment { $0.retention.knownDays = 30; $0.retention.unknownDays = 7 }
         defer { env.remove() }

@@ -8,6 +8,8 @@ import Testing
         #expect(config == CloudConfig())
         #expect(config.http.host == "127.0.0.1")
         #expect(config.recognition.effectiveWorkers >= 1)
+        // One worker per core: OpenBLAS single-threaded, the pool gives the parallelism.
+        #expect(config.recognition.effectiveBLASThreads == 1)
     }
 
     @Test func shippedConfigParses() throws {
@@ -22,7 +24,8 @@ import Testing
             http: {host: 0.0.0.0, port: 9000, max_upload_bytes: 2048}
             storage: {database: /tmp/x.sqlite, crops_dir: /tmp/c, photos_dir: /tmp/p}
             retention: {known_days: 1.5, unknown_days: 0.5, sweep_interval_seconds: 60}
-            recognition: {workers: 3, queue_depth: 10, match_threshold: 0.5}
+            recognition: {workers: 3, queue_depth: 10, match_threshold: 0.5, blas_threads: 2, emotion_smoothing: 0.5,
+                          emotion_uncertain_below: 0.35}
             mqtt: {host: broker, port: 8884, ca: ca.pem, cert: c.pem, key: c.key, client_id: c2, share_group: g}
             gallery: {signing_key: k}
             sites: [{id: a, name: Site A, emotion: false}, {id: b}]
@@ -31,6 +34,8 @@ import Testing
         #expect(config.http.maxUploadBytes == 2048)
         #expect(config.retention.unknownDays == 0.5)
         #expect(config.recognition.effectiveWorkers == 3)
+        #expect(config.recognition.effectiveBLASThreads == 2)
+        #expect(config.recognition.emotionSmoothing == 0.5 && config.recognition.emotionUncertainBelow == 0.35)
         #expect(config.mqtt.host == "broker")
         #expect(config.sites == [.init(id: "a", name: "Site A", emotion: false), .init(id: "b", name: "b", emotion: false)])
     }
@@ -57,6 +62,8 @@ import Testing
             ("http: {max_upload_bytes: 10}", "http.max_upload_bytes"),
             ("retention: {known_days: -1}", "retention.known_days"),
             ("recognition: {match_threshold: 9}", "recognition.match_threshold"),
+            ("recognition: {emotion_smoothing: 0}", "recognition.emotion_smoothing"),
+            ("recognition: {emotion_uncertain_below: 1.5}", "recognition.emotion_uncertain_below"),
             ("sites: [{id: 'bad id!'}]", "sites[0].id"),
             ("sites: [{id: a}, {id: a}]", "sites[1].id"),
             ("mqtt: {host: broker}", "mqtt"),

@@ -25,6 +25,12 @@ import Wire
                      detectionScore: 0.9, quality: 0.8, content: .jpeg(jpeg)).encoded()
     }
 
+    static func embeddingMessage(_ values: [Float], model: String, track: UInt64, camera: String = "door") throws -> Data {
+        try FaceCrop(camera: camera, trackID: track, frameTime: Date(), frameWidth: 640, frameHeight: 480,
+                     box: .init(x: 0, y: 0, width: 200, height: 200), keypoints: [], detectionScore: 0.9, quality: 0.8,
+                     content: .embedding(.init(modelID: model, values: values))).encoded()
+    }
+
     @Test func cropsEnrollmentAcksAndDeletionOverMosquitto() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rollcall-cloud-mqtt-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -127,6 +133,36 @@ import Wire
         #expect(await eventually { await resultInbox.messages.count >= 2 })
         let published = try await resultInbox.messages.map { try Wire.RecognitionResult(decoding: $0.payload) }
         #expect(published.contains { $0.cropMessageID == obamaCropID && $0.workerID == String(obamaID) })
+
+        // Privacy mode: the agent sends only the embedding of the face (the same dlib embedder, here run on the
+        // demo photo), never the image. Stored with Obama, no crop file, no emotion; bad embeddings are refused
+        // and counted, and the service carries on.
+        let obamaFaces = try await aggregator.recognizer.analyze(try EncodedImage(bytes: [UInt8](try Self.demo("obama3"))),
+                                                                 emotion: false)
+        let obamaEmbedding = try #require(obamaFaces.first?.embedding)
+        try await agent.publish(try Self.embeddingMessage(obamaEmbedding, model: Backbone.dlib.modelID, track: 4),
+                                to: facesTopic)
+        try await agent.publish(try Self.embeddingMessage(Array(obamaEmbedding.prefix(64)), model: Backbone.dlib.modelID,
+                                                          track: 5), to: facesTopic)
+        try await agent.publish(try Self.embeddingMessage(obamaEmbedding, model: Backbone.vgg16.modelID, track: 6),
+                                to: facesTopic)
+        #expect(await eventually(timeout: 30) {
+            metrics.counter("rollcall_cloud_embeddings_refused_total", labels: ["reason": "dimension"]) == 1
+                && metrics.counter("rollcall_cloud_embeddings_refused_total", labels: ["reason": "model"]) == 1
+        })
+        #expect(await eventually(timeout: 30) {
+            (try? await aggregator.store.detections(.init(trackID: "4"), limit: 10, cursor: nil))?.items.count == 1
+        })
+        let privacyRow = try #require(try await aggregator.store.detections(.init(trackID: "4"), limit: 10, cursor: nil)
+            .items.first)
+        #expect(privacyRow.workerID == obamaID && privacyRow.privacy)
+        #expect(privacyRow.cropFile == nil && privacyRow.emotion == nil)
+        #expect(metrics.counter("rollcall_cloud_crops_refused_total", labels: ["reason": "badEmbedding"]) == 2)
+        #expect(try await aggregator.store.detections(.init(), limit: 10, cursor: nil).items.count == 3)
+        #expect(await eventually {
+            let published = await resultInbox.messages.compactMap { try? Wire.RecognitionResult(decoding: $0.payload) }
+            return published.contains { $0.trackID == 4 && $0.workerID == String(obamaID) && $0.emotion == nil }
+        })
 
         // A crop from an agent that never announced itself is refused.
         let silent = try MQTTClient(configuration: mqtt("agents/hq/silent"))

@@ -5,7 +5,7 @@ import Testing
 @Suite struct TrackFusionTests {
     let gallery = CentroidGallery(embeddings: [1: [Embeddings.axis(0)], 2: [Embeddings.axis(3)]],
                                   names: [1: "Ada", 2: "Bo"], threshold: 0.6)
-    let key = TrackFusion.Key(agentID: "a1", trackID: "t1")
+    let key = TrackFusion.Key(siteID: "hq", agentID: "a1", camera: "door", trackID: "t1")
     let start = Date(timeIntervalSince1970: 1_800_000_000)
 
     /// A point on the segment from worker 1's centroid (t = 0) to worker 2's (t = 1).
@@ -39,13 +39,19 @@ import Testing
     @Test func tracksAreSeparateAndIdleOnesForgotten() {
         var fusion = TrackFusion(idleTimeout: 10)
         _ = fusion.add(key, embedding: between(0), quality: 1, at: start, gallery: gallery)
-        let other = fusion.add(.init(agentID: "a2", trackID: "t1"), embedding: between(1), quality: 1, at: start,
-                               gallery: gallery)
+        let other = fusion.add(.init(siteID: "hq", agentID: "a2", camera: "door", trackID: "t1"), embedding: between(1),
+                               quality: 1, at: start, gallery: gallery)
         #expect(other.match.workerID == 2 && other.crops == 1)
-        #expect(fusion.count == 2)
+        // Same agent and track number on another camera: another track.
+        let camera = fusion.add(.init(siteID: "hq", agentID: "a1", camera: "yard", trackID: "t1"), embedding: between(1),
+                                quality: 1, at: start, gallery: gallery)
+        #expect(camera.previous == nil && camera.crops == 1)
+        #expect(fusion.count == 3)
         let later = fusion.add(key, embedding: between(1), quality: 1, at: start + 60, gallery: gallery)
         #expect(later.previous == nil && later.crops == 1)   // the old track was forgotten
         #expect(fusion.count == 1)
+        // The forgotten tracks are reported, so state kept beside fusion (emotion smoothing) can follow.
+        #expect(Set(later.expired.map(\.agentID)) == ["a1", "a2"] && later.expired.count == 3)
     }
 
     @Test func boundedInCropsAndTracks() {
@@ -54,10 +60,12 @@ import Testing
             let decision = fusion.add(key, embedding: between(0), quality: Double(index), at: start, gallery: gallery)
             #expect(decision.crops == min(index + 1, 4) || decision.crops == 4)
         }
+        var expired: [TrackFusion.Key] = []
         for index in 0 ..< 10 {
-            _ = fusion.add(.init(agentID: "a", trackID: "\(index)"), embedding: between(0), quality: 1,
-                           at: start + Double(index), gallery: gallery)
+            expired += fusion.add(.init(siteID: "hq", agentID: "a", camera: "c", trackID: "\(index)"),
+                                  embedding: between(0), quality: 1, at: start + Double(index), gallery: gallery).expired
         }
         #expect(fusion.count <= 3)
+        #expect(expired.count == 11 - fusion.count)   // every track but those still held, `key` included
     }
 }

@@ -106,9 +106,11 @@ extension APIController {
 
     @Sendable func getCrop(_ request: Request, context: CloudRequestContext) async throws -> Response {
         let id = try id(context)
-        guard let detection = try await store.detection(id: id), let crop = detection.cropFile else {
-            throw CloudError(.notFound, "no crop (unknown detection or removed by retention)",
-                             subject: "detection:\(id)")
+        let detection = try await store.detection(id: id)
+        guard let detection, let crop = detection.cropFile else {
+            let why = detection?.privacy == true ? "privacy mode: the agent sent only an embedding, never a crop"
+                : "unknown detection or removed by retention"
+            throw CloudError(.notFound, "no crop (\(why))", subject: "detection:\(id)")
         }
         return file(try aggregator.crops.read(crop), type: mimeType(ofFile: crop))
     }

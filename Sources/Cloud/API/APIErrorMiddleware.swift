@@ -57,7 +57,7 @@ struct APIErrorMiddleware: RouterMiddleware {
     static func status(of code: CloudError.Code) -> HTTPResponse.Status {
         switch code {
         case .notFound: .notFound
-        case .badRequest, .badMessage: .badRequest
+        case .badRequest, .badMessage, .badEmbedding: .badRequest
         case .notAnImage: .unsupportedMediaType
         case .tooLarge: .contentTooLarge
         case .photoRefused: .unprocessableContent

@@ -41,7 +41,8 @@ public enum CloudApp {
         } catch {
             throw CloudError(.unavailable, "model store: \(error)", subject: "models")
         }
-        let recognizer = try DlibFaceRecognizer(models: models, slots: config.recognition.effectiveWorkers)
+        let recognizer = try DlibFaceRecognizer(models: models, slots: config.recognition.effectiveWorkers,
+                                                blasThreads: config.recognition.effectiveBLASThreads)
         guard let host = config.mqtt.host, let ca = config.mqtt.caFile else {
             logger.warning("no mqtt.host configured: API and dashboard only, nothing is published to agents")
             return CloudComponents(store: store, recognizer: recognizer, fleet: OfflineFleet(metrics: metrics),

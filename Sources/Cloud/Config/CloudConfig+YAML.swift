@@ -41,6 +41,7 @@ extension CloudConfig {
 
         let recognition = try top.section("recognition", allowed: [
             "workers", "queue_depth", "match_threshold", "min_enrollment_face_pixels", "min_enrollment_sharpness",
+            "blas_threads", "emotion_smoothing", "emotion_uncertain_below",
         ])
         self.recognition.workers = try recognition.int("workers", default: self.recognition.workers, in: 0 ... 256)
         self.recognition.queueDepth = try recognition.int("queue_depth", default: self.recognition.queueDepth,
@@ -51,6 +52,12 @@ extension CloudConfig {
             "min_enrollment_face_pixels", default: self.recognition.minEnrollmentFacePixels, in: 16 ... 4096)
         self.recognition.minEnrollmentSharpness = try recognition.double(
             "min_enrollment_sharpness", default: self.recognition.minEnrollmentSharpness, in: 0 ... 100_000)
+        self.recognition.blasThreads = try recognition.int("blas_threads", default: self.recognition.blasThreads,
+                                                           in: 0 ... 256)
+        self.recognition.emotionSmoothing = try recognition.double(
+            "emotion_smoothing", default: self.recognition.emotionSmoothing, in: 0.01 ... 1)
+        self.recognition.emotionUncertainBelow = try recognition.double(
+            "emotion_uncertain_below", default: self.recognition.emotionUncertainBelow, in: 0 ... 1)
 
         let mqtt = try top.section("mqtt", allowed: ["host", "port", "ca", "cert", "key", "client_id", "share_group",
                                                      "max_message_bytes"])

@@ -54,11 +54,23 @@ public struct CloudConfig: Sendable, Equatable {
         public var minEnrollmentFacePixels = 80
         /// Smallest sharpness (variance of the Laplacian) accepted in an enrollment photo.
         public var minEnrollmentSharpness = 20.0
+        /// OpenBLAS threads per matrix product; 0 means cores / workers (1 when every core has a worker: the
+        /// parallelism comes from the pool, and threaded OpenBLAS products from two workers serialise).
+        public var blasThreads = 0
+        /// Weight of a crop's emotion in its track's moving average (1: no smoothing).
+        public var emotionSmoothing = 0.3
+        /// Below this smoothed top probability a track's emotion is "uncertain".
+        public var emotionUncertainBelow = 0.4
         public init() {}
 
         /// Workers actually started.
         public var effectiveWorkers: Int {
             workers > 0 ? workers : max(1, ProcessInfo.processInfo.activeProcessorCount)
+        }
+
+        /// OpenBLAS threads actually set.
+        public var effectiveBLASThreads: Int {
+            blasThreads > 0 ? blasThreads : max(1, ProcessInfo.processInfo.activeProcessorCount / effectiveWorkers)
         }
     }
 

@@ -21,6 +21,7 @@ public final class Aggregator: Sendable {
         var gallery: CentroidGallery
         var galleryVersion = 0
         var fusion = TrackFusion()
+        var emotions: TrackEmotion
     }
 
     private let state: Mutex<State>
@@ -38,7 +39,11 @@ public final class Aggregator: Sendable {
         live = LiveFeed(metrics: metrics)
         crops = FileVault(root: config.storage.cropsDirectory)
         photos = FileVault(root: config.storage.photosDirectory)
-        state = Mutex(State(gallery: CentroidGallery(threshold: config.recognition.matchThreshold)))
+        let fusion = TrackFusion()
+        state = Mutex(State(gallery: CentroidGallery(threshold: config.recognition.matchThreshold), fusion: fusion,
+                            emotions: TrackEmotion(alpha: config.recognition.emotionSmoothing,
+                                                   uncertainBelow: config.recognition.emotionUncertainBelow,
+                                                   maxTracks: fusion.maxTracks)))
     }
 
     /// Registers the configured sites and loads the gallery from the store.
@@ -54,7 +59,10 @@ public final class Aggregator: Sendable {
 
     /// Forgets every fused track (a worker is gone, so earlier decisions may name them).
     func forgetAllTracks() {
-        state.withLock { $0.fusion.reset() }
+        state.withLock {
+            $0.fusion.reset()
+            $0.emotions.reset()
+        }
     }
 
     func reloadGalleryFromStore() async throws(CloudError) {
@@ -96,8 +104,9 @@ public final class Aggregator: Sendable {
 
     // MARK: Crops from agents
 
-    /// The whole recognition path for one crop: checks, embedding, track fusion, storage, publication and
-    /// the live feed. Throws (and counts) when the crop is refused.
+    /// The whole recognition path for one face from an agent (a crop, or a privacy-mode embedding): checks,
+    /// embedding, track fusion, emotion smoothing, storage, publication and the live feed. Throws (and counts)
+    /// when the face is refused.
     @discardableResult
     public func process(_ crop: IncomingCrop) async throws(CloudError) -> RecognitionResult {
         do {
@@ -108,6 +117,15 @@ public final class Aggregator: Sendable {
         }
     }
 
+    /// What one face contributes to its track.
+    private struct Observation {
+        var embedding: [Float]
+        var quality: Double
+        var emotion: EmotionEstimate?
+        /// The crop's bytes and file extension; nil in privacy mode.
+        var image: (bytes: [UInt8], fileExtension: String)?
+    }
+
     private func processUncounted(_ crop: IncomingCrop) async throws(CloudError) -> RecognitionResult {
         guard let agent = try await store.agent(id: crop.agentID) else {
             throw CloudError(.badMessage, "crop from an unknown agent", subject: "agent \(crop.agentID)")
@@ -116,17 +134,42 @@ public final class Aggregator: Sendable {
             throw CloudError(.badMessage, "agent belongs to site \(agent.siteID), not \(crop.siteID)",
                              subject: "agent \(crop.agentID)")
         }
-        let image = try EncodedImage(bytes: crop.image)
-        let emotionEnabled = try await store.site(id: crop.siteID)?.emotionEnabled ?? false
-        let faces = try await recognizer.analyzeCrop(image, emotion: emotionEnabled)
-        guard let face = faces.first else {
-            throw CloudError(.badMessage, "no face found in the crop", subject: "track \(crop.trackID)")
+        let observation: Observation
+        switch crop.content {
+        case .image(let bytes):
+            let image = try EncodedImage(bytes: bytes)
+            let emotionEnabled = try await store.site(id: crop.siteID)?.emotionEnabled ?? false
+            let faces = try await recognizer.analyzeCrop(image, emotion: emotionEnabled)
+            guard let face = faces.first else {
+                throw CloudError(.badMessage, "no face found in the crop", subject: "track \(crop.trackID)")
+            }
+            observation = Observation(embedding: face.embedding, quality: max(0.001, crop.quality) * face.quality,
+                                      emotion: face.emotion, image: (bytes, image.format.fileExtension))
+        case .embedding(let modelID, let values):
+            try checkEmbedding(modelID: modelID, values: values, from: crop)
+            // No image: the agent's quality is all there is, and no emotion can be estimated.
+            observation = Observation(embedding: values, quality: max(0.001, crop.quality), emotion: nil, image: nil)
         }
-        let key = TrackFusion.Key(agentID: crop.agentID, trackID: crop.trackID)
-        let quality = max(0.001, crop.quality) * face.quality
-        let (decision, gallery, galleryVersion) = state.withLock { state in
-            (state.fusion.add(key, embedding: face.embedding, quality: quality, at: crop.frameTime,
-                              gallery: state.gallery), state.gallery, state.galleryVersion)
+        return try await decide(crop, observation)
+    }
+
+    /// Refuses (and counts by reason) an embedding the gallery cannot be matched against.
+    private func checkEmbedding(modelID: String, values: [Float], from crop: IncomingCrop) throws(CloudError) {
+        let check = EmbeddingCheck(modelID: recognizer.modelID, dimension: recognizer.dimension)
+        guard let refusal = check.refusal(modelID: modelID, values: values) else { return }
+        metrics.increment("rollcall_cloud_embeddings_refused_total", labels: ["reason": refusal.reason.rawValue])
+        throw CloudError(.badEmbedding, refusal.detail, subject: "agent \(crop.agentID) track \(crop.trackID)")
+    }
+
+    /// Fuses an observation into its track, smooths the track's emotion, stores, publishes and pushes.
+    private func decide(_ crop: IncomingCrop, _ observation: Observation) async throws(CloudError) -> RecognitionResult {
+        let key = crop.trackKey
+        let (decision, emotion, gallery, galleryVersion) = state.withLock { state in
+            let decision = state.fusion.add(key, embedding: observation.embedding, quality: observation.quality,
+                                            at: crop.frameTime, gallery: state.gallery)
+            state.emotions.forget(decision.expired)
+            let emotion = observation.emotion.map { state.emotions.add(key, $0) }
+            return (decision, emotion, state.gallery, state.galleryVersion)
         }
         let match = decision.match
         if decision.revised {
@@ -134,24 +177,28 @@ public final class Aggregator: Sendable {
                                         distance: match.distance)
             metrics.increment("rollcall_cloud_track_revisions_total")
         }
-        let cropFile = try crops.save(crop.image, extension: image.format.fileExtension, at: crop.frameTime)
+        var cropFile: String?
+        if let image = observation.image {
+            cropFile = try crops.save(image.bytes, extension: image.fileExtension, at: crop.frameTime)
+        }
         let detection: Detection
         do {
             detection = try await store.insertDetection(Detection(
                 time: crop.frameTime, siteID: crop.siteID, agentID: crop.agentID, camera: crop.camera,
                 trackID: crop.trackID, workerID: match.workerID, distance: match.distance,
-                emotion: face.emotion?.label, emotionScore: face.emotion?.score, quality: quality,
-                cropFile: cropFile))
+                emotion: emotion?.label, emotionScore: emotion?.score, quality: observation.quality,
+                cropFile: cropFile, privacy: observation.image == nil, cropEmotion: observation.emotion?.label,
+                cropEmotionScore: observation.emotion?.score))
         } catch {
-            crops.remove([cropFile])
+            if let cropFile { crops.remove([cropFile]) }
             throw error
         }
         let result = RecognitionResult(
             detectionID: detection.id ?? 0, siteID: crop.siteID, agentID: crop.agentID, camera: crop.camera,
             trackID: crop.trackID, time: crop.frameTime, workerID: match.workerID,
             workerName: match.workerID.flatMap(gallery.name(of:)), distance: match.distance,
-            emotion: face.emotion?.label, emotionScore: face.emotion?.score, revised: decision.revised,
-            galleryVersion: galleryVersion, cropMessageID: crop.messageID)
+            emotion: emotion?.label, emotionScore: emotion?.score, revised: decision.revised,
+            galleryVersion: galleryVersion, cropMessageID: crop.messageID, privacy: detection.privacy)
         do {
             try await fleet.publishResult(result)
         } catch {
@@ -160,7 +207,8 @@ public final class Aggregator: Sendable {
         }
         live.publish("detection", result)
         metrics.increment("rollcall_cloud_detections_total",
-                          labels: ["site": crop.siteID, "known": match.workerID == nil ? "false" : "true"])
+                          labels: ["site": crop.siteID, "known": match.workerID == nil ? "false" : "true",
+                                   "privacy": detection.privacy ? "true" : "false"])
         return result
     }
 

@@ -1,8 +1,17 @@
-// A face crop as it arrives from an agent, after the wire message was decoded and validated.
+// A face as it arrives from an agent (crop or privacy-mode embedding), after the wire message was decoded and
+// validated.
 import Foundation
 
-/// One face crop sent by an agent.
+/// One face sent by an agent: its crop, or (privacy mode) only the embedding the agent computed.
 public struct IncomingCrop: Sendable, Equatable {
+    /// What the agent sent besides the metadata.
+    public enum Content: Sendable, Equatable {
+        /// The crop as JPEG (or PNG) bytes.
+        case image([UInt8])
+        /// Privacy mode: no image left the site, only the embedding of `modelID` (a `Backbone.modelID`).
+        case embedding(modelID: String, values: [Float])
+    }
+
     /// The wire message's id (results refer to it), when the crop came over MQTT.
     public var messageID: UUID?
     public var siteID: String
@@ -11,24 +20,36 @@ public struct IncomingCrop: Sendable, Equatable {
     public var trackID: String
     /// When the agent captured the frame.
     public var frameTime: Date
-    /// The crop as JPEG (or PNG) bytes.
-    public var image: [UInt8]
+    /// The crop or its embedding.
+    public var content: Content
     /// The agent's quality estimate for this crop (0…1).
     public var quality: Double
     /// The detector's score on the agent.
     public var detectionScore: Double
 
     public init(messageID: UUID? = nil, siteID: String, agentID: String, camera: String, trackID: String,
-                frameTime: Date, image: [UInt8], quality: Double, detectionScore: Double) {
+                frameTime: Date, content: Content, quality: Double, detectionScore: Double) {
         self.messageID = messageID
         self.siteID = siteID
         self.agentID = agentID
         self.camera = camera
         self.trackID = trackID
         self.frameTime = frameTime
-        self.image = image
+        self.content = content
         self.quality = quality
         self.detectionScore = detectionScore
+    }
+
+    /// A crop with an image.
+    public init(messageID: UUID? = nil, siteID: String, agentID: String, camera: String, trackID: String,
+                frameTime: Date, image: [UInt8], quality: Double, detectionScore: Double) {
+        self.init(messageID: messageID, siteID: siteID, agentID: agentID, camera: camera, trackID: trackID,
+                  frameTime: frameTime, content: .image(image), quality: quality, detectionScore: detectionScore)
+    }
+
+    /// The crop's track, as track fusion and emotion smoothing key it.
+    public var trackKey: TrackFusion.Key {
+        TrackFusion.Key(siteID: siteID, agentID: agentID, camera: camera, trackID: trackID)
     }
 }
 

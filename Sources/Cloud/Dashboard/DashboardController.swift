@@ -86,13 +86,17 @@ struct DashboardController {
     static func row(_ detection: Detection, name: String?) -> String {
         let who = detection.workerID == nil ? "<span class=\"unknown\">unknown</span>"
             : "<span class=\"known\">\(HTML.escape(name ?? "worker \(detection.workerID ?? 0)"))</span>"
-        let crop = detection.cropFile == nil ? "–"
+        let crop = detection.privacy ? privacyMarker
+            : detection.cropFile == nil ? "–"
             : "<img class=\"crop\" alt=\"crop\" src=\"/dashboard/crops/\(detection.id ?? 0)\">"
         return "<tr class=\"detection\" data-id=\"\(detection.id ?? 0)\"><td>\(Self.time(detection.time))</td>"
             + "<td>\(HTML.escape(detection.camera))</td><td>\(crop)</td><td class=\"who\">\(who)</td>"
             + "<td>\(detection.distance.map { String(format: "%.3f", $0) } ?? "–")</td>"
             + "<td>\(HTML.escape(detection.emotion ?? "–"))</td></tr>"
     }
+
+    /// Shown instead of a crop when the agent sent only an embedding.
+    static let privacyMarker = "<span class=\"privacy\" title=\"privacy mode: the agent sent only an embedding\">privacy</span>"
 
     static func time(_ date: Date) -> String {
         let formatter = ISO8601DateFormatter()
@@ -117,7 +121,8 @@ struct DashboardController {
           const row = document.createElement('tr');
           row.className = 'detection live';
           row.dataset.id = d.detectionID;
-          row.innerHTML = '<td>' + esc(d.time) + '</td><td>' + esc(d.camera) + '</td><td><img class="crop" alt="crop" src="/dashboard/crops/' + d.detectionID + '"></td><td class="who">' + who + '</td><td>' + (d.distance == null ? '–' : d.distance.toFixed(3)) + '</td><td>' + esc(d.emotion ?? '–') + '</td>';
+          const crop = d.privacy ? '\(privacyMarker)' : '<img class="crop" alt="crop" src="/dashboard/crops/' + d.detectionID + '">';
+          row.innerHTML = '<td>' + esc(d.time) + '</td><td>' + esc(d.camera) + '</td><td>' + crop + '</td><td class="who">' + who + '</td><td>' + (d.distance == null ? '–' : d.distance.toFixed(3)) + '</td><td>' + esc(d.emotion ?? '–') + '</td>';
           section.querySelector('tbody').prepend(row);
         });
         source.addEventListener('open', () => document.body.dataset.live = 'connected');

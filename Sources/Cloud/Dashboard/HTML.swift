@@ -48,6 +48,7 @@ enum HTML {
         table{border-collapse:collapse;background:#fff;margin-bottom:1.5em}
         td,th{border:1px solid #d8dde3;padding:.35em .6em;text-align:left;vertical-align:middle}
         img.crop{width:64px;height:64px;object-fit:cover;border-radius:4px}
+        span.privacy{display:inline-block;padding:2px 6px;border-radius:4px;background:#e8eaf6;color:#283593;font-size:12px}
         .unknown{color:#b23a48;font-weight:bold}.known{color:#2a7f3e;font-weight:bold}
         .online{color:#2a7f3e}.offline{color:#999}.error{background:#fde8ea;border:1px solid #b23a48;padding:.6em}
         .notice{background:#e6f4ea;border:1px solid #2a7f3e;padding:.6em}

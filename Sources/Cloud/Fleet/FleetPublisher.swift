@@ -13,7 +13,9 @@ public struct RecognitionResult: Sendable, Codable, Equatable {
     /// The worker's name, nil for an unknown face.
     public var workerName: String?
     public var distance: Double?
+    /// The track's smoothed emotion (a class name or "uncertain"), nil when none is estimated.
     public var emotion: String?
+    /// The smoothed probability of the track's top class.
     public var emotionScore: Double?
     /// Whether this decision changed the track's earlier identity.
     public var revised: Bool
@@ -21,6 +23,8 @@ public struct RecognitionResult: Sendable, Codable, Equatable {
     public var galleryVersion: Int
     /// The crop message the decision was made on, when it came over MQTT.
     public var cropMessageID: UUID?
+    /// The agent sent only an embedding (privacy mode): there is no crop image to show.
+    public var privacy: Bool = false
 }
 
 /// Sends to the agents. The real one publishes over MQTT; an offline one (no broker configured) counts

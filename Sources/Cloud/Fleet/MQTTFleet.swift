@@ -33,16 +33,17 @@ public struct MQTTFleet: FleetPublisher {
         }
     }
 
-    /// The Wire form of a result.
+    /// The Wire form of a result. Wire knows the seven classes only: an "uncertain" track is sent without an
+    /// emotion.
     static func wireResult(_ result: RecognitionResult) -> Wire.RecognitionResult {
-        Wire.RecognitionResult(
+        let emotion = result.emotion.flatMap { label in
+            Wire.RecognitionResult.Emotion.allCases.first { "\($0)" == label }
+        }
+        return Wire.RecognitionResult(
             cropMessageID: result.cropMessageID ?? UUID(), agent: result.agentID, camera: result.camera,
             trackID: UInt64(result.trackID) ?? 0, frameTime: result.time, decidedAt: Date(),
             workerID: result.workerID.map(String.init), distance: result.distance.map(Float.init),
-            emotion: result.emotion.flatMap { label in
-                Wire.RecognitionResult.Emotion.allCases.first { "\($0)" == label }
-            },
-            emotionScore: result.emotionScore.map(Float.init), galleryVersion: UInt64(max(0, result.galleryVersion)),
-            source: .cloud)
+            emotion: emotion, emotionScore: emotion == nil ? nil : result.emotionScore.map(Float.init),
+            galleryVersion: UInt64(max(0, result.galleryVersion)), source: .cloud)
     }
 }

@@ -6,7 +6,8 @@ import MQTT
 import ServiceLifecycle
 import Wire
 
-/// Subscribes to the agents' topics and feeds the aggregator. Face crops use the shared subscription
+/// Subscribes to the agents' topics and feeds the aggregator. Face messages (crops, or embeddings from agents in
+/// privacy mode) use the shared subscription
 /// `$share/{group}/rollcall/v1/sites/+/agents/+/cameras/+/faces`, so N aggregators split the load; at most
 /// `recognition.workers` crops are recognised at once and the subscription is not read further while they
 /// run (the client's bounded buffer holds the rest). Every refused message is counted by reason.
@@ -82,13 +83,18 @@ public struct IngestService: Service {
             metrics.increment("rollcall_cloud_messages_duplicate_total")
             return nil
         }
-        guard case let .jpeg(jpeg) = inbound.crop.content else {
-            refuse("embedding_only", "agent \(inbound.agent) sent an embedding without a crop")
-            return nil
+        let content: IncomingCrop.Content
+        switch inbound.crop.content {
+        case .jpeg(let jpeg):
+            content = .image([UInt8](jpeg))
+        case .embedding(let embedding):
+            // Privacy mode: the aggregator checks the backbone, dimension and values before matching.
+            metrics.increment("rollcall_cloud_embeddings_received_total")
+            content = .embedding(modelID: embedding.modelID, values: embedding.values)
         }
         let crop = IncomingCrop(messageID: inbound.crop.messageID, siteID: inbound.site, agentID: inbound.agent,
                                 camera: inbound.crop.camera, trackID: String(inbound.crop.trackID),
-                                frameTime: inbound.crop.frameTime, image: [UInt8](jpeg),
+                                frameTime: inbound.crop.frameTime, content: content,
                                 quality: Double(inbound.crop.quality), detectionScore: Double(inbound.crop.detectionScore))
         do {
             return try await aggregator.process(crop)

@@ -6,6 +6,7 @@ import FaceRecognition
 import Foundation
 import Imaging
 import ModelSupply
+import Neural
 
 /// Recognition with the project's own inference code: `BlazeFaceDetector` → `DlibFaceEmbedder` (+
 /// `EmotionClassifier`). Holds `slots` pipelines; at most that many images are analysed at once.
@@ -31,8 +32,11 @@ public final class DlibFaceRecognizer: FaceRecognizer {
     public let dimension: Int
 
     /// Loads the models from `models` (ids blazeface-short, dlib-resnet, dlib-shape-5, fer-mini-xception) and
-    /// builds `slots` pipelines.
-    public init(models: ModelStore, slots: Int, maxPixels: Int = 1024 * 1024) throws(CloudError) {
+    /// builds `slots` pipelines. `blasThreads` is set as OpenBLAS's process-wide thread count: with one slot per
+    /// core it must be 1 — the pool already keeps the cores busy, and OpenBLAS runs threaded products from two
+    /// callers one after the other (its level-3 lock), so threaded products make two slots wait on each other.
+    public init(models: ModelStore, slots: Int, blasThreads: Int = 1, maxPixels: Int = 1024 * 1024) throws(CloudError) {
+        BLAS.setThreads(blasThreads)
         do {
             let dlib = try DlibModels(network: try models.url(for: "dlib-resnet"),
                                       shapePredictor: try models.url(for: "dlib-shape-5"))
@@ -87,7 +91,8 @@ public final class DlibFaceRecognizer: FaceRecognizer {
                 var estimate: EmotionEstimate?
                 if emotion, let probabilities = try? pipeline.emotion.classify(image: image, box: face.box) {
                     estimate = EmotionEstimate(label: probabilities.top.name,
-                                               score: Double(probabilities.topProbability))
+                                               score: Double(probabilities.topProbability),
+                                               probabilities: probabilities.probabilities)
                 }
                 // Boxes in the uploaded image's pixels (decoding may have shrunk it, and turned it upright).
                 let turned = (image.width > image.height) != (encoded.width > encoded.height)

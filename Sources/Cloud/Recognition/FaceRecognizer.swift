@@ -8,10 +8,18 @@ public struct EmotionEstimate: Sendable, Codable, Equatable {
     public var label: String
     /// The label's probability (0…1).
     public var score: Double
+    /// All seven probabilities in FER order (angry … neutral), when the classifier gave them; what per-track
+    /// smoothing averages. Not part of the JSON.
+    public var probabilities: [Float]?
 
-    public init(label: String, score: Double) {
+    public init(label: String, score: Double, probabilities: [Float]? = nil) {
         self.label = label
         self.score = score
+        self.probabilities = probabilities
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case label, score
     }
 }
 

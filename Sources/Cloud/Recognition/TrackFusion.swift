@@ -4,12 +4,16 @@ import Foundation
 /// Remembers the embeddings of recent tracks and decides each track's identity from all of them.
 /// A pure value type: no clock, no I/O; the caller passes times in.
 public struct TrackFusion: Sendable {
-    /// A track's key: tracks are numbered per agent.
+    /// A track's key: site, agent, camera and the agent's track id (agents number tracks per run and camera).
     public struct Key: Hashable, Sendable {
+        public var siteID: String
         public var agentID: String
+        public var camera: String
         public var trackID: String
-        public init(agentID: String, trackID: String) {
+        public init(siteID: String, agentID: String, camera: String, trackID: String) {
+            self.siteID = siteID
             self.agentID = agentID
+            self.camera = camera
             self.trackID = trackID
         }
     }
@@ -21,6 +25,9 @@ public struct TrackFusion: Sendable {
         public var previous: CentroidGallery.Match?
         /// Crops fused so far.
         public var crops: Int
+        /// Tracks forgotten while adding this crop (idle too long, or too many tracks): state kept per track
+        /// elsewhere (emotion smoothing) should be dropped with them.
+        public var expired: [Key] = []
         /// Whether the identity (worker or unknown) changed with this crop.
         public var revised: Bool { previous != nil && previous?.workerID != match.workerID }
     }
@@ -51,7 +58,7 @@ public struct TrackFusion: Sendable {
     /// Adds one crop's embedding and decides the track again against `gallery`.
     public mutating func add(_ key: Key, embedding: [Float], quality: Double, at now: Date,
                              gallery: CentroidGallery) -> Decision {
-        evict(now: now)
+        let expired = evict(now: now)
         var track = tracks[key] ?? Track(lastSeen: now)
         track.samples.append((embedding, max(0.001, quality)))
         if track.samples.count > maxCropsPerTrack {
@@ -61,7 +68,7 @@ public struct TrackFusion: Sendable {
         track.lastSeen = now
         let fused = CentroidGallery.mean(track.samples) ?? embedding
         let match = gallery.match(fused)
-        let decision = Decision(match: match, previous: track.decision, crops: track.samples.count)
+        let decision = Decision(match: match, previous: track.decision, crops: track.samples.count, expired: expired)
         track.decision = match
         tracks[key] = track
         return decision
@@ -77,11 +84,17 @@ public struct TrackFusion: Sendable {
         tracks.removeAll()
     }
 
-    private mutating func evict(now: Date) {
-        tracks = tracks.filter { now.timeIntervalSince($0.value.lastSeen) <= idleTimeout }
+    /// Drops idle tracks, then the oldest beyond `maxTracks - 1`; returns the keys dropped.
+    private mutating func evict(now: Date) -> [Key] {
+        var expired = tracks.filter { now.timeIntervalSince($0.value.lastSeen) > idleTimeout }.map(\.key)
+        for key in expired { tracks[key] = nil }
         if tracks.count >= maxTracks {
             let oldest = tracks.sorted { $0.value.lastSeen < $1.value.lastSeen }.prefix(tracks.count - maxTracks + 1)
-            for (key, _) in oldest { tracks[key] = nil }
+            for (key, _) in oldest {
+                tracks[key] = nil
+                expired.append(key)
+            }
         }
+        return expired
     }
 }

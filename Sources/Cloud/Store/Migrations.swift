@@ -83,6 +83,15 @@ enum Migrations {
                 t.column("detail", .text).notNull()
             }
         }
+        migrator.registerMigration("v2-privacy-and-smoothed-emotion") { db in
+            // Privacy-mode detections (embedding only, never a crop) and each crop's own emotion next to the
+            // track's smoothed one, which `emotion`/`emotionScore` now hold.
+            try db.alter(table: "detection") { t in
+                t.add(column: "privacy", .boolean).notNull().defaults(to: false)
+                t.add(column: "cropEmotion", .text)
+                t.add(column: "cropEmotionScore", .double)
+            }
+        }
         return migrator
     }
 }

@@ -137,19 +137,28 @@ public struct Detection: Codable, Sendable, Equatable, FetchableRecord, MutableP
     public var workerID: Int64?
     /// Embedding distance to the matched (or nearest) centroid; nil when the gallery is empty.
     public var distance: Double?
-    /// Emotion label, nil when the site's policy turns emotion off or none was estimated.
+    /// The track's emotion after this crop, smoothed over its crops: a class name or "uncertain"; nil when
+    /// the site's policy turns emotion off or no image was sent (privacy mode).
     public var emotion: String?
+    /// The smoothed probability of the track's top class.
     public var emotionScore: Double?
     /// Crop quality reported by the agent (0…1).
     public var quality: Double
-    /// Path of the crop file relative to the crops folder, nil once retention removed it.
+    /// Path of the crop file relative to the crops folder, nil once retention removed it (or when `privacy`).
     public var cropFile: String?
     /// When the cloud stored the decision.
     public var storedAt: Date
+    /// The agent ran in privacy mode: it sent only an embedding, so no crop exists and no emotion is estimated.
+    public var privacy: Bool
+    /// This crop's own emotion estimate (class name and probability) before smoothing, kept for audits of the
+    /// smoothing; nil when `emotion` is.
+    public var cropEmotion: String?
+    public var cropEmotionScore: Double?
 
     public init(id: Int64? = nil, time: Date, siteID: String, agentID: String, camera: String, trackID: String,
                 workerID: Int64?, distance: Double?, emotion: String?, emotionScore: Double?, quality: Double,
-                cropFile: String?, storedAt: Date = Date()) {
+                cropFile: String?, storedAt: Date = Date(), privacy: Bool = false, cropEmotion: String? = nil,
+                cropEmotionScore: Double? = nil) {
         self.id = id
         self.time = time
         self.siteID = siteID
@@ -163,6 +172,9 @@ public struct Detection: Codable, Sendable, Equatable, FetchableRecord, MutableP
         self.quality = quality
         self.cropFile = cropFile
         self.storedAt = storedAt
+        self.privacy = privacy
+        self.cropEmotion = cropEmotion
+        self.cropEmotionScore = cropEmotionScore
     }
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }

@@ -1,0 +1,63 @@
+// Per-track emotion: each crop's estimate folded into its track's moving average (Emotion's `EmotionSmoother`),
+// so a track reads one steady label instead of one flickering label per crop.
+import Emotion
+
+/// The aggregator's emotion smoothing, keyed like track fusion. Bounded: it holds at most `maxTracks` tracks
+/// (least recently updated dropped first), and the aggregator drops a track here whenever track fusion
+/// expires it, so idle tracks go after the same timeout.
+public struct TrackEmotion: Sendable {
+    /// What a track shows after one crop.
+    public struct Reading: Sendable, Equatable {
+        /// The smoothed top class's name, or `TrackEmotion.uncertain`.
+        public var label: String
+        /// The smoothed probability of the top class (0…1), also when uncertain.
+        public var score: Double
+        /// Crops averaged so far.
+        public var samples: Int
+    }
+
+    /// The label of a track whose smoothed top probability is below the configured level.
+    public static let uncertain = "uncertain"
+
+    private var smoother: EmotionSmoother<TrackFusion.Key>
+
+    /// `alpha` is the newest crop's weight (1: no smoothing); below `uncertainBelow` a track reads
+    /// "uncertain".
+    public init(alpha: Double, uncertainBelow: Double, maxTracks: Int) {
+        smoother = EmotionSmoother(configuration: .init(alpha: Float(alpha), uncertainBelow: Float(uncertainBelow),
+                                                        maxTracks: maxTracks))
+    }
+
+    /// Tracks held.
+    public var count: Int { smoother.trackCount }
+
+    /// Folds one crop's estimate into its track and returns what the track now shows.
+    public mutating func add(_ key: TrackFusion.Key, _ estimate: EmotionEstimate) -> Reading {
+        let result = smoother.update(track: key, with: Emotion.EmotionEstimate(probabilities: Self.probabilities(of: estimate)))
+        return Reading(label: result.label?.name ?? Self.uncertain, score: Double(result.smoothed.topProbability),
+                       samples: result.samples)
+    }
+
+    /// Forgets tracks (expired by track fusion, or their identity was reset).
+    public mutating func forget(_ keys: [TrackFusion.Key]) {
+        for key in keys { smoother.end(track: key) }
+    }
+
+    /// Forgets every track.
+    public mutating func reset() {
+        smoother = EmotionSmoother(configuration: smoother.configuration)
+    }
+
+    /// The seven probabilities of `estimate`: the classifier's when it gave them, otherwise the top label's
+    /// score with the rest spread evenly over the other six classes (a recognizer that reports only a label).
+    static func probabilities(of estimate: EmotionEstimate) -> [Float] {
+        let classes = EmotionLabel.allCases.count
+        if let probabilities = estimate.probabilities, probabilities.count == classes { return probabilities }
+        guard let label = EmotionLabel.allCases.first(where: { $0.name == estimate.label }), estimate.score.isFinite
+        else { return [Float](repeating: 1 / Float(classes), count: classes) }
+        let score = Float(min(max(estimate.score, 0), 1))
+        var probabilities = [Float](repeating: (1 - score) / Float(classes - 1), count: classes)
+        probabilities[label.rawValue] = score
+        return probabilities
+    }
+}

@@ -1,0 +1,65 @@
+import Cloud
+import Testing
+
+@Suite struct TrackEmotionTests {
+    let track = TrackFusion.Key(siteID: "hq", agentID: "a1", camera: "door", trackID: "7")
+
+    /// Seven probabilities with `p` on class `index` (FER order: angry, disgust, fear, happy, sad, surprise,
+    /// neutral) and the rest spread evenly.
+    func estimate(_ index: Int, _ p: Float) -> EmotionEstimate {
+        var probabilities = [Float](repeating: (1 - p) / 6, count: 7)
+        probabilities[index] = p
+        let names = ["angry", "disgust", "fear", "happy", "sad", "surprise", "neutral"]
+        return EmotionEstimate(label: names[index], score: Double(p), probabilities: probabilities)
+    }
+
+    @Test func oneOddCropDoesNotFlipASteadyTrack() {
+        var emotions = TrackEmotion(alpha: 0.3, uncertainBelow: 0.4, maxTracks: 100)
+        for _ in 0 ..< 4 { #expect(emotions.add(track, estimate(3, 0.9)).label == "happy") }
+        // One crop says "sad" with confidence; the track still reads happy, its score lowered.
+        let odd = emotions.add(track, estimate(4, 0.9))
+        #expect(odd.label == "happy" && odd.score < 0.9 && odd.samples == 5)
+        // Sustained "sad" wins after a few crops.
+        var labels: [String] = []
+        for _ in 0 ..< 5 { labels.append(emotions.add(track, estimate(4, 0.9)).label) }
+        #expect(labels.last == "sad")
+    }
+
+    @Test func flatEstimatesReadUncertain() {
+        var emotions = TrackEmotion(alpha: 0.5, uncertainBelow: 0.4, maxTracks: 100)
+        let reading = emotions.add(track, estimate(6, 0.3))
+        #expect(reading.label == TrackEmotion.uncertain)
+        #expect(abs(reading.score - 0.3) < 1e-6)
+        // With smoothing off (alpha 1) every crop stands alone.
+        var raw = TrackEmotion(alpha: 1, uncertainBelow: 0.4, maxTracks: 100)
+        _ = raw.add(track, estimate(3, 0.9))
+        #expect(raw.add(track, estimate(0, 0.8)).label == "angry")
+    }
+
+    @Test func tracksAreSeparateBoundedAndForgotten() {
+        var emotions = TrackEmotion(alpha: 0.3, uncertainBelow: 0.4, maxTracks: 3)
+        let other = TrackFusion.Key(siteID: "hq", agentID: "a1", camera: "yard", trackID: "7")
+        _ = emotions.add(track, estimate(3, 0.9))
+        #expect(emotions.add(other, estimate(0, 0.9)).label == "angry")
+        #expect(emotions.count == 2)
+        emotions.forget([track])
+        #expect(emotions.count == 1)
+        // A forgotten track starts again from its next crop.
+        #expect(emotions.add(track, estimate(5, 0.8)).samples == 1)
+        for index in 0 ..< 10 {
+            _ = emotions.add(.init(siteID: "hq", agentID: "b", camera: "c", trackID: "\(index)"), estimate(3, 0.9))
+        }
+        #expect(emotions.count == 3)
+        emotions.reset()
+        #expect(emotions.count == 0)
+    }
+
+    @Test func aLabelWithoutProbabilitiesIsSpreadOverTheOtherClasses() {
+        var emotions = TrackEmotion(alpha: 0.5, uncertainBelow: 0.4, maxTracks: 10)
+        let reading = emotions.add(track, EmotionEstimate(label: "surprise", score: 0.7))
+        #expect(reading.label == "surprise" && abs(reading.score - 0.7) < 1e-6)
+        // An unknown label carries no information: uniform, so uncertain.
+        #expect(emotions.add(.init(siteID: "x", agentID: "y", camera: "z", trackID: "1"),
+                             EmotionEstimate(label: "bored", score: 0.99)).label == TrackEmotion.uncertain)
+    }
+}
