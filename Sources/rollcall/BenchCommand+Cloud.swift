@@ -2,6 +2,9 @@ import ArgumentParser
 import Cloud
 import FaceDetection
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Imaging
 import Logging
 import ModelSupply
@@ -19,7 +22,10 @@ import Wire
 ///    decision's result;
 /// 4. a reference: the same crops through the recognizer alone, in process (no broker, store or results), with
 ///    the same number of workers — the ceiling the whole path can reach.
-/// The JSON also carries the machine's load average before and after, so loaded runs can be told apart.
+/// Throughput on a shared machine depends on what else runs, so the JSON also carries the load average before
+/// and after, and the CPU time each phase used per crop (this process: cloud and agent client; the broker
+/// apart): CPU per crop does not depend on the other load the way crops/s does, and `cpu_bound_crops_per_s`
+/// (cores × 1000 / CPU ms per crop) is what the same work would reach with both cores to itself.
 struct CloudBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cloud",
@@ -113,6 +119,8 @@ struct CloudBench: AsyncParsableCommand {
 
         // 2. Bursts: everything at once; a round's throughput is its crops over first publish → last result.
         var roundRates: [Double] = []
+        let cpuStart = CPUTime.now()
+        let wallStart = MQTTBench.Clock.now()
         for round in 0..<rounds {
             let range = (warmup + round * crops)..<(warmup + (round + 1) * crops)
             let start = MQTTBench.Clock.now()
@@ -121,6 +129,9 @@ struct CloudBench: AsyncParsableCommand {
             roundRates.append(Double(crops) / (Double(end - start) / 1e9))
         }
         let cropsPerSecond = BenchTiming.figures(roundRates).median
+        let cpu = CPUTime.now() - cpuStart
+        let burstSeconds = Double(MQTTBench.Clock.now() - wallStart) / 1e9
+        let measured = Double(rounds * crops)
 
         // 3. Steady rate at half the throughput: latency from publish to the stored, published decision.
         let pacedRange = (warmup + rounds * crops)..<total
@@ -141,21 +152,30 @@ struct CloudBench: AsyncParsableCommand {
         ingest.cancel()
 
         // 4. The recognizer alone, same workers and crops, in process.
+        let referenceCPUStart = CPUTime.now()
         let reference = try await Self.recognitionOnly(recognizer, samples: samples, crops: crops, workers: workers)
+        let referenceCPU = CPUTime.now() - referenceCPUStart
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        let pathCPUPerCrop = (cpu.own + cpu.children) * 1000 / measured
 
         try BenchTiming.printJSON([
             "benchmark": "cloud",
             "path": "agent publish → mosquitto (mTLS) → shared subscription → BlazeFace + dlib ResNet (mirror-averaged: 2 forwards) + mini-Xception → fusion + emotion smoothing → SQLite + crop file → result published → agent",
-            "measures": "crops_per_s: median over rounds of crops / (first publish → last result received), after warm-up; p*_ms: publish → result received, crops paced at half that rate; recognition_only_crops_per_s: the recognizer alone in process",
+            "measures": "crops_per_s: median over rounds of crops / (first publish → last result received), after warm-up; p*_ms: publish → result received, crops paced at half that rate; recognition_only_crops_per_s: the recognizer alone in process; cpu_ms_per_crop: CPU time of this process (cloud + agent client) over the rounds per crop, broker_cpu_ms_per_crop: the broker's; cpu_bound_crops_per_s: cores × 1000 / (both), the rate with the cores to itself; cpu_used_of_cores: CPU time / (wall time × cores) during the rounds",
             "workers": workers,
             "blas_threads": config.recognition.effectiveBLASThreads,
-            "cores": ProcessInfo.processInfo.activeProcessorCount,
+            "cores": cores,
             "warmup_crops": warmup,
             "crops": crops,
             "rounds": rounds,
             "round_crops_per_s": roundRates,
             "crops_per_s": cropsPerSecond,
             "recognition_only_crops_per_s": reference,
+            "cpu_ms_per_crop": cpu.own * 1000 / measured,
+            "broker_cpu_ms_per_crop": cpu.children * 1000 / measured,
+            "recognition_only_cpu_ms_per_crop": referenceCPU.own * 1000 / Double(crops),
+            "cpu_bound_crops_per_s": Double(cores) * 1000 / pathCPUPerCrop,
+            "cpu_used_of_cores": (cpu.own + cpu.children) / (burstSeconds * Double(cores)),
             "paced_crops": paced,
             "paced_rate_per_s": 1 / interval,
             "median_ms": BenchTiming.quantile(latencies, 0.5),
@@ -186,6 +206,43 @@ struct CloudBench: AsyncParsableCommand {
             try await group.waitForAll()
         }
         return Double(crops) / (Double(MQTTBench.Clock.now() - start) / 1e9)
+    }
+
+    /// CPU seconds (user + system) used so far by this process and by its running children (the broker).
+    struct CPUTime {
+        var own: Double
+        var children: Double
+
+        static func now() -> CPUTime {
+            var usage = rusage()
+            getrusage(RUSAGE_SELF.rawValue, &usage)
+            let own = Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
+                + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+            return CPUTime(own: own, children: childProcessSeconds())
+        }
+
+        static func - (lhs: CPUTime, rhs: CPUTime) -> CPUTime {
+            CPUTime(own: lhs.own - rhs.own, children: lhs.children - rhs.children)
+        }
+
+        /// utime + stime of the processes listed in `/proc/self/task/*/children` (0 where unreadable).
+        static func childProcessSeconds() -> Double {
+            let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
+            var pids = Set<String>()
+            for task in tasks {
+                let list = (try? String(contentsOfFile: "/proc/self/task/\(task)/children", encoding: .utf8)) ?? ""
+                pids.formUnion(list.split(separator: " ").map(String.init))
+            }
+            let ticks = Double(sysconf(Int32(_SC_CLK_TCK)))
+            return pids.reduce(0) { total, pid in
+                guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+                      let close = stat.lastIndex(of: ")") else { return total }
+                // Fields after the command: state is field 3, utime 14 and stime 15.
+                let fields = stat[stat.index(after: close)...].split(separator: " ")
+                guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return total }
+                return total + (user + system) / ticks
+            }
+        }
     }
 
     /// The 1-, 5- and 15-minute load averages (`/proc/loadavg`), empty where unavailable.
