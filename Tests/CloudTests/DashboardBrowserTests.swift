@@ -5,7 +5,7 @@ import HummingbirdTesting
 import Testing
 
 /// The dashboard in a real headless Chromium against a live server: log in, watch a detection arrive live,
-/// enroll a worker from a photo through the upload form. Screenshots go to `.build/test-artifacts/`.
+/// enroll a worker from a photo through the upload form, see a privacy-mode detection without an image. Screenshots go to `.build/test-artifacts/`.
 @Suite(.serialized) struct DashboardBrowserTests {
     static let artifacts = URL(fileURLWithPath: ".build/test-artifacts/dashboard", isDirectory: true)
 
@@ -59,6 +59,18 @@ import Testing
                 try await browser.waitFor("live detection row", "(document.querySelector('#site-hq tr.detection.live td.who')?.textContent ?? '') === 'Ada Lovelace'")
                 try await browser.waitFor("crop image", "document.querySelector('#site-hq tr.detection.live img.crop').complete && document.querySelector('#site-hq tr.detection.live img.crop').naturalWidth === 120")
                 try await browser.screenshot(to: Self.artifacts.appendingPathComponent("4-live-detection.png"))
+
+                // 5. An agent in privacy mode sends only an embedding: the live row shows a "privacy" marker, no image.
+                let privacy = try await env.aggregator.process(IncomingCrop(
+                    siteID: "hq", agentID: "agent-door", camera: "back-door", trackID: "track-8", frameTime: Date(),
+                    content: .embedding(modelID: env.recognizer.modelID, values: Embeddings.axis(0, offset: 0.1)),
+                    quality: 0.8, detectionScore: 0.9))
+                #expect(privacy.privacy && privacy.workerName == "Ada Lovelace")
+                try await browser.waitFor("privacy row", "[...document.querySelectorAll('#site-hq tr.detection.live')].some(tr => tr.dataset.id === '\(privacy.detectionID)' && tr.querySelector('span.privacy')?.textContent === 'privacy' && !tr.querySelector('img') && tr.querySelector('td.who').textContent === 'Ada Lovelace')")
+                try await browser.screenshot(to: Self.artifacts.appendingPathComponent("5-live-privacy-detection.png"))
+                // After a reload the server-rendered row says the same.
+                try await browser.navigate("\(base)/dashboard")
+                try await browser.waitFor("privacy row rendered", "!!document.querySelector('#site-hq tr.detection[data-id=\"\(privacy.detectionID)\"] span.privacy') && !document.querySelector('#site-hq tr.detection[data-id=\"\(privacy.detectionID)\"] img')")
             } catch {
                 try? await browser.screenshot(to: Self.artifacts.appendingPathComponent("failure.png"))
                 await browser.close()
