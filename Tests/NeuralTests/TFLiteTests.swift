@@ -142,14 +142,10 @@ import Testing
     func countsConvolutionWorkFromTheGraph(_ id: String) throws {
         let model = try TFLiteModel(bytes: try TFLiteTests.modelBytes(id))
         var expected = 0
-        for op in model.operators {
+        for op in model.operators where op.builtin == .conv2d || op.builtin == .depthwiseConv2d {
             let out = model.tensors[op.outputs[0]].count
             let filter = model.tensors[op.inputs[1]].shape   // conv: [out, kh, kw, in]; depthwise: [1, kh, kw, c]
-            switch op.builtin {
-            case .conv2d: expected += out * filter[1] * filter[2] * filter[3]
-            case .depthwiseConv2d: expected += out * filter[1] * filter[2]
-            default: break
-            }
+            expected += out * filter[1] * filter[2] * (op.builtin == .conv2d ? filter[3] : 1)
         }
         let interpreter = try TFLiteInterpreter(model: model)
         #expect(expected > 1_000_000)
