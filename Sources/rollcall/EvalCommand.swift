@@ -28,6 +28,10 @@ struct EvalCommand: ParsableCommand {
               help: "Average each face's dlib embedding with its mirror image's (two forward passes; default on).")
         var mirror = true
 
+        @Flag(name: .customLong("hog-lattice"), inversion: .prefixedNo,
+              help: "Snap the dlib alignment box onto the boxes dlib's HOG detector can report (dlib-parity mode; default off).")
+        var hogLattice = false
+
         @Option(name: .customLong("vgg16-weights"),
                 help: "VGG16 weights: a Keras .h5 file (keras.applications ImageNet or DeepFace's VGG-Face; see docs/models.md).")
         var vgg16Weights: String?
@@ -61,7 +65,7 @@ struct EvalCommand: ParsableCommand {
             case .dlib:
                 let models = try DlibModels(network: store.url(for: "dlib-resnet"),
                                             shapePredictor: store.url(for: "dlib-shape-5"),
-                                            options: DlibFaceAligner.Options(refinements: refinements))
+                                            options: DlibFaceAligner.Options(refinements: refinements, snapsToHOGLattice: hogLattice))
                 return {
                     IdentityPipeline(detector: try BlazeFaceDetector(model: .short, modelURL: detectorURL),
                                      embedder: DlibFaceEmbedder(models: models, mirrorAverage: mirror))
