@@ -14,6 +14,8 @@ public struct AgentAssemblyError: Error, Sendable, CustomStringConvertible {
         case unavailable
         /// A model, certificate or folder could not be opened.
         case resource
+        /// The configuration lacks something the chosen mode needs (`component` names the key).
+        case configuration
     }
 
     public let code: Code
@@ -46,7 +48,7 @@ public enum AgentAssembly {
         let matchesLocally = config.mode != .cloudMatch
         let publicKey = config.gallery.publicKey.flatMap { Data(base64Encoded: $0) }
         if matchesLocally, publicKey == nil {
-            throw AgentAssemblyError(.resource, component: "gallery.public_key",
+            throw AgentAssemblyError(.configuration, component: "gallery.public_key",
                                      detail: "required in \(config.mode.rawValue) mode (galleries must be verified)")
         }
         let store: ModelStore

@@ -26,7 +26,9 @@ final class AgentProcess: @unchecked Sendable {
         process.executableURL = URL(fileURLWithPath: try Self.binary())
         process.arguments = ["run", "--config", config]
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        FileManager.default.createFile(atPath: logPath, contents: nil)
+        guard FileManager.default.createFile(atPath: logPath, contents: nil) else {
+            throw TestBrokerError.tool("cannot create \(logPath)")
+        }
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
         process.standardOutput = log
         process.standardError = log
@@ -75,14 +77,7 @@ func httpGet(_ url: String) throws -> (status: Int, body: String) {
     let port = Int(parts[0].split(separator: ":")[1]) ?? 0
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     defer { close(fd) }
-    var addr = sockaddr_in()
-    addr.sin_family = sa_family_t(AF_INET)
-    addr.sin_port = in_port_t(UInt16(port).bigEndian)
-    inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr)
-    let connected = withUnsafePointer(to: &addr) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-    }
-    guard connected == 0 else { throw POSIXError(.ECONNREFUSED) }
+    guard connectLoopback(fd, port: port) else { throw POSIXError(.ECONNREFUSED) }
     let request = Array("GET /\(parts.count > 1 ? String(parts[1]) : "") HTTP/1.0\r\nHost: x\r\n\r\n".utf8)
     _ = request.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }
     var response = [UInt8]()

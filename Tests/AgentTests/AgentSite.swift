@@ -134,6 +134,9 @@ final class CloudRecorder: @unchecked Sendable {
         all.filter { $0.topic.hasSuffix("/results") }.compactMap { try? RecognitionResult(decoding: $0.payload) }
     }
 
+    /// Gallery acknowledgements that decode.
+    var acks: [GalleryAck] { all.filter { $0.topic.hasSuffix("/gallery/ack") }.compactMap { try? GalleryAck(decoding: $0.payload) } }
+
     /// Heartbeats that decode.
     var statuses: [AgentStatus] { all.filter { $0.topic.hasSuffix("/status") }.compactMap { try? AgentStatus(decoding: $0.payload) } }
 

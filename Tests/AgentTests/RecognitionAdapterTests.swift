@@ -97,7 +97,7 @@ import Wire
             _ = try AgentAssembly.services(for: config, feeds: { _ in SyntheticSource(frames: 1) })
             Issue.record("privacy mode without a gallery key must not assemble")
         } catch let error as AgentAssemblyError {
-            #expect(error.component == "gallery.public_key")
+            #expect(error.code == .configuration && error.component == "gallery.public_key")
         }
         config.gallery.publicKey = Curve25519.Signing.PrivateKey().publicKey.rawRepresentation.base64EncodedString()
         for mode in [AgentConfig.Mode.edgeMatch, .privacy] {

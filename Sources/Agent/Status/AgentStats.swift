@@ -38,6 +38,8 @@ public final class AgentStats: @unchecked Sendable {
         case framesCorrupt = "frames_corrupt"
         /// Faces detected.
         case faces = "faces"
+        /// Face messages (JPEG crops, or embeddings in privacy mode) stored in the outbox for publication.
+        case facesQueued = "faces_queued"
         /// Tracks started.
         case tracksStarted = "tracks_started"
         /// Detector failures.
