@@ -97,7 +97,8 @@ let package = Package(
         .testTarget(name: "PKITests", dependencies: ["PKI", .product(name: "X509", package: "swift-certificates")]),
         .testTarget(name: "CaptureTests", dependencies: ["Capture"]),
         .testTarget(name: "AgentTests", dependencies: [
-            "Agent", "FaceDetection", "Imaging", "Wire", "MQTT", .product(name: "Crypto", package: "swift-crypto"),
+            "Agent", "FaceDetection", "FaceRecognition", "ModelSupply", "Imaging", "Wire", "MQTT",
+            .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .testTarget(name: "CloudTests", dependencies: [
             "Cloud", "Imaging", "Wire", "MQTT", "PKI", "FaceRecognition", "ModelSupply",

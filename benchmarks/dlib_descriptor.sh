@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
 # Times dlib's own face descriptor (pip dlib 20.0.1: shape predictor + compute_face_descriptor on the
-# demo-obama photo) and `rollcall bench embed --backbone dlib` on the same photo, in the same run, and prints
-# both medians and the ratio (Rollcall / dlib; ≤ 1.0 is the target).
+# demo-obama photo) and `rollcall bench embed --backbone dlib` on the same photo, alternating ROUNDS rounds
+# (default 3) in the same run, and prints the medians of the round medians and the ratios (Rollcall / dlib;
+# ≤ 1.0 is the target) for Rollcall's default (mirror-averaged: two forward passes) and for --no-mirror (one
+# pass, as compute_face_descriptor does).
 #
 # The dlib wheel is built from source (~16 min on 2 cores) into a cached venv outside the repository:
 # $ROLLCALL_BENCH_VENV (default ~/.cache/rollcall/bench-venv). Needs python3-venv and a C++ compiler; cmake
 # comes from PyPI into the venv.
-# Usage: benchmarks/dlib_descriptor.sh [iterations]   (run from anywhere; builds the release CLI if missing)
+# Usage: ROUNDS=3 benchmarks/dlib_descriptor.sh [iterations]   (run from anywhere; builds the release CLI if missing)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ITERATIONS="${1:-50}"
+ROUNDS="${ROUNDS:-3}"
 VENV="${ROLLCALL_BENCH_VENV:-$HOME/.cache/rollcall/bench-venv}"
 MODELS="${ROLLCALL_MODELS:-$HOME/.cache/rollcall/models}"
 THREADS="${THREADS:-$(nproc)}"
@@ -24,7 +27,8 @@ fi
 [ -x .build/release/rollcall ] || swift build -c release --product rollcall >&2
 
 IMAGE="$MODELS/demo/obama.jpg"
-DLIB_JSON=$(OMP_NUM_THREADS="$THREADS" "$VENV/bin/python" - "$MODELS" "$IMAGE" "$ITERATIONS" <<'PY'
+dlib_round() {
+    OMP_NUM_THREADS="$THREADS" "$VENV/bin/python" - "$MODELS" "$IMAGE" "$ITERATIONS" <<'PY'
 import json, statistics, sys, time
 import dlib
 models, image, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
@@ -40,13 +44,25 @@ for i in range(n + 5):
     if i >= 5: total.append((t2 - t0) * 1e3); landmarks.append((t1 - t0) * 1e3)
 print(json.dumps({"median_ms": statistics.median(total), "landmarks_median_ms": statistics.median(landmarks)}))
 PY
-)
-OURS_JSON=$(.build/release/rollcall bench embed --backbone dlib --image "$IMAGE" --iterations "$ITERATIONS" --threads "$THREADS")
-python3 - "$DLIB_JSON" "$OURS_JSON" <<'PY'
-import json, sys
-dlib, ours = json.loads(sys.argv[1]), json.loads(sys.argv[2])
-print(json.dumps({"dlib_median_ms": round(dlib["median_ms"], 2), "rollcall_median_ms": round(ours["median_ms"], 2),
-                  "ratio": round(ours["median_ms"] / dlib["median_ms"], 3),
-                  "dlib_landmarks_ms": round(dlib["landmarks_median_ms"], 2),
-                  "rollcall_landmarks_ms": round(ours["landmarks_median_ms"], 2)}))
+}
+rounds=()
+for round in $(seq "$ROUNDS"); do
+    d=$(dlib_round)
+    m=$(.build/release/rollcall bench embed --backbone dlib --image "$IMAGE" --iterations "$ITERATIONS" --threads "$THREADS")
+    n=$(.build/release/rollcall bench embed --backbone dlib --image "$IMAGE" --iterations "$ITERATIONS" --threads "$THREADS" --no-mirror)
+    echo "round $round dlib: $d" >&2
+    echo "round $round rollcall: $m" >&2
+    echo "round $round rollcall --no-mirror: $n" >&2
+    rounds+=("$d" "$m" "$n")
+done
+python3 - "${rounds[@]}" <<'PY'
+import json, statistics, sys
+rows = [json.loads(x) for x in sys.argv[1:]]
+dlib, mirror, single = rows[0::3], rows[1::3], rows[2::3]
+med = lambda xs, k="median_ms": statistics.median(x[k] for x in xs)
+d, m, s = med(dlib), med(mirror), med(single)
+print(json.dumps({"rounds": len(dlib), "dlib_median_ms": round(d, 2), "rollcall_median_ms": round(m, 2),
+                  "ratio": round(m / d, 3), "rollcall_no_mirror_median_ms": round(s, 2),
+                  "ratio_no_mirror": round(s / d, 3), "dlib_landmarks_ms": round(med(dlib, "landmarks_median_ms"), 2),
+                  "rollcall_landmarks_ms": round(med(single, "landmarks_median_ms"), 2)}))
 PY

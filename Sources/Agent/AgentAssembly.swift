@@ -1,6 +1,7 @@
 // Builds the running agent from its configuration: the one place where the real implementations of the
 // pipeline's seams (Capture, FaceDetection, Imaging, FaceRecognition, Wire, MQTT) are chosen.
 import FaceDetection
+import FaceRecognition
 import Foundation
 import MQTT
 import ModelSupply
@@ -13,6 +14,8 @@ public struct AgentAssemblyError: Error, Sendable, CustomStringConvertible {
         case unavailable
         /// A model, certificate or folder could not be opened.
         case resource
+        /// The configuration lacks something the chosen mode needs (`component` names the key).
+        case configuration
     }
 
     public let code: Code
@@ -34,16 +37,25 @@ public enum AgentAssembly {
     public typealias FeedFactory = @Sendable (CameraConfig) throws -> any CameraFeed
 
     /// The services of a configured agent, ready for `AgentRuntime.run`: MQTT connection, outbox drainer,
-    /// gallery sync, heartbeat, optional metrics, and one camera service per camera.
+    /// gallery sync, heartbeat, optional metrics, and one camera service per camera. In edge-match and privacy
+    /// modes the cameras also embed (dlib ResNet) and match against the cached, signed gallery.
     public static func services(for config: AgentConfig, stats: AgentStats = AgentStats(),
                                 feeds: FeedFactory? = nil) throws -> [any AgentService] {
-        guard config.mode == .cloudMatch else {
-            throw AgentAssemblyError(.unavailable, component: "mode \(config.mode.rawValue)",
-                                     detail: "local embedding and gallery matching need FaceRecognition's gallery, not in this build yet")
-        }
         guard let feeds = feeds ?? defaultFeeds else {
             throw AgentAssemblyError(.unavailable, component: "cameras",
                                      detail: "this build has no capture sources yet (Capture module)")
+        }
+        let matchesLocally = config.mode != .cloudMatch
+        let publicKey = config.gallery.publicKey.flatMap { Data(base64Encoded: $0) }
+        if matchesLocally, publicKey == nil {
+            throw AgentAssemblyError(.configuration, component: "gallery.public_key",
+                                     detail: "required in \(config.mode.rawValue) mode (galleries must be verified)")
+        }
+        let store: ModelStore
+        do {
+            store = try ModelStore.standard()
+        } catch {
+            throw AgentAssemblyError(.resource, component: "models", detail: error.description)
         }
         let outbox: Outbox
         do {
@@ -60,18 +72,35 @@ public enum AgentAssembly {
             MQTTConnectionService(client: client, encoder: encoder, stats: stats),
             OutboxDrainer(outbox: outbox, publisher: transport, stats: stats),
         ]
-        var galleryVersion: @Sendable () -> UInt64 = { 0 }
-        if let key = config.gallery.publicKey, let raw = Data(base64Encoded: key) {
-            let cache: GalleryCache<SnapshotGalleryBuilder>
+        func gallerySync<Builder: GalleryBuilding>(_ builder: Builder, key: Data,
+                                                   modelID: String?) throws -> GalleryCache<Builder> {
+            let cache: GalleryCache<Builder>
             do {
                 cache = try GalleryCache(folder: FileSystem.expandingTilde(config.gallery.path),
-                                         verifier: WireGalleryVerifier(rawPublicKey: raw), builder: SnapshotGalleryBuilder())
+                                         verifier: WireGalleryVerifier(rawPublicKey: key), builder: builder,
+                                         expectedModelID: modelID)
             } catch {
                 throw AgentAssemblyError(.resource, component: "gallery.path", detail: error.description)
             }
-            galleryVersion = { cache.version }
             services.append(GallerySyncService(cache: cache, subscriber: transport, encoder: encoder, outbox: outbox,
                                                stats: stats))
+            return cache
+        }
+        var galleryVersion: @Sendable () -> UInt64 = { 0 }
+        let local: LocalRecognition?
+        if matchesLocally, let publicKey {
+            let models = try dlibModels(store)
+            let modelID = Backbone.dlib.modelID
+            let cache = try gallerySync(RecognitionGalleryBuilder(modelID: modelID), key: publicKey, modelID: modelID)
+            galleryVersion = { cache.version }
+            let thresholds = MatchThresholds(distance: config.gallery.matchThreshold, margin: config.gallery.matchMargin)
+            local = LocalRecognition(models: models, matcher: EdgeMatcher(cache: cache, thresholds: thresholds))
+        } else {
+            local = nil
+            if let publicKey {   // cloud-match: the gallery is kept and acknowledged, not decoded
+                let cache = try gallerySync(SnapshotGalleryBuilder(), key: publicKey, modelID: nil)
+                galleryVersion = { cache.version }
+            }
         }
         let reporter = StatusReporter(mode: config.mode, cameras: config.cameras.map(\.id), stats: stats, outbox: outbox,
                                       galleryVersion: galleryVersion)
@@ -79,12 +108,6 @@ public enum AgentAssembly {
                                          interval: .seconds(config.status.heartbeatSeconds), stats: stats))
         if let port = config.status.metricsPort {
             services.append(MetricsServer(address: config.status.metricsAddress, port: port) { reporter.prometheusText() })
-        }
-        let store: ModelStore
-        do {
-            store = try ModelStore.standard()
-        } catch {
-            throw AgentAssemblyError(.resource, component: "models", detail: error.description)
         }
         let sink = EventSink(encoder: encoder, outbox: outbox, stats: stats)
         // Track ids start from the run's start time (ms) so that they do not repeat across restarts.
@@ -100,12 +123,13 @@ public enum AgentAssembly {
             let feed = try feeds(camera)
             services.append(CameraService(camera: camera.id, source: feed, queueDepth: camera.queueDepth, stats: stats,
                                           sink: sink) {
+                // The embedder owns scratch memory: one per camera, made in the camera's own task.
                 FrameProcessor(camera: camera.id, mode: config.mode, detection: config.detection,
                                tracking: config.tracking, crops: config.crops,
                                detector: try BlazeFaceDetector(model: model, modelURL: modelURL,
                                                                minScore: config.detection.minScore),
-                               renderer: ImagingCropRenderer(), embedder: nil, matcher: nil, stats: stats,
-                               firstTrackID: seed + UInt64(index) << 48)
+                               renderer: ImagingCropRenderer(), embedder: local.map { DlibFaceEmbedder(models: $0.models) },
+                               matcher: local?.matcher, stats: stats, firstTrackID: seed + UInt64(index) << 48)
             })
         }
         return services

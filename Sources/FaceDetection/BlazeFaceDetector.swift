@@ -92,6 +92,9 @@ final class BlazeFaceEngine {
 }
 
 extension BlazeFaceDetector {
+    /// Multiply-accumulates of one network run (the convolutions' work per frame).
+    public var multiplyAccumulates: Int { engine.withLock { $0.interpreter.multiplyAccumulates } }
+
     /// Mean milliseconds per kernel kind over `runs` runs on `image` (for finding hot spots).
     public func profile(_ image: Image, runs: Int) -> [(kind: String, milliseconds: Double)] {
         engine.withLock { e in

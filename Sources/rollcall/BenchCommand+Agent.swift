@@ -1,6 +1,7 @@
 import Agent
 import ArgumentParser
 import FaceDetection
+import FaceRecognition
 import Foundation
 import Imaging
 import ModelSupply
@@ -30,10 +31,14 @@ extension BenchCommand {
         @Option(help: "Write the generated clip here (to inspect or replay it).")
         var saveClip: String?
 
+        @Option(help: "Agent mode: cloud-match, or edge-match / privacy (each published crop is also embedded with dlib and matched).")
+        var mode = "cloud-match"
+
         func validate() throws {
             guard (1...3).contains(faces) else { throw ValidationError("--faces must be 1…3") }
             guard (10...100_000).contains(frames) else { throw ValidationError("--frames must be 10…100000") }
             guard CameraConfig.DetectorRange(rawValue: detector) != nil else { throw ValidationError("--detector must be short or full") }
+            guard AgentConfig.Mode(rawValue: mode) != nil else { throw ValidationError("--mode must be cloud-match, edge-match or privacy") }
         }
 
         func run() async throws {
@@ -55,13 +60,15 @@ extension BenchCommand {
             let folder = NSTemporaryDirectory() + "rollcall-bench-agent-\(UUID().uuidString)"
             defer { try? FileManager.default.removeItem(atPath: folder) }
             let stats = AgentStats()
-            let outbox = try Outbox(folder: folder, maxBytes: 1 << 30)
-            let sink = EventSink(encoder: WireAgentEncoder(site: "bench", agent: "bench", mode: .cloudMatch, version: "bench"),
+            let outbox = try Outbox(folder: folder + "/outbox", maxBytes: 1 << 30)
+            let agentMode = AgentConfig.Mode(rawValue: mode) ?? .cloudMatch
+            let local = agentMode == .cloudMatch ? nil : try AgentBenchClip.localRecognition(folder: folder + "/gallery")
+            let sink = EventSink(encoder: WireAgentEncoder(site: "bench", agent: "bench", mode: agentMode, version: "bench"),
                                  outbox: outbox, stats: stats)
             var processor = FrameProcessor(
-                camera: "bench", mode: .cloudMatch, detection: defaults.detection, tracking: defaults.tracking,
-                crops: defaults.crops, detector: blazeFace, renderer: ImagingCropRenderer(), embedder: nil, matcher: nil,
-                stats: stats, firstTrackID: 1)
+                camera: "bench", mode: agentMode, detection: defaults.detection, tracking: defaults.tracking,
+                crops: defaults.crops, detector: blazeFace, renderer: ImagingCropRenderer(), embedder: local?.embedder,
+                matcher: local?.matcher, stats: stats, firstTrackID: 1)
 
             // One warm-up pass over a few frames (allocations, caches), then the timed pass.
             var warm = processor
@@ -88,13 +95,14 @@ extension BenchCommand {
             }
             let report: [String: Any] = [
                 "frames": clip.count, "width": 640, "height": 480, "faces_in_clip": mjpeg == nil ? faces : -1,
-                "detector": detector, "blas_threads": 1,
+                "detector": detector, "mode": mode, "blas_threads": 1,
                 "median_ms": quantile(0.5), "p90_ms": quantile(0.9), "max_ms": sorted.last ?? 0,
                 "decode_median_ms": quantile(0.5, decodeSamples),
                 "pipeline_median_ms": quantile(0.5, zip(samples, decodeSamples).map { $0 - $1 }),
                 "fps": Double(clip.count) / totalSeconds,
                 "faces_detected_per_frame": Double(snapshot[.faces, camera: "bench"]) / Double(clip.count),
                 "tracks": snapshot[.tracksStarted, camera: "bench"], "crops_queued": snapshot[.cropsQueued],
+                "results_queued": snapshot[.resultsQueued], "embedding_failures": snapshot[.embeddingFailures],
                 "crop_failures": snapshot[.cropFailures], "rss_mb": AgentBenchClip.residentMegabytes(peak: false),
                 "peak_rss_mb": AgentBenchClip.residentMegabytes(peak: true),
             ]
@@ -145,6 +153,30 @@ enum AgentBenchClip {
                     dst[d + 2] = tile.pixels[s + 2]
                 }
             }
+        }
+    }
+
+    /// edge-match / privacy: the dlib embedder and a matcher over a gallery enrolling the demo-obama2 face.
+    static func localRecognition(folder: String) throws -> (embedder: DlibFaceEmbedder, matcher: any EdgeMatching) {
+        let store = try ModelStore.standard()
+        let embedder = DlibFaceEmbedder(models: try DlibModels(network: try store.url(for: "dlib-resnet"),
+                                                               shapePredictor: try store.url(for: "dlib-shape-5")))
+        let photo = try Image.load(contentsOf: try store.url(for: "demo-obama2").path, options: DecodeOptions(format: .rgb))
+        let detector = try BlazeFaceDetector(model: .short, modelURL: try store.url(for: "blazeface-short"))
+        guard let face = detector.detect(photo).first else { throw ValidationError("no face in demo-obama2") }
+        var gallery = try Gallery(modelID: embedder.modelID, dimension: embedder.dimension)
+        try gallery.enroll(workerID: "obama", embeddings: [try embedder.embedding(of: photo, face: face)])
+        let cache = try GalleryCache(folder: folder, verifier: UnsignedSnapshot(modelID: embedder.modelID),
+                                     builder: RecognitionGalleryBuilder(modelID: embedder.modelID))
+        guard case .applied = cache.apply(Data(gallery.snapshot())) else { throw ValidationError("bench gallery refused") }
+        return (embedder, EdgeMatcher(cache: cache, thresholds: MatchThresholds.defaults(for: .dlib)))
+    }
+
+    /// The benchmark's gallery arrives unsigned (signatures are checked once per gallery, not per frame).
+    struct UnsignedSnapshot: GalleryMessageVerifying {
+        let modelID: String
+        func verify(_ message: Data) throws(GalleryMessageError) -> VerifiedGalleryMessage {
+            VerifiedGalleryMessage(version: 1, baseVersion: nil, modelID: modelID, body: message)
         }
     }
 

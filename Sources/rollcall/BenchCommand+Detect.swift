@@ -53,10 +53,8 @@ struct Detect: ParsableCommand {
         let files = FaceFileDetection()
 
         let faces = detectors[0].detect(frame).count
+        let macs = detectors[0].multiplyAccumulates
         if profile {
-            let letterboxStart = DetectBenchSupport.now()
-            for _ in 0..<100 { _ = Letterbox(imageWidth: 640, imageHeight: 480) }
-            _ = letterboxStart
             for (kind, ms) in detectors[0].profile(frame, runs: 200) {
                 FileHandle.standardError.write(Data(String(format: "%8.4f ms  %@\n", ms, kind).utf8))
             }
@@ -77,6 +75,9 @@ struct Detect: ParsableCommand {
             "frames_per_second": DetectBenchSupport.round3(pure.framesPerSecond),
             "rss_start_mib": DetectBenchSupport.round3(pure.rssStart ?? -1), "rss_end_mib": DetectBenchSupport.round3(pure.rssEnd ?? -1),
             "blas_core": BLAS.coreName,
+            // The network's convolution work per frame, and the rate the median frame achieved on it (the whole
+            // frame's time, so pre- and post-processing lower the figure).
+            "network_macs": macs, "gmac_per_s": DetectBenchSupport.round3(Double(macs) / (pure.median * 1e6)),
         ]
         if let decoded {
             fields["decode_included_median_ms"] = DetectBenchSupport.round3(decoded.median)

@@ -28,9 +28,33 @@ struct EvalCommand: ParsableCommand {
               help: "Average each face's dlib embedding with its mirror image's (two forward passes; default on).")
         var mirror = true
 
+        @Flag(name: .customLong("hog-lattice"), inversion: .prefixedNo,
+              help: "Snap the dlib alignment box onto the boxes dlib's HOG detector can report (dlib-parity mode; default off).")
+        var hogLattice = false
+
+        @Option(name: .customLong("vgg16-weights"),
+                help: "VGG16 weights: a Keras .h5 file (keras.applications ImageNet or DeepFace's VGG-Face; see docs/models.md).")
+        var vgg16Weights: String?
+
+        @Flag(name: .customLong("vgg16-hash-weights"),
+              help: "Use the hash-generated VGG16 weights of ../shared/refs (checks the path end to end; accuracy is chance).")
+        var vgg16HashWeights = false
+
+        @Option(name: .customLong("vgg16-preprocessing"),
+                help: "Input normalisation the VGG16 weights expect: imagenet or vgg-face (default: imagenet).")
+        var vgg16Preprocessing: VGG16Preprocessing = .imagenetCaffe
+
+        @Option(name: .customLong("vgg16-feature"), help: "VGG16 embedding: head (the design's) or fc7.")
+        var vgg16Feature: VGG16FaceEmbedder.Feature = .head
+
         func validate() throws {
             guard workers >= 1, workers <= 256 else { throw ValidationError("--workers must be 1…256") }
             guard refinements >= 0, refinements <= 10 else { throw ValidationError("--refinements must be 0…10") }
+            if backbone == .vgg16 {
+                guard (vgg16Weights != nil) != vgg16HashWeights else {
+                    throw ValidationError("--backbone vgg16 needs exactly one of --vgg16-weights FILE.h5 (see docs/models.md for where to get it) or --vgg16-hash-weights")
+                }
+            }
         }
 
         /// A factory of per-thread pipelines (models loaded once, shared).
@@ -41,13 +65,20 @@ struct EvalCommand: ParsableCommand {
             case .dlib:
                 let models = try DlibModels(network: store.url(for: "dlib-resnet"),
                                             shapePredictor: store.url(for: "dlib-shape-5"),
-                                            options: DlibFaceAligner.Options(refinements: refinements))
+                                            options: DlibFaceAligner.Options(refinements: refinements, snapsToHOGLattice: hogLattice))
                 return {
                     IdentityPipeline(detector: try BlazeFaceDetector(model: .short, modelURL: detectorURL),
                                      embedder: DlibFaceEmbedder(models: models, mirrorAverage: mirror))
                 }
             case .vgg16:
-                throw ValidationError("the vgg16 backbone needs its weights file; it is not wired into eval yet")
+                // Loaded once (~530 MB); each worker's network shares the arrays and owns its activations.
+                let weights = try vgg16Weights.map { try VGG16Weights(kerasFile: $0) } ?? VGG16Weights.hashReference()
+                let preprocessing = vgg16Preprocessing, feature = vgg16Feature
+                return {
+                    IdentityPipeline(detector: try BlazeFaceDetector(model: .short, modelURL: detectorURL),
+                                     embedder: VGG16FaceEmbedder(network: VGG16(weights: weights),
+                                                                 preprocessing: preprocessing, feature: feature))
+                }
             }
         }
     }
@@ -102,7 +133,8 @@ struct EvalCommand: ParsableCommand {
             }
             let same = lfw.pairs.map(\.same)
             let result = VerificationProtocol.evaluate(distances: distances, same: same, folds: lfw.folds)
-            let defaultThreshold = identity.backbone == .dlib ? 0.6 : 0.6
+            // dlib's customary 0.6 for its ResNet (what its LFW figure used); the configured default otherwise.
+            let defaultThreshold = identity.backbone == .dlib ? 0.6 : Double(MatchThresholds.defaults(for: identity.backbone).distance)
             let report: [String: Any] = [
                 "backbone": identity.backbone.rawValue,
                 "accuracy_mean": result.mean,
@@ -215,6 +247,8 @@ extension EvalCommand {
 }
 
 extension Backbone: ExpressibleByArgument {}
+extension VGG16Preprocessing: ExpressibleByArgument {}
+extension VGG16FaceEmbedder.Feature: ExpressibleByArgument {}
 
 /// Prints a JSON object with sorted keys on one line.
 func printJSON(_ object: [String: Any]) throws {

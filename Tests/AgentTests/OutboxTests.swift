@@ -29,12 +29,12 @@ final class RecordingPublisher: MessagePublishing, @unchecked Sendable {
     }
 }
 
-/// Waits (polling) until `condition` holds or `seconds` pass.
-func eventually(_ seconds: Double = 10, _ condition: () -> Bool) async -> Bool {
+/// Waits (polling every `interval`) until `condition` holds or `seconds` pass.
+func eventually(_ seconds: Double = 10, every interval: Duration = .milliseconds(10), _ condition: () -> Bool) async -> Bool {
     let deadline = Date().addingTimeInterval(seconds)
     while Date() < deadline {
         if condition() { return true }
-        try? await Task.sleep(for: .milliseconds(10))
+        try? await Task.sleep(for: interval)
     }
     return condition()
 }

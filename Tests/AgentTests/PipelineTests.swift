@@ -1,5 +1,6 @@
 import Crypto
 import FaceDetection
+import FaceRecognition
 import Foundation
 import Imaging
 import Testing
@@ -88,7 +89,7 @@ import Testing
                                        builder: TestGalleryBuilder())
         // The face sits at (75, 75) in its margin crop: the test embedding (0.75, 0.75) is alice.
         _ = gallery.apply(TestGalleryFormat.sign(version: 4, body: "alice:0.75,0.75\nbob:9,9", key: key))
-        let matcher = EdgeMatcher(cache: gallery, threshold: 0.5)
+        let matcher = EdgeMatcher(cache: gallery, thresholds: MatchThresholds(distance: 0.5, margin: 0))
         let stats = AgentStats()
         let outbox = try Outbox(folder: folder + "/outbox", maxBytes: 1 << 20)
         let publisher = RecordingPublisher()
@@ -121,7 +122,7 @@ import Testing
         let key = Curve25519.Signing.PrivateKey()
         let gallery = try GalleryCache(folder: temporaryFolder(), verifier: TestGalleryFormat(publicKey: key.publicKey),
                                        builder: TestGalleryBuilder())
-        var processor = processor(mode: .privacy, matcher: EdgeMatcher(cache: gallery, threshold: 0.5), stats: AgentStats())
+        var processor = processor(mode: .privacy, matcher: EdgeMatcher(cache: gallery, thresholds: MatchThresholds(distance: 0.5, margin: 0)), stats: AgentStats())
         var events: [PipelineEvent] = []
         for frame in 0..<40 {
             var pixels = [UInt8](repeating: 0, count: 320 * 240)

@@ -18,11 +18,14 @@ import Testing
         stats.count(.framesCaptured, camera: "door", by: 35)
         stats.count(.framesDropped, camera: "door", by: 4)
         stats.count(.framesCorrupt, camera: "door", by: 1)
+        stats.count(.faces, camera: "door", by: 12)
+        stats.count(.facesQueued, camera: "door", by: 2)
         try outbox.append(topic: "t", payload: Data(count: 10), createdAt: start.timeIntervalSince1970 - 60)
         let report = reporter.report(now: start.addingTimeInterval(2))
         let door = try #require(report.cameras.first { $0.id == "door" })
         #expect(abs(door.framesPerSecond - 15) < 0.01)
         #expect(door.framesDropped == 5)
+        #expect(door.facesQueued == 2, "faces published, not faces detected")
         #expect(door.online)
         #expect(report.cameras.first { $0.id == "hall" }?.online == false)
         #expect(report.outbox.depth == 1)
@@ -39,43 +42,14 @@ import Testing
             group.addTask { try await server.run(boundPort: { port.set($0) }) }
             #expect(await eventually { port.value != nil })
             let bound = try #require(port.value)
-            let (status, body) = try get("http://127.0.0.1:\(bound)/metrics")
+            let (status, body) = try httpGet("http://127.0.0.1:\(bound)/metrics")
             #expect(status == 200)
             #expect(body.contains("# TYPE rollcall_agent_frames_dropped_total counter"))
             #expect(body.contains("rollcall_agent_frames_dropped_total{camera=\"door\"} 3"))
             #expect(body.contains("rollcall_agent_gallery_version 42"))
-            #expect(try get("http://127.0.0.1:\(bound)/other").status == 404)
+            #expect(try httpGet("http://127.0.0.1:\(bound)/other").status == 404)
             group.cancelAll()
         }
-    }
-
-    /// A blocking HTTP GET over a raw socket (the test needs no HTTP client either).
-    func get(_ url: String) throws -> (status: Int, body: String) {
-        let parts = url.dropFirst("http://".count).split(separator: "/", maxSplits: 1)
-        let port = Int(parts[0].split(separator: ":")[1]) ?? 0
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_port = in_port_t(UInt16(port).bigEndian)
-        inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr)
-        let connected = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard connected == 0 else { throw POSIXError(.ECONNREFUSED) }
-        let request = Array("GET /\(parts[1]) HTTP/1.0\r\nHost: x\r\n\r\n".utf8)
-        _ = request.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }
-        var response = [UInt8]()
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let n = read(fd, &buffer, buffer.count)
-            if n <= 0 { break }
-            response += buffer[0..<n]
-        }
-        let text = String(decoding: response, as: UTF8.self)
-        let status = Int(text.split(separator: " ").dropFirst().first ?? "") ?? 0
-        let body = text.components(separatedBy: "\r\n\r\n").dropFirst().joined(separator: "\r\n\r\n")
-        return (status, body)
     }
 }
 

@@ -2,6 +2,7 @@
 // gallery, FaceDetection, Imaging's JPEG). Signatures are real Ed25519 (swift-crypto).
 import Crypto
 import FaceDetection
+import FaceRecognition
 import Foundation
 import Imaging
 @testable import Agent
@@ -48,7 +49,7 @@ struct TestGalleryFormat: GalleryMessageVerifying {
 struct TestGallery: GalleryMatching, Equatable {
     var centroids: [String: [Float]]
 
-    func nearest(to embedding: [Float]) -> (workerID: String, distance: Float)? {
+    func verdict(for embedding: [Float], thresholds: MatchThresholds) throws -> GalleryVerdict {
         var best: (workerID: String, distance: Float)?
         for (id, centroid) in centroids {
             var sum: Float = 0
@@ -56,7 +57,8 @@ struct TestGallery: GalleryMatching, Equatable {
             let distance = sum.squareRoot()
             if distance < best?.distance ?? .infinity { best = (id, distance) }
         }
-        return best
+        guard let best else { return GalleryVerdict(workerID: nil, distance: nil) }
+        return GalleryVerdict(workerID: best.distance < thresholds.distance ? best.workerID : nil, distance: best.distance)
     }
 }
 
@@ -163,7 +165,8 @@ struct SyntheticSource: CameraFeed {
     var corruptEvery: Int?
     let width = 320, height = 240
 
-    func run(deliver: @escaping @Sendable (CapturedFrame) -> Void, corrupt: @escaping @Sendable () -> Void) async throws {
+    func run(deliver: @escaping @Sendable (CapturedFrame) -> Void, corrupt: @escaping @Sendable () -> Void,
+             reopened: @escaping @Sendable () -> Void) async throws {
         for index in 0..<frames {
             if let corruptEvery, index % corruptEvery == corruptEvery - 1 {
                 corrupt()

@@ -54,3 +54,36 @@ import Testing
         #expect(try #require(r["fpir"] as? Double) <= 0.02)
     }
 }
+
+extension IdentityAccuracyTests {
+    /// The design's backbone runs the same LFW protocol end to end (detect, align to 224×224, VGG16, distances,
+    /// ten folds). The weights are the hash-generated ones (the real files are too large to fetch here), so
+    /// accuracy is chance and only the protocol's bookkeeping is asserted, on two pairs per fold.
+    @Test(.enabled(if: SharedData.datasetsPresent, "needs ../shared/datasets"))
+    func lfwProtocolRunsWithTheVGG16Backbone() throws {
+        let root = SharedData.datasets.appendingPathComponent("lfw-a")
+        let lines = try String(contentsOf: root.appendingPathComponent("pairs.txt"), encoding: .utf8)
+            .split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let header = lines[0].split(whereSeparator: \.isWhitespace)
+        let folds = try #require(Int(header.first ?? "")), perFold = try #require(Int(header.last ?? ""))
+        var subset = ["\(folds) 1"]
+        for fold in 0 ..< folds {
+            let start = 1 + fold * 2 * perFold
+            subset += [lines[start], lines[start + perFold]]   // the fold's first "same" and first "different" pair
+        }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rollcall-vgg16-lfw-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let pairs = folder.appendingPathComponent("pairs.txt")
+        try subset.joined(separator: "\n").write(to: pairs, atomically: true, encoding: .utf8)
+
+        let r = try runCLI(["eval", "lfw", "--root", root.path, "--pairs", pairs.path, "--backbone", "vgg16",
+                            "--vgg16-hash-weights", "--vgg16-feature", "fc7"])
+        #expect(r["backbone"] as? String == "vgg16")
+        #expect(r["pairs"] as? Int == 2 * folds)
+        #expect(r["unreadable"] as? Int == 0)
+        #expect((r["fold_accuracies"] as? [Double])?.count == folds)
+        let mean = try #require(r["accuracy_mean"] as? Double)
+        #expect(mean >= 0 && mean <= 1)
+    }
+}

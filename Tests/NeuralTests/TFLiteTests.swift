@@ -134,3 +134,21 @@ import Testing
         }
     }
 }
+
+@Suite struct TFLiteWorkCountTests {
+    /// The interpreter's multiply-accumulate count equals one derived independently from the model's own
+    /// tensor shapes: output elements × filter taps (× input channels for full convolutions).
+    @Test(arguments: ["blazeface-short", "blazeface-full"])
+    func countsConvolutionWorkFromTheGraph(_ id: String) throws {
+        let model = try TFLiteModel(bytes: try TFLiteTests.modelBytes(id))
+        var expected = 0
+        for op in model.operators where op.builtin == .conv2d || op.builtin == .depthwiseConv2d {
+            let out = model.tensors[op.outputs[0]].count
+            let filter = model.tensors[op.inputs[1]].shape   // conv: [out, kh, kw, in]; depthwise: [1, kh, kw, c]
+            expected += out * filter[1] * filter[2] * (op.builtin == .conv2d ? filter[3] : 1)
+        }
+        let interpreter = try TFLiteInterpreter(model: model)
+        #expect(expected > 1_000_000)
+        #expect(interpreter.multiplyAccumulates == expected)
+    }
+}

@@ -136,8 +136,11 @@ public struct GalleryConfig: Sendable, Equatable {
     public var path: String
     /// The cloud's Ed25519 public key (base64 of the 32 raw bytes) that every gallery must be signed with.
     public var publicKey: String?
-    /// Largest distance at which a local match is accepted (edge-match and privacy modes).
+    /// Local matches (edge-match and privacy modes) are accepted below this distance to the nearest worker's
+    /// centroid (default: dlib's calibrated 0.47, as the cloud).
     public var matchThreshold: Float
+    /// … and only when the second-nearest worker is at least this much farther (default 0).
+    public var matchMargin: Float
 }
 
 /// Heartbeat and metrics.

@@ -8,7 +8,7 @@ public struct VerifiedGalleryMessage: Sendable, Equatable {
     public var version: UInt64
     /// For a delta, the version it applies to; nil for a whole snapshot.
     public var baseVersion: UInt64?
-    /// The embedding backbone the gallery belongs to (e.g. `dlib-resnet`).
+    /// The embedding backbone the gallery belongs to (`Backbone.modelID`, e.g. `dlib-resnet-v1`).
     public var modelID: String
     /// FaceRecognition's encoding of the gallery or of the change.
     public var body: Data

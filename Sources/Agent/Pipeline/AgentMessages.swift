@@ -53,6 +53,7 @@ public struct CameraStatus: Sendable, Equatable {
     public var framesPerSecond: Double
     public var framesCaptured: Int
     public var framesDropped: Int
+    /// Face messages queued for publication (the heartbeat's `facesPublished`).
     public var facesQueued: Int
     public var online: Bool
 }

@@ -23,7 +23,9 @@ public struct EventSink: Sendable {
                 }
                 try outbox.append(topic: message.topic, payload: Data(message.payload), retain: message.retain)
                 switch event {
-                case .face: stats.count(.cropsQueued)
+                case .face(let face):
+                    stats.count(.cropsQueued)
+                    stats.count(.facesQueued, camera: face.camera)
                 case .result: stats.count(.resultsQueued)
                 }
             } catch {

@@ -139,9 +139,13 @@ public struct FrameProcessor {
             frameWidth: c.frameWidth, frameHeight: c.frameHeight, face: c.face, quality: decision.quality,
             reason: decision.reason, content: content))]
         if let embedding, let matcher {
-            events.append(.result(EdgeResultEvent(messageID: UUID(), faceMessageID: messageID, camera: camera,
-                                                  trackID: decision.trackID, frameTime: c.frameTime,
-                                                  match: matcher.match(embedding))))
+            do {
+                events.append(.result(EdgeResultEvent(messageID: UUID(), faceMessageID: messageID, camera: camera,
+                                                      trackID: decision.trackID, frameTime: c.frameTime,
+                                                      match: try matcher.match(embedding))))
+            } catch {
+                stats.count(.matchFailures)
+            }
         }
         return events
     }

@@ -21,10 +21,12 @@ public struct CapturedFrame: Sendable {
     }
 }
 
-/// A camera or file source (Capture's `CaptureStream` behind an adapter). `run` delivers frames until the source ends or the task is cancelled;
-/// `deliver` never blocks, and frames the source could not decode are reported through `corrupt`.
+/// A camera or file source (Capture's `CaptureStream` behind an adapter). `run` delivers frames until the source
+/// ends or the task is cancelled; `deliver` never blocks, frames the source could not decode are reported through
+/// `corrupt`, and each time the source had to be reopened (a camera unplugged and back) through `reopened`.
 public protocol CameraFeed: Sendable {
-    func run(deliver: @escaping @Sendable (CapturedFrame) -> Void, corrupt: @escaping @Sendable () -> Void) async throws
+    func run(deliver: @escaping @Sendable (CapturedFrame) -> Void, corrupt: @escaping @Sendable () -> Void,
+             reopened: @escaping @Sendable () -> Void) async throws
 }
 
 /// A face detector (BlazeFace short or full range). One instance per camera worker.

@@ -35,6 +35,8 @@ public struct CameraService: AgentService {
                     if case .dropped = queue.yield(frame) { stats.count(.framesDropped, camera: camera) }
                 }, corrupt: {
                     stats.count(.framesCorrupt, camera: camera)
+                }, reopened: {
+                    stats.count(.sourceRestarts, camera: camera)
                 })
             }
             for await frame in frames {

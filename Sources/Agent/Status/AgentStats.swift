@@ -22,6 +22,8 @@ public final class AgentStats: @unchecked Sendable {
         case galleryRefused = "gallery_refused"
         /// Faces that could not be embedded locally.
         case embeddingFailures = "embedding_failures"
+        /// Local embeddings the cached gallery could not compare (no result published for that face).
+        case matchFailures = "match_failures"
     }
 
     /// Per-camera counters.
@@ -36,6 +38,8 @@ public final class AgentStats: @unchecked Sendable {
         case framesCorrupt = "frames_corrupt"
         /// Faces detected.
         case faces = "faces"
+        /// Face messages (JPEG crops, or embeddings in privacy mode) stored in the outbox for publication.
+        case facesQueued = "faces_queued"
         /// Tracks started.
         case tracksStarted = "tracks_started"
         /// Detector failures.

@@ -35,7 +35,7 @@ public final class StatusReporter: @unchecked Sendable {
             let rate = Double(processed[id, default: 0] - last.processed[id, default: 0]) / elapsed
             return CameraStatus(id: id, framesPerSecond: rate, framesCaptured: snapshot[.framesCaptured, camera: id],
                                 framesDropped: snapshot[.framesDropped, camera: id] + snapshot[.framesCorrupt, camera: id],
-                                facesQueued: snapshot[.faces, camera: id], online: rate > 0)
+                                facesQueued: snapshot[.facesQueued, camera: id], online: rate > 0)
         }
         return StatusReport(sentAt: now, agentVersion: RollcallVersion.current, mode: mode,
                             uptimeSeconds: now.timeIntervalSince(started), cameras: cameraStatus, outbox: outbox.stats,

@@ -7,3 +7,9 @@ public func euclideanDistance(_ a: [Float], _ b: [Float]) -> Float {
     }
     return sum.squareRoot()
 }
+
+/// `v` scaled to unit Euclidean length (unchanged when it is all zeros).
+public func l2Normalized(_ v: [Float]) -> [Float] {
+    let norm = v.reduce(0) { $0 + $1 * $1 }.squareRoot()
+    return norm > 0 ? v.map { $0 / norm } : v
+}

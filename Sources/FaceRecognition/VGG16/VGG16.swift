@@ -84,9 +84,7 @@ public final class VGG16 {
         let logits = Array(UnsafeBufferPointer(start: other, count: head.outCount))
         var probabilities = logits
         probabilities.withUnsafeMutableBufferPointer { softmax($0.baseAddress ?? other, count: $0.count) }
-        let norm = probabilities.reduce(0) { $0 + $1 * $1 }.squareRoot()
-        let normalised = norm > 0 ? probabilities.map { $0 / norm } : probabilities
-        return Output(logits: logits, head: normalised, fc7: features)
+        return Output(logits: logits, head: l2Normalized(probabilities), fc7: features)
     }
 
     private static func dense(_ layer: VGG16Weights.Dense, input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,

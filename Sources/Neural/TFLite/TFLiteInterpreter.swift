@@ -51,6 +51,10 @@ public final class TFLiteInterpreter {
         model.outputs.firstIndex { model.tensors[$0].name == name }
     }
 
+    /// Multiply-accumulates of one `invoke()` (convolutions, 1×1 included, and depthwise convolutions): the
+    /// work a run cannot avoid, for turning a time into a rate.
+    public var multiplyAccumulates: Int { steps.reduce(0) { $0 + $1.multiplyAccumulates } }
+
     /// Mean milliseconds per step kind over `runs` runs (for finding hot spots; uses the current input).
     public func profile(runs: Int) -> [(kind: String, milliseconds: Double)] {
         var totals: [String: UInt64] = [:]

@@ -38,12 +38,28 @@ enum TFLiteStep {
         }
     }
 
+    /// Multiply-accumulates this step performs (convolutions and depthwise convolutions; 0 for the rest).
+    var multiplyAccumulates: Int {
+        switch self {
+        case let .conv(_, _, _, _, g, _, _):
+            return g.outHeight * g.outWidth * g.outChannels * g.kernelHeight * g.kernelWidth * g.inChannels
+        case let .depthwise(_, _, _, _, g, _):
+            return g.outHeight * g.outWidth * g.outChannels * g.kernelHeight * g.kernelWidth
+        default:
+            return 0
+        }
+    }
+
     func run() {
         switch self {
         case let .conv(src, w, bias, dst, g, act, scratch):
             conv2d(input: src, weights: w, bias: bias, output: dst, geometry: g, activation: act, scratch: scratch)
         case let .depthwise(src, w, bias, dst, g, act):
-            depthwiseConv2d(input: src, weights: w, bias: bias, output: dst, geometry: g, activation: act)
+            if g.kernelHeight == 3 && g.kernelWidth == 3 {
+                depthwiseConv3x3(input: src, weights: w, bias: bias, output: dst, geometry: g, activation: act)
+            } else {
+                depthwiseConv2d(input: src, weights: w, bias: bias, output: dst, geometry: g, activation: act)
+            }
         case let .add(a, b, dst, count, act):
             Neural.add(a, b, output: dst, count: count, activation: act)
         case let .activation(src, dst, count, act):
