@@ -35,7 +35,7 @@ public struct MQTTFleet: FleetPublisher {
 
     /// The Wire form of a result. Wire knows the seven classes only: an "uncertain" track is sent without an
     /// emotion.
-    static func wireResult(_ result: RecognitionResult) -> Wire.RecognitionResult {
+    public static func wireResult(_ result: RecognitionResult) -> Wire.RecognitionResult {
         let emotion = result.emotion.flatMap { label in
             Wire.RecognitionResult.Emotion.allCases.first { "\($0)" == label }
         }
