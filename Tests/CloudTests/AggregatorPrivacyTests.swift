@@ -56,6 +56,14 @@ import Testing
         #expect(revised.workerID == adaID && revised.revised)
         #expect(env.metrics.counter("rollcall_cloud_detections_total",
                                     labels: ["site": "hq", "known": "true", "privacy": "true"]) == 2)
+        // An unknown privacy-mode track cannot be assigned to a worker: there is no crop to enroll.
+        _ = try await env.aggregator.process(embedding(Embeddings.axis(50), track: "p5"))
+        await #expect {
+            try await env.aggregator.assignTrack(agentID: "agent-1", trackID: "p5", workerID: adaID, actor: "a")
+        } throws: { error in
+            let error = error as? CloudError
+            return error?.code == .photoRefused && error?.detail.contains("privacy mode") == true
+        }
 
         // The API and the dashboard show such detections without an image.
         try await env.withApp { client in

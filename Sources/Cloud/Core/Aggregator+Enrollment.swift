@@ -98,8 +98,9 @@ extension Aggregator {
             }
         }
         guard added > 0 else {
-            throw lastRefusal ?? CloudError(.photoRefused, "the track has no crop left to enroll",
-                                            subject: "track \(agentID)/\(trackID)")
+            let why = page.items.allSatisfy(\.privacy) ? "the agent ran in privacy mode and sent no crop to enroll"
+                : "the track has no crop left to enroll"
+            throw lastRefusal ?? CloudError(.photoRefused, why, subject: "track \(agentID)/\(trackID)")
         }
         try await store.reviseTrack(agentID: agentID, trackID: trackID, workerID: workerID, distance: nil)
         try await store.audit(AuditEntry(actor: actor, action: "track.assign", subject: "worker:\(workerID)",
