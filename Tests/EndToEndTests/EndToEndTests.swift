@@ -131,7 +131,7 @@ struct EndToEndTests {
     /// face in the crop, …) or at decoding (`messages_refused` of face messages: malformed, oversized, …).
     static func refusedCrops(_ metrics: String) -> Double {
         prometheusSum(metrics, metric: "rollcall_cloud_crops_refused_total")
-            + ["oversized", "malformed", "embedding_only"].reduce(0) { total, reason in
+            + ["oversized", "malformed"].reduce(0) { total, reason in
                 total + prometheusSum(metrics, metric: "rollcall_cloud_messages_refused_total", labels: "reason=\"\(reason)\"")
             }
     }
