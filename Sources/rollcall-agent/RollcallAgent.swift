@@ -38,6 +38,8 @@ struct Run: AsyncParsableCommand {
             print("\(config): valid (site \(settings.site), agent \(settings.agentID), \(settings.cameras.count) camera(s), mode \(settings.mode.rawValue))")
             return
         }
+        // Before the models load: keep freed frames and model copies from staying resident (see ProcessMemory).
+        ProcessMemory.returnLargeBlocksToTheSystem()
         let services: [any AgentService]
         do {
             services = try AgentAssembly.services(for: settings)

@@ -3,6 +3,7 @@ import ArgumentParser
 import FaceDetection
 import FaceRecognition
 import Foundation
+import RollcallCore
 import Imaging
 import ModelSupply
 import Neural
@@ -43,6 +44,7 @@ extension BenchCommand {
 
         func run() async throws {
             BLAS.setThreads(1)
+            ProcessMemory.returnLargeBlocksToTheSystem()   // as rollcall-agent does at start
             let clip = try mjpeg.map { try AgentBenchClip.split(Data(contentsOf: URL(fileURLWithPath: $0))) }
                 ?? AgentBenchClip.generate(faces: faces, frames: frames)
             if let saveClip { try Data(clip.joined()).write(to: URL(fileURLWithPath: saveClip)) }
