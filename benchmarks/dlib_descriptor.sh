@@ -2,8 +2,9 @@
 # Times dlib's own face descriptor (pip dlib 20.0.1: shape predictor + compute_face_descriptor on the
 # demo-obama photo) and `rollcall bench embed --backbone dlib` on the same photo, alternating ROUNDS rounds
 # (default 3) in the same run, and prints the medians of the round medians and the ratios (Rollcall / dlib;
-# ≤ 1.0 is the target) for Rollcall's default (mirror-averaged: two forward passes) and for --no-mirror (one
-# pass, as compute_face_descriptor does).
+# ≤ 1.0 is the target) for Rollcall's default (mirror-averaged: two forward passes, run at once on two
+# threads when THREADS ≥ 2), for --no-concurrent-mirror (the two passes one after the other) and for
+# --no-mirror (one pass, as compute_face_descriptor does).
 #
 # The dlib wheel is built from source (~16 min on 2 cores) into a cached venv outside the repository:
 # $ROLLCALL_BENCH_VENV (default ~/.cache/rollcall/bench-venv). Needs python3-venv and a C++ compiler; cmake
@@ -50,19 +51,23 @@ for round in $(seq "$ROUNDS"); do
     d=$(dlib_round)
     m=$(.build/release/rollcall bench embed --backbone dlib --image "$IMAGE" --iterations "$ITERATIONS" --threads "$THREADS")
     n=$(.build/release/rollcall bench embed --backbone dlib --image "$IMAGE" --iterations "$ITERATIONS" --threads "$THREADS" --no-mirror)
+    q=$(.build/release/rollcall bench embed --backbone dlib --image "$IMAGE" --iterations "$ITERATIONS" --threads "$THREADS" --no-concurrent-mirror)
     echo "round $round dlib: $d" >&2
     echo "round $round rollcall: $m" >&2
     echo "round $round rollcall --no-mirror: $n" >&2
-    rounds+=("$d" "$m" "$n")
+    echo "round $round rollcall --no-concurrent-mirror: $q" >&2
+    rounds+=("$d" "$m" "$n" "$q")
 done
 python3 - "${rounds[@]}" <<'PY'
 import json, statistics, sys
 rows = [json.loads(x) for x in sys.argv[1:]]
-dlib, mirror, single = rows[0::3], rows[1::3], rows[2::3]
+dlib, mirror, single, sequential = rows[0::4], rows[1::4], rows[2::4], rows[3::4]
 med = lambda xs, k="median_ms": statistics.median(x[k] for x in xs)
-d, m, s = med(dlib), med(mirror), med(single)
+d, m, s, q = med(dlib), med(mirror), med(single), med(sequential)
 print(json.dumps({"rounds": len(dlib), "dlib_median_ms": round(d, 2), "rollcall_median_ms": round(m, 2),
                   "ratio": round(m / d, 3), "rollcall_no_mirror_median_ms": round(s, 2),
-                  "ratio_no_mirror": round(s / d, 3), "dlib_landmarks_ms": round(med(dlib, "landmarks_median_ms"), 2),
+                  "ratio_no_mirror": round(s / d, 3), "rollcall_sequential_mirror_median_ms": round(q, 2),
+                  "ratio_sequential_mirror": round(q / d, 3),
+                  "dlib_landmarks_ms": round(med(dlib, "landmarks_median_ms"), 2),
                   "rollcall_landmarks_ms": round(med(single, "landmarks_median_ms"), 2)}))
 PY

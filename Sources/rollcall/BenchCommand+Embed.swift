@@ -30,8 +30,11 @@ extension BenchCommand {
         @Flag(inversion: .prefixedNo, help: "Mirror-averaged embedding, as eval and the cloud use it (default on).")
         var mirror = true
 
-        @Option(help: "OpenBLAS threads.")
+        @Option(help: "Threads for one face: with 2 or more and mirror averaging, the two forward passes run at once (OpenBLAS at 1 thread each); otherwise OpenBLAS's threads.")
         var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+
+        @Flag(inversion: .prefixedNo, help: "With --threads ≥ 2, run the mirror-averaged passes concurrently (default on).")
+        var concurrentMirror = true
 
         func validate() throws {
             guard iterations >= 1, warmup >= 0, threads >= 1 else {
@@ -46,7 +49,8 @@ extension BenchCommand {
                 try forward.run()
                 return
             }
-            BLAS.setThreads(threads)
+            let concurrent = concurrentMirror && mirror && threads >= 2
+            BLAS.setThreads(concurrent ? 1 : threads)
             let store = try ModelStore.standard()
             let path = try image ?? store.url(for: "demo-obama").path
             let picture = try Image.load(contentsOf: path, options: DecodeOptions(format: .rgb))
@@ -56,7 +60,7 @@ extension BenchCommand {
                 throw ValidationError("no face found in \(path)")
             }
             let models = try DlibModels(network: store.url(for: "dlib-resnet"), shapePredictor: store.url(for: "dlib-shape-5"))
-            let embedder = DlibFaceEmbedder(models: models, mirrorAverage: mirror)
+            let embedder = DlibFaceEmbedder(models: models, mirrorAverage: mirror, concurrentMirror: concurrent)
             var samples = [Double](), alignSamples = [Double]()
             for i in 0 ..< warmup + iterations {
                 let t0 = DispatchTime.now().uptimeNanoseconds
@@ -74,6 +78,8 @@ extension BenchCommand {
                 "backbone": backbone.rawValue,
                 "what": "landmarks (\(models.aligner.options.refinements) refinements) + chip + embedding\(mirror ? " (mirror-averaged: 2 forward passes)" : ""), per face",
                 "mirror": mirror,
+                "concurrent_mirror": concurrent,
+                "blas_threads": concurrent ? 1 : threads,
                 "median_ms": total.median,
                 "p90_ms": total.p90,
                 "landmarks_median_ms": landmarks.median,

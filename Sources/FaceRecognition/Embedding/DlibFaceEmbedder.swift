@@ -1,7 +1,9 @@
+import Dispatch
 import FaceDetection
 import Foundation
 import Imaging
 import Neural
+import Synchronization
 
 /// The dlib models, loaded once and shared by every thread's `DlibFaceEmbedder`.
 public final class DlibModels: Sendable {
@@ -27,12 +29,21 @@ public final class DlibFaceEmbedder: FaceEmbedder {
     /// Average the embeddings of the chip and its mirror image (test-time augmentation; two forward passes).
     /// On by default: LFW View-2 98.92% with it, 98.55% without (docs/performance.md, "Identity").
     public let mirrorAverage: Bool
+    /// Run the chip's and the mirror image's forward passes on two threads at once: about half the latency per
+    /// face when two cores are free (one face at a time, as `rollcall bench embed` times it). Not for worker
+    /// pools that already keep every core busy (evaluation, the cloud), where it only adds contention. Set
+    /// OpenBLAS to 1 thread with it.
+    public let concurrentMirror: Bool
     let workspace: DlibResNet.Workspace
+    /// The mirror pass's buffers when it runs concurrently.
+    let mirrorWorkspace: DlibResNet.Workspace?
 
-    public init(models: DlibModels, mirrorAverage: Bool = true) {
+    public init(models: DlibModels, mirrorAverage: Bool = true, concurrentMirror: Bool = false) {
         self.models = models
         self.mirrorAverage = mirrorAverage
+        self.concurrentMirror = concurrentMirror && mirrorAverage
         self.workspace = models.network.makeWorkspace()
+        self.mirrorWorkspace = self.concurrentMirror ? models.network.makeWorkspace() : nil
     }
 
     public var modelID: String { Backbone.dlib.modelID }
@@ -49,10 +60,42 @@ public final class DlibFaceEmbedder: FaceEmbedder {
 
     /// The embedding of an already aligned chip.
     public func embedding(ofChip chip: Image) throws(RecognitionError) -> [Float] {
-        let e = try models.network.embedding(of: chip, workspace: workspace)
-        guard mirrorAverage else { return e }
-        let m = try models.network.embedding(of: try Self.mirrored(chip), workspace: workspace)
+        guard mirrorAverage else { return try models.network.embedding(of: chip, workspace: workspace) }
+        let mirror = try Self.mirrored(chip)
+        let e: [Float], m: [Float]
+        if let mirrorWorkspace {
+            (e, m) = try Self.concurrently(models.network, [(chip, workspace), (mirror, mirrorWorkspace)])
+        } else {
+            e = try models.network.embedding(of: chip, workspace: workspace)
+            m = try models.network.embedding(of: mirror, workspace: workspace)
+        }
         return zip(e, m).map { ($0 + $1) / 2 }
+    }
+
+    /// One forward pass per (chip, workspace) pair, each on its own thread; the results in order.
+    static func concurrently(_ network: DlibResNet, _ passes: [(Image, DlibResNet.Workspace)])
+        throws(RecognitionError) -> ([Float], [Float]) {
+        // Each pass owns its workspace for the duration; nothing else touches them meanwhile.
+        struct Pass: @unchecked Sendable {
+            let chip: Image
+            let workspace: DlibResNet.Workspace
+        }
+        let work = passes.map { Pass(chip: $0.0, workspace: $0.1) }
+        let results = Mutex<[Result<[Float], RecognitionError>?]>([nil, nil])
+        DispatchQueue.concurrentPerform(iterations: 2) { i in
+            let outcome: Result<[Float], RecognitionError>
+            do throws(RecognitionError) {
+                outcome = .success(try network.embedding(of: work[i].chip, workspace: work[i].workspace))
+            } catch {
+                outcome = .failure(error)
+            }
+            results.withLock { $0[i] = outcome }
+        }
+        let done = results.withLock { $0 }
+        guard let first = done[0], let second = done[1] else {
+            throw RecognitionError(.invalidInput, detail: "a concurrent forward pass did not run")
+        }
+        return (try first.get(), try second.get())
     }
 
     /// `chip` flipped left to right.
