@@ -1,5 +1,6 @@
 @testable import FaceRecognition
 import Imaging
+import FaceDetection
 import Foundation
 import Neural
 import Testing
@@ -97,5 +98,42 @@ struct SplitMix {
     mutating func nextFloat() -> Float {
         state &+= 1
         return Float(VGG16Hash.splitmix64(state) >> 40) / 16_777_216 * 2 - 1
+    }
+}
+
+/// The VGG16 face chip: the eyes and the mouth centre land where `VGG16FaceEmbedder.canonical` puts them.
+@Suite struct VGG16FaceChipTests {
+    @Test func keypointsLandOnTheCanonicalPositions() throws {
+        // A gray image with three bright 5×5 marks at a tilted face's eyes and mouth centre.
+        let size = 400
+        var pixels = [UInt8](repeating: 0, count: size * size)
+        let marks: [(x: Int, y: Int)] = [(150, 170), (250, 150), (210, 260)]   // right eye, left eye, mouth
+        for m in marks {
+            for dy in -2 ... 2 { for dx in -2 ... 2 { pixels[(m.y + dy) * size + m.x + dx] = 255 } }
+        }
+        let image = try Image(width: size, height: size, format: .gray, pixels: pixels)
+        // Keypoints are corner-based (a pixel's centre at +0.5), in MediaPipe's order.
+        let point = { (m: (x: Int, y: Int)) in Point(x: Float(m.x) + 0.5, y: Float(m.y) + 0.5) }
+        let face = DetectedFace(score: 0.9, box: Rect(x: 120, y: 100, width: 180, height: 200),
+                                keypoints: [point(marks[0]), point(marks[1]), point(marks[2]), point(marks[2]),
+                                            Point(x: 110, y: 180), Point(x: 300, y: 160)])
+        let chip = try VGG16FaceEmbedder.chip(of: image, face: face)
+        #expect(chip.width == 224 && chip.height == 224)
+        // The similarity fits three points by least squares, so the marks land near, not exactly on, their targets.
+        for (target, name) in zip(VGG16FaceEmbedder.canonical, ["right eye", "left eye", "mouth"]) {
+            let x = Int(target.x * 224), y = Int(target.y * 224)
+            var brightest = 0
+            for dy in -4 ... 4 { for dx in -4 ... 4 { brightest = max(brightest, Int(chip.pixels[(y + dy) * 224 + x + dx])) } }
+            #expect(brightest > 128, "\(name): no mark near (\(x), \(y))")
+        }
+        // And nothing bright far from them (the corner of the chip is background).
+        #expect(chip.pixels[5 * 224 + 5] == 0)
+    }
+
+    @Test func degenerateKeypointsAreRefused() throws {
+        let image = try Image(width: 64, height: 64, format: .gray, pixels: [UInt8](repeating: 9, count: 64 * 64))
+        let same = Point(x: 30, y: 30)
+        let face = DetectedFace(score: 0.9, box: Rect(x: 10, y: 10, width: 40, height: 40), keypoints: Array(repeating: same, count: 6))
+        #expect(throws: RecognitionError.self) { try VGG16FaceEmbedder.chip(of: image, face: face) }
     }
 }

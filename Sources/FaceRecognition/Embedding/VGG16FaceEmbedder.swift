@@ -34,12 +34,15 @@ public final class VGG16FaceEmbedder: FaceEmbedder {
     }
 
     /// The 224×224 face chip: the similarity that puts the eyes and the mouth centre on `canonical`.
-    public func chip(of image: Image, face: DetectedFace) throws(RecognitionError) -> Image {
+    public static func chip(of image: Image, face: DetectedFace) throws(RecognitionError) -> Image {
         let side = Double(VGG16Weights.inputSize)
         // Pixel-index coordinates on both sides (a pixel's centre at its index; `Point`s have it at +0.5).
         let marks = [face[.rightEye], face[.leftEye], face[.mouthCenter]].map { (x: Double($0.x) - 0.5, y: Double($0.y) - 0.5) }
         let targets = Self.canonical.map { (x: $0.x * side - 0.5, y: $0.y * side - 0.5) }
-        guard marks.allSatisfy({ $0.x.isFinite && $0.y.isFinite }),
+        let eyeDistance = ((marks[1].x - marks[0].x) * (marks[1].x - marks[0].x)
+            + (marks[1].y - marks[0].y) * (marks[1].y - marks[0].y)).squareRoot()
+        // Eyes closer than 2 px (or not finite) give no usable alignment: the chip would be a smear of one pixel.
+        guard eyeDistance >= 2, marks.allSatisfy({ $0.x.isFinite && $0.y.isFinite }),
               let sourceFromChip = AffineTransform.similarity(mapping: targets, to: marks) else {
             throw RecognitionError(.invalidInput, detail: "face keypoints do not define an alignment")
         }
@@ -54,7 +57,7 @@ public final class VGG16FaceEmbedder: FaceEmbedder {
     public func embedding(of image: Image, face: DetectedFace) throws(RecognitionError) -> [Float] {
         let output: VGG16.Output
         do {
-            output = try network.forward(preprocessing.input(from: try chip(of: image, face: face)))
+            output = try network.forward(preprocessing.input(from: try Self.chip(of: image, face: face)))
         } catch let error as RecognitionError {
             throw error
         } catch {
