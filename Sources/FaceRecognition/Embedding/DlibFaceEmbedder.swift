@@ -64,7 +64,7 @@ public final class DlibFaceEmbedder: FaceEmbedder {
         let mirror = try Self.mirrored(chip)
         let e: [Float], m: [Float]
         if let mirrorWorkspace {
-            (e, m) = try Self.concurrently(models.network, [(chip, workspace), (mirror, mirrorWorkspace)])
+            (e, m) = try Self.concurrently(models.network, (chip, workspace), (mirror, mirrorWorkspace))
         } else {
             e = try models.network.embedding(of: chip, workspace: workspace)
             m = try models.network.embedding(of: mirror, workspace: workspace)
@@ -72,15 +72,15 @@ public final class DlibFaceEmbedder: FaceEmbedder {
         return zip(e, m).map { ($0 + $1) / 2 }
     }
 
-    /// One forward pass per (chip, workspace) pair, each on its own thread; the results in order.
-    static func concurrently(_ network: DlibResNet, _ passes: [(Image, DlibResNet.Workspace)])
-        throws(RecognitionError) -> ([Float], [Float]) {
+    /// Two forward passes, each (chip, workspace) on its own thread; the results in the same order.
+    static func concurrently(_ network: DlibResNet, _ first: (Image, DlibResNet.Workspace),
+                             _ second: (Image, DlibResNet.Workspace)) throws(RecognitionError) -> ([Float], [Float]) {
         // Each pass owns its workspace for the duration; nothing else touches them meanwhile.
         struct Pass: @unchecked Sendable {
             let chip: Image
             let workspace: DlibResNet.Workspace
         }
-        let work = passes.map { Pass(chip: $0.0, workspace: $0.1) }
+        let work = [Pass(chip: first.0, workspace: first.1), Pass(chip: second.0, workspace: second.1)]
         let results = Mutex<[Result<[Float], RecognitionError>?]>([nil, nil])
         DispatchQueue.concurrentPerform(iterations: 2) { i in
             let outcome: Result<[Float], RecognitionError>
