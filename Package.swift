@@ -11,6 +11,8 @@ let package = Package(
         .executable(name: "rollcall-cloud", targets: ["rollcall-cloud"]),
         // Test fixture only: an emulated V4L2 camera loaded with LD_PRELOAD (see Sources/FakeV4L2). Never linked.
         .library(name: "FakeV4L2", type: .dynamic, targets: ["FakeV4L2"]),
+        // Loaded by Mosquitto (config/mosquitto/mosquitto.conf): refuses subscriptions the ACL does not grant. Never linked.
+        .library(name: "RollcallBrokerPlugin", type: .dynamic, targets: ["RollcallBrokerPlugin"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -51,6 +53,8 @@ let package = Package(
         ]),
         .target(name: "Capture", dependencies: ["RollcallCore", "Imaging", "CV4L2"]),
         .target(name: "FakeV4L2", linkerSettings: [.linkedLibrary("dl"), .linkedLibrary("pthread")]),
+        // The broker's own symbols (mosquitto_callback_register, …) resolve when mosquitto loads the plugin.
+        .target(name: "RollcallBrokerPlugin"),
         .target(name: "Agent", dependencies: [
             "RollcallCore", "ModelSupply", "Imaging", "FaceDetection", "FaceRecognition", "Wire", "MQTT", "Capture",
             .product(name: "Yams", package: "Yams"), .product(name: "Crypto", package: "swift-crypto"),
