@@ -5,7 +5,7 @@ import HummingbirdTesting
 import Testing
 
 @Suite struct APIRouterTests {
-    @Test func healthAndMetricsNeedNoToken() async throws {
+    @Test func healthNeedsNoTokenMetricsAViewerToken() async throws {
         let env = try await TestEnvironment()
         defer { env.remove() }
         try await env.withApp { client in
@@ -14,7 +14,7 @@ import Testing
                 #expect(response.text.contains("\"status\":\"ok\""))
             }
             try await client.execute(uri: "/api/v1/workers", method: .get) { #expect($0.status == .unauthorized) }
-            try await client.execute(uri: "/metrics", method: .get) { response in
+            try await client.execute(uri: "/metrics", method: .get, headers: auth(env.viewerToken)) { response in
                 #expect(response.status == .ok)
                 #expect(response.headers[.contentType]?.hasPrefix("text/plain") == true)
                 #expect(response.text.contains("# TYPE rollcall_cloud_http_errors_total counter"))

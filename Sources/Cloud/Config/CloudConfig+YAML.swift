@@ -13,14 +13,17 @@ extension CloudConfig {
         }
         self.init()
         let top = try YAMLSection(root, path: "",
-                                  allowed: ["http", "storage", "retention", "recognition", "mqtt", "gallery", "sites"])
+                                  allowed: ["http", "storage", "retention", "recognition", "mqtt", "gallery", "sites",
+                                             "dashboard", "metrics"])
 
         let http = try top.section("http", allowed: ["host", "port", "max_upload_bytes", "default_page_size",
-                                                     "max_page_size"])
+                                                     "max_page_size", "max_json_bytes"])
         self.http.host = try http.string("host", default: self.http.host)
         self.http.port = try http.int("port", default: self.http.port, in: 0 ... 65535)
         self.http.maxUploadBytes = try http.int("max_upload_bytes", default: self.http.maxUploadBytes,
                                                 in: 1024 ... 100 * 1024 * 1024)
+        self.http.maxJSONBytes = try http.int("max_json_bytes", default: self.http.maxJSONBytes,
+                                              in: 1024 ... 16 * 1024 * 1024)
         self.http.maxPageSize = try http.int("max_page_size", default: self.http.maxPageSize, in: 1 ... 10_000)
         self.http.defaultPageSize = try http.int("default_page_size", default: self.http.defaultPageSize,
                                                  in: 1 ... self.http.maxPageSize)
@@ -74,8 +77,12 @@ extension CloudConfig {
             throw CloudError(.invalidConfig, "ca, cert and key are required when host is set", subject: "mqtt")
         }
 
-        let gallery = try top.section("gallery", allowed: ["signing_key"])
+        try readDashboardAndMetrics(top)
+
+        let gallery = try top.section("gallery", allowed: ["signing_key", "max_age_hours"])
         self.gallery.signingKeyFile = try gallery.string("signing_key", default: self.gallery.signingKeyFile)
+        self.gallery.maxAgeHours = try gallery.double("max_age_hours", default: self.gallery.maxAgeHours,
+                                                      in: 1 ... 24 * 400)
 
         for (index, node) in try top.list("sites").enumerated() {
             let site = try YAMLSection(node, path: "sites[\(index)]", allowed: ["id", "name", "emotion"])

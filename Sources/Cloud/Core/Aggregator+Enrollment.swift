@@ -9,6 +9,11 @@ extension Aggregator {
         guard (1 ... 200).contains(trimmed.count) else {
             throw CloudError(.badRequest, "a worker name is 1-200 characters", subject: "name")
         }
+        // Control characters (newlines, escapes, bidi overrides' C0/C1 cousins) forge lines in logs and exports.
+        if let bad = trimmed.unicodeScalars.first(where: { $0.properties.generalCategory == .control }) {
+            throw CloudError(.badRequest, String(format: "a worker name may not contain control characters (U+%04X)",
+                                                 bad.value), subject: "name")
+        }
         return try await store.createWorker(name: trimmed, actor: actor)
     }
 

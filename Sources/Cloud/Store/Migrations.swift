@@ -92,6 +92,21 @@ enum Migrations {
                 t.add(column: "cropEmotionScore", .double)
             }
         }
+        migrator.registerMigration("v3-token-expiry-and-dashboard-sessions") { db in
+            // Tokens expire and record their last use; dashboard sessions (a random id in the cookie, never the
+            // token) live here so that every cloud process serving one dashboard knows them.
+            try db.alter(table: "apiToken") { t in
+                t.add(column: "expiresAt", .datetime)
+                t.add(column: "lastUsedAt", .datetime)
+            }
+            try db.create(table: "dashboardSession") { t in
+                t.primaryKey("idHash", .text)
+                t.column("tokenID", .integer).notNull().indexed().references("apiToken", onDelete: .cascade)
+                t.column("csrfToken", .text).notNull()
+                t.column("createdAt", .datetime).notNull()
+                t.column("expiresAt", .datetime).notNull().indexed()
+            }
+        }
         return migrator
     }
 }

@@ -190,6 +190,10 @@ public struct APIToken: Codable, Sendable, Equatable, FetchableRecord, MutablePe
     public var secretHash: String
     public var createdAt: Date
     public var revokedAt: Date?
+    /// After this instant the token is refused (nil: never expires). See `TokenStore`.
+    public var expiresAt: Date? = nil
+    /// When the token last authenticated a request (updated at most once a minute).
+    public var lastUsedAt: Date? = nil
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
