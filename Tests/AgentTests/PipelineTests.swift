@@ -4,6 +4,7 @@ import FaceRecognition
 import Foundation
 import Imaging
 import Testing
+import TestSupport
 @testable import Agent
 
 @Suite struct PipelineTests {

@@ -5,6 +5,7 @@ import Logging
 import MQTT
 import PKI
 import Testing
+import TestSupport
 import Wire
 
 /// Issue #14.1: an agent's certificate must not be able to join the cloud's shared subscription. Mosquitto 2.0
@@ -17,26 +18,11 @@ import Wire
     static let crops = 40
 
     @Test func agentCannotJoinTheCloudsShareGroup() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rollcall-share-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let pki = folder.appendingPathComponent("pki")
-        let authority = try CertificateAuthority.create(in: pki)
-        try authority.issue(.broker(hosts: ["127.0.0.1", "localhost"]))
-        try authority.issue(.cloud(name: "main"))
-        try authority.issue(.agent(site: "alpha", agent: "door-1"))
-        try authority.issue(.agent(site: "beta", agent: "door-1"))
-        let broker = MosquittoBroker(configuration: BrokerConfiguration(
-            pkiFolder: pki, runtimeFolder: folder.appendingPathComponent("run"), port: try MosquittoBroker.freePort()))
-        try broker.start()
-        defer { broker.kill() }
+        let fixture = try BrokerFixture(agents: [("alpha", "door-1"), ("beta", "door-1")],
+                                        folderPrefix: "rollcall-share")
+        let folder = fixture.folder
         func mqtt(_ identity: String, clientID: String? = nil, persistent: Bool = false) throws -> MQTTClient {
-            try MQTTClient(configuration: MQTTConfiguration(
-                port: broker.configuration.port, clientID: clientID ?? identity.replacingOccurrences(of: "/", with: "-"),
-                tls: .init(caFile: pki.appendingPathComponent("ca.crt").path,
-                           certificateFile: pki.appendingPathComponent("\(identity).crt").path,
-                           keyFile: pki.appendingPathComponent("\(identity).key").path),
-                keepAlive: 10, cleanStart: !persistent, sessionExpiry: persistent ? 600 : 0,
-                reconnect: ReconnectPolicy(initialDelay: 0.05, maxDelay: 0.5), connectTimeout: 5))
+            try MQTTClient(configuration: fixture.configuration(identity, clientID: clientID, cleanStart: !persistent))
         }
 
         // The cloud, subscribed with the default (predictable) share group.
@@ -99,7 +85,7 @@ import Wire
                                                 keypoints: [], detectionScore: 0.9, quality: 0.8,
                                                 content: .jpeg(Data(crop))).encoded(), to: faces)
         }
-        let stored = await eventually(timeout: 30) {
+        let stored = await eventually(within: 30) {
             ((try? await aggregator.store.detections(.init(), limit: 100, cursor: nil))?.items.count ?? 0) >= Self.crops
         }
         let count = try await aggregator.store.detections(.init(), limit: 100, cursor: nil).items.count
@@ -107,7 +93,7 @@ import Wire
         var stolen = 0
         for collector in collectors { stolen += await collector.messages.count }
         #expect(stolen == 0)
-        #expect(broker.logTail(lines: 200).contains("rollcall plugin: refused subscription"))
+        #expect(fixture.broker.logTail(lines: 200).contains("rollcall plugin: refused subscription"))
 
         for (index, thief) in thieves.enumerated() where index != 2 { await thief.disconnect() }
         await beta.disconnect()

@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Testing
+import TestSupport
 
 /// Tokens expire, can be revoked (API and `rollcall token`), and record their last use; dashboard sessions live
 /// in the database (any cloud process on it knows them), expire, and end with their token.
@@ -98,23 +99,14 @@ import Testing
     }
 
     @Test func tokensThroughTheCLI() async throws {
-        let binary = ".build/debug/rollcall"
-        try #require(FileManager.default.isExecutableFile(atPath: binary), "build with `swift build --build-tests` first")
+        let binary = try BuiltProducts.path("rollcall")
         let env = try await TestEnvironment()
         defer { env.remove() }
         let config = env.root.appendingPathComponent("cloud.yaml")
         try "storage: {database: \(env.config.storage.database)}\n".write(to: config, atomically: true, encoding: .utf8)
         func rollcall(_ arguments: [String]) throws -> (status: Int32, output: String) {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: binary)
-            process.arguments = arguments
-            let pipe = Pipe()
-            process.standardOutput = pipe
-            process.standardError = pipe
-            try process.run()
-            let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
-            return (process.terminationStatus, output)
+            let result = try Tool.run(binary, arguments)
+            return (result.status, result.standardOutput + result.standardError)
         }
         let created = try rollcall(["token", "create", "--config", config.path, "--role", "viewer", "--name", "cli-made",
                                     "--expires-in-days", "2", "--json"])

@@ -2,6 +2,7 @@ import Foundation
 import MQTT
 import PKI
 import Testing
+import TestSupport
 import Wire
 
 /// Subscriptions are checked against the ACL when they are made (Rollcall's broker plugin), not only when a
@@ -12,7 +13,7 @@ import Wire
     static func isRefused(_ error: any Error) -> Bool { (error as? MQTTError)?.code == .subscribeRefused }
 
     @Test func agentSubscribesOnlyToItsOwnSitesTopics() async throws {
-        let fixture = try BrokerFixture()
+        let fixture = try BrokerFixture.forMQTTTests()
         let a1 = try await fixture.connectedClient("agents/s1/a1")
         for filter in [Topic.gallery(site: "s1").name, Topic.commands(site: "s1").name, Topic.results(site: "s1").name,
                        "rollcall/v1/sites/s1/agents/a1/#", "rollcall/v1/sites/s1/agents/a1/cameras/+/faces"] {
@@ -27,7 +28,7 @@ import Wire
     }
 
     @Test func agentsCannotShareSubscribeAndCloudsCan() async throws {
-        let fixture = try BrokerFixture()
+        let fixture = try BrokerFixture.forMQTTTests()
         let a1 = try await fixture.connectedClient("agents/s1/a1")
         for filter in [TopicFilter.shared(group: "rollcall-cloud", TopicFilter.allFaces),
                        TopicFilter.shared(group: "rollcall-cloud", "#"),
@@ -67,14 +68,13 @@ import Wire
     }
 
     @Test func newAgentMaySubscribeAfterTheACLIsReloaded() async throws {
-        let fixture = try BrokerFixture()
-        let authority = try CertificateAuthority(folder: fixture.pki)
-        try authority.issue(.agent(site: "s3", agent: "c1"))
+        let fixture = try BrokerFixture.forMQTTTests()
+        try fixture.authority.issue(.agent(site: "s3", agent: "c1"))
         let c1 = try await fixture.connectedClient("agents/s3/c1")
         // Its certificate is valid, but the ACL rendered at start has no block for it yet.
         await #expect(performing: { _ = try await c1.subscribe(to: Topic.gallery(site: "s3").name) },
                       throws: Self.isRefused)
-        try fixture.broker.reload()
+        try fixture.reloadACL()
         #expect(await eventually {
             (try? await c1.subscribe(to: Topic.gallery(site: "s3").name)) != nil
         })

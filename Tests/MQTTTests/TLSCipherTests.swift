@@ -1,31 +1,21 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// The broker speaks TLS 1.2 only with forward-secret AEAD suites (no CBC, no SHA-1 MAC, no static RSA), and
 /// TLS 1.3. Checked with the openssl client against the real Mosquitto and the project's configuration.
 @Suite struct TLSCipherTests {
-    /// Runs `openssl s_client` with an agent's certificate; returns its output.
+    /// Runs `openssl s_client` with an agent's certificate (standard input closed: it handshakes and quits);
+    /// returns its output.
     func handshake(_ fixture: BrokerFixture, _ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-        process.arguments = ["s_client", "-connect", "127.0.0.1:\(fixture.port)", "-brief",
-                             "-CAfile", fixture.pki.appendingPathComponent("ca.crt").path,
-                             "-cert", fixture.pki.appendingPathComponent("agents/s1/a1.crt").path,
-                             "-key", fixture.pki.appendingPathComponent("agents/s1/a1.key").path] + arguments
-        let input = Pipe(), output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        try input.fileHandleForWriting.close()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return text
+        let (certificate, key) = fixture.certificate("agents/s1/a1")
+        let result = try Tool.run("openssl", ["s_client", "-connect", "127.0.0.1:\(fixture.port)", "-brief",
+                                              "-CAfile", fixture.caFile, "-cert", certificate, "-key", key] + arguments)
+        return result.standardOutput + result.standardError
     }
 
     @Test func onlyAEADSuites() throws {
-        try #require(FileManager.default.isExecutableFile(atPath: "/usr/bin/openssl"), "openssl is not installed (scripts/setup)")
-        let fixture = try BrokerFixture()
+        let fixture = try BrokerFixture.forMQTTTests()
         for cbc in ["ECDHE-ECDSA-AES128-SHA", "ECDHE-ECDSA-AES256-SHA", "ECDHE-ECDSA-AES128-SHA256", "AES128-SHA"] {
             let text = try handshake(fixture, ["-tls1_2", "-cipher", cbc])
             #expect(!text.contains("CONNECTION ESTABLISHED"), "\(cbc) was accepted: \(text)")

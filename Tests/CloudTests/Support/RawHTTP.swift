@@ -1,6 +1,7 @@
 // A raw HTTP/1.1 request over a TCP socket, for what the test clients cannot send: a chunked body (no
 // Content-Length), as curl or a browser streaming an upload would.
 import Foundation
+import TestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -11,7 +12,7 @@ enum RawHTTP {
     static func chunked(port: Int, method: String = "POST", path: String, headers: [String: String],
                         totalBytes: Int) throws -> (status: Int, body: String) {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw TestFailure("socket: errno \(errno)") }
+        guard fd >= 0 else { throw TestSupportError("socket: errno \(errno)") }
         defer { close(fd) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
@@ -22,7 +23,7 @@ enum RawHTTP {
                 connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
             }
         }
-        guard connected else { throw TestFailure("connect to \(port): errno \(errno)") }
+        guard connected else { throw TestSupportError("connect to \(port): errno \(errno)") }
         var timeout = timeval(tv_sec: 30, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         func send(_ bytes: [UInt8]) -> Bool {
@@ -62,14 +63,9 @@ enum RawHTTP {
         let text = String(decoding: response, as: UTF8.self)
         guard let statusLine = text.split(separator: "\r\n").first, statusLine.hasPrefix("HTTP/1.1 "),
               let status = Int(statusLine.split(separator: " ")[1]) else {
-            throw TestFailure("no HTTP response: \(text.prefix(200))")
+            throw TestSupportError("no HTTP response: \(text.prefix(200))")
         }
         let body = text.range(of: "\r\n\r\n").map { String(text[$0.upperBound...]) } ?? ""
         return (status, body)
     }
-}
-
-struct TestFailure: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
 }
