@@ -63,6 +63,13 @@ import Testing
                     _ = try await browser.evaluate("document.getElementById('token').value = '\(env.adminToken)'; document.getElementById('login').submit(); true")
                     try await browser.waitFor("dashboard", "location.pathname === '/dashboard'")
 
+                    // The visit to the other site's page.
+                    try await browser.navigate(attackerURL)
+                    try await browser.waitFor("forged requests sent", "document.title === 'done'", timeout: 30)
+                    try await browser.screenshot(to: Self.artifacts.appendingPathComponent("1-after-attack.png"))
+                    let names = try await env.store.workers().map(\.name)
+                    #expect(names == ["Ada Lovelace"], "the other site changed the workers: \(names)")
+
                     // The cookie: a session id, not the token; HttpOnly, SameSite=Strict, expiring.
                     let cookies = try await browser.send("Storage.getCookies", browser: true)["cookies"] as? [[String: Any]] ?? []
                     let session = try #require(cookies.first { $0["name"] as? String == "rollcall_session" },
@@ -72,13 +79,6 @@ import Testing
                     #expect(session["httpOnly"] as? Bool == true)
                     #expect(session["sameSite"] as? String == "Strict")
                     #expect((session["expires"] as? Double ?? -1) > Date().timeIntervalSince1970)
-
-                    // The visit to the other site's page.
-                    try await browser.navigate(attackerURL)
-                    try await browser.waitFor("forged requests sent", "document.title === 'done'", timeout: 30)
-                    try await browser.screenshot(to: Self.artifacts.appendingPathComponent("1-after-attack.png"))
-                    let names = try await env.store.workers().map(\.name)
-                    #expect(names == ["Ada Lovelace"], "the other site changed the workers: \(names)")
 
                     // The dashboard's own form still works.
                     try await browser.navigate("\(cloud)/dashboard/workers")
