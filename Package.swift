@@ -13,6 +13,12 @@ let package = Package(
         .library(name: "FakeV4L2", type: .dynamic, targets: ["FakeV4L2"]),
         // Loaded by Mosquitto (config/mosquitto/mosquitto.conf): refuses subscriptions the ACL does not grant. Never linked.
         .library(name: "RollcallBrokerPlugin", type: .dynamic, targets: ["RollcallBrokerPlugin"]),
+        // For the libFuzzer targets in Fuzz/ (a package of their own, built only by scripts/fuzz).
+        .library(name: "Wire", targets: ["Wire"]),
+        .library(name: "Imaging", targets: ["Imaging"]),
+        .library(name: "Neural", targets: ["Neural"]),
+        .library(name: "Agent", targets: ["Agent"]),
+        .library(name: "Cloud", targets: ["Cloud"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),

@@ -127,7 +127,16 @@ struct TFLitePlanner {
             try touch(output, step)
         }
         assignOffsets()
+        // A model file is input too: one whose activations would need an absurd allocation is refused before it
+        // is made (found by scripts/fuzz: a 300-byte model asked for 1.8 GB). BlazeFace needs a few million.
+        guard arenaSize <= Self.maxArenaFloats else {
+            throw NeuralError(.malformedModel, "the activations need \(arenaSize) floats, over the limit of "
+                              + "\(Self.maxArenaFloats) (256 MiB)")
+        }
     }
+
+    /// The largest activation arena a model may plan, in floats.
+    static let maxArenaFloats = 1 << 26
 
     private mutating func addStep(_ op: TFLiteOperator, name: String) throws(NeuralError) {
         let input = op.inputs[0], out = op.outputs[0]
