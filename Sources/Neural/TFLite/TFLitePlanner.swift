@@ -83,7 +83,8 @@ struct TFLitePlanner {
             // Peephole: a RELU/RELU6 that is the only reader of this op's output becomes its fused activation.
             if i + 1 < model.operators.count, let out = op.outputs.first, op.outputs.count == 1, consumers[out] == 1 {
                 let next = model.operators[i + 1]
-                if (next.builtin == .relu || next.builtin == .relu6), next.inputs == [out],
+                // (A RELU without exactly one output is left for addStep to refuse: found by scripts/fuzz.)
+                if (next.builtin == .relu || next.builtin == .relu6), next.inputs == [out], next.outputs.count == 1,
                    let fused = op.fusing(next.builtin == .relu ? .relu : .relu6, output: next.outputs[0]) {
                     op = fused
                     fusedAway.insert(i + 1)
@@ -106,6 +107,11 @@ struct TFLitePlanner {
             case .reshape:
                 guard !isConstant(input), model.tensors[input].count == model.tensors[out].count else {
                     throw NeuralError(.shapeMismatch, "\(name): cannot reshape \(shape(input)) to \(shape(out))")
+                }
+                // An output that is (an alias of) its own input, or already an alias, would make `root` loop
+                // forever (found by scripts/fuzz).
+                guard root(input) != out, alias[out] == nil else {
+                    throw NeuralError(.malformedModel, "\(name) reshapes tensor \(out) into itself")
                 }
                 alias[out] = root(input)
                 try touch(input, step)
