@@ -183,4 +183,52 @@ import Testing
             }
         }
     }
+
+    @Test func cookiesAreSecureWhenServedOverHTTPS() async throws {
+        // Behind a TLS-terminating proxy: public_url names the https origin, or the proxy's X-Forwarded-Proto is
+        // trusted. Either way the session cookie is Secure and HSTS is sent; plain http gets neither.
+        for setting in ["public_url", "forwarded"] {
+            let env = try await TestEnvironment { config in
+                if setting == "public_url" {
+                    config.dashboard.publicURL = "https://rollcall.example.com"
+                } else {
+                    config.dashboard.trustForwardedHeaders = true
+                }
+            }
+            defer { env.remove() }
+            let origin = setting == "public_url" ? "https://rollcall.example.com" : "https://localhost"
+            let forwarded: HTTPFields = setting == "forwarded"
+                ? [HTTPFields.Element.Name("X-Forwarded-Proto")!: "https"] : [:]
+            try await env.withApp { client in
+                let loginCSRF = try await client.execute(uri: "/login", method: .get, headers: forwarded) { response in
+                    #expect(response.headers[values: .setCookie].allSatisfy { $0.contains("; Secure") }, "\(setting)")
+                    #expect(response.headers[.strictTransportSecurity] != nil, "\(setting)")
+                    return try #require(DashboardLogin.cookie("rollcall_login", in: response))
+                }
+                try await client.execute(uri: "/login", method: .post,
+                                         headers: forwarded + [.origin: origin, .cookie: "rollcall_login=\(loginCSRF)",
+                                                               .contentType: "application/x-www-form-urlencoded"],
+                                         body: ByteBuffer(string: "token=\(env.adminToken)&csrf=\(loginCSRF)")) { response in
+                    #expect(response.status == .found, "\(setting): \(response.text)")
+                    let session = response.headers[values: .setCookie].first { $0.hasPrefix("rollcall_session=") }
+                    #expect(session?.contains("; Secure") == true && session?.contains("HttpOnly") == true, "\(setting)")
+                }
+                // The http origin is not this site's once it is served over https.
+                try await client.execute(uri: "/login", method: .post,
+                                         headers: forwarded + [.origin: "http://localhost",
+                                                               .cookie: "rollcall_login=\(loginCSRF)",
+                                                               .contentType: "application/x-www-form-urlencoded"],
+                                         body: ByteBuffer(string: "token=\(env.adminToken)&csrf=\(loginCSRF)")) {
+                    #expect($0.status == .forbidden, "\(setting)")
+                }
+            }
+        }
+        let plain = try await TestEnvironment()
+        defer { plain.remove() }
+        try await plain.withApp { client in
+            try await client.execute(uri: "/login", method: .get) { response in
+                #expect(response.headers[values: .setCookie].allSatisfy { !$0.contains("Secure") })
+            }
+        }
+    }
 }

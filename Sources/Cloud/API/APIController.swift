@@ -39,7 +39,8 @@ struct APIController {
     }
 
     /// Decodes a JSON request body (application/json only, at most `http.max_json_bytes`).
-    func decodeJSON<T: Decodable>(_ type: T.Type, _ request: Request, _ context: CloudRequestContext) async throws -> T {
+    func decodeJSON<T: Decodable>(_ type: T.Type, _ request: Request,
+                                  _ context: CloudRequestContext) async throws -> T {
         try await request.decodeJSON(as: type, context: context, limit: config.http.maxJSONBytes)
     }
 

@@ -56,7 +56,8 @@ struct TokenController {
         return try await tokens.list().map { TokenView($0, at: now) }
     }
 
-    @Sendable func create(_ request: Request, context: CloudRequestContext) async throws -> EditedResponse<TokenCreated> {
+    @Sendable func create(_ request: Request,
+                          context: CloudRequestContext) async throws -> EditedResponse<TokenCreated> {
         try context.require(.admin)
         let body = try await request.decodeJSON(as: CreateTokenRequest.self, context: context,
                                                 limit: config.http.maxJSONBytes)

@@ -34,7 +34,8 @@ public enum CloudApp {
     public static func defaultComponents(config: CloudConfig, logger: Logger) throws(CloudError) -> CloudComponents {
         let metrics = CloudMetrics()
         let store = try SQLiteStore(path: config.storage.database)
-        let signer = try GallerySigner(keyFile: config.gallery.signingKeyFile, maxAge: config.gallery.maxAgeHours * 3600)
+        let signer = try GallerySigner(keyFile: config.gallery.signingKeyFile,
+                                       maxAge: config.gallery.maxAgeHours * 3600)
         let models: ModelStore
         do {
             models = try ModelStore.standard()

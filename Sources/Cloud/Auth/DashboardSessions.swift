@@ -25,7 +25,8 @@ public struct DashboardSessions: Sendable {
     }
 
     /// Starts a session for a verified token; returns the cookie value (the session id) and the session.
-    public func start(for token: APIToken, at time: Date = Date()) async throws(CloudError) -> (id: String, session: Active) {
+    public func start(for token: APIToken,
+                      at time: Date = Date()) async throws(CloudError) -> (id: String, session: Active) {
         guard let tokenID = token.id else { throw CloudError(.storage, "token without an id") }
         let id = TokenIssuer.randomHex(bytes: 32)
         let csrf = TokenIssuer.randomHex(bytes: 32)

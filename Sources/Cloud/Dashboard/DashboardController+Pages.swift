@@ -51,7 +51,8 @@ extension DashboardController {
         guard let id = context.parameters.get("id").flatMap(Int64.init) else {
             throw CloudError(.badRequest, "bad worker id")
         }
-        let form = try await submittedForm(request, context: context, limit: aggregator.config.http.maxUploadBytes + 64 * 1024)
+        let form = try await submittedForm(request, context: context,
+                                           limit: aggregator.config.http.maxUploadBytes + 64 * 1024)
         guard let file = form.files["photo"], !file.bytes.isEmpty else {
             throw CloudError(.badRequest, "choose a photo to upload", subject: "photo")
         }

@@ -24,7 +24,8 @@ struct DashboardController {
     func register(on router: Router<CloudRequestContext>) {
         DashboardAssets.register(on: router)
         router.get("/") { _, _ in Response.redirect(to: "/dashboard", type: .normal) }
-        let loginRoutes = router.group("login").add(middleware: DashboardErrorMiddleware(metrics: aggregator.metrics))
+        let loginRoutes = router.group("login")
+            .add(middleware: DashboardErrorMiddleware(metrics: aggregator.metrics))
         loginRoutes.get("", use: loginPage)
         loginRoutes.post("", use: login)
         let group = router.group("dashboard")
@@ -58,10 +59,10 @@ struct DashboardController {
     /// The login form, with a fresh anti-forgery value in the form and in a short-lived cookie.
     func loginResponse(error: String?, status: HTTPResponse.Status, request: Request) -> Response {
         let csrf = TokenIssuer.randomHex(bytes: 32)
-        var response = html(HTML.page(title: "Log in", active: "", session: nil, body: loginForm(error: error, csrf: csrf)),
-                            status: status)
-        response.headers.append(HTTPFields.Element(name: .setCookie, value: cookie(Self.loginCookie, csrf, path: "/login",
-                                                                          maxAge: 1800, request: request)))
+        var response = html(HTML.page(title: "Log in", active: "", session: nil,
+                                      body: loginForm(error: error, csrf: csrf)), status: status)
+        response.headers.append(HTTPFields.Element(
+            name: .setCookie, value: cookie(Self.loginCookie, csrf, path: "/login", maxAge: 1800, request: request)))
         return response
     }
 
@@ -92,8 +93,8 @@ struct DashboardController {
         response.headers.append(HTTPFields.Element(name: .setCookie, value: cookie(
             DashboardSessions.cookieName, id, path: "/", maxAge: Int(session.expiresAt.timeIntervalSinceNow),
             request: request)))
-        response.headers.append(HTTPFields.Element(name: .setCookie, value: cookie(Self.loginCookie, "", path: "/login",
-                                                                          maxAge: 0, request: request)))
+        response.headers.append(HTTPFields.Element(
+            name: .setCookie, value: cookie(Self.loginCookie, "", path: "/login", maxAge: 0, request: request)))
         return response
     }
 
