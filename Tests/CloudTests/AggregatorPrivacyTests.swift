@@ -42,7 +42,9 @@ import Testing
         #expect(stored.privacy && stored.cropFile == nil && stored.emotion == nil && stored.cropEmotion == nil)
         #expect(abs(stored.quality - 0.7) < 1e-9)
         #expect(env.files(under: env.config.storage.cropsDirectory).isEmpty)
-        #expect(env.fleet.results.withLock { $0.last?.privacy } == true)
+        #expect(await eventually {
+            env.fleet.results.withLock { $0.contains { $0.detectionID == known.detectionID && $0.privacy } }
+        })
         var events = live.events.makeAsyncIterator()
         let event = try #require(await events.next())
         #expect(event.name == "detection" && event.data.contains("\"privacy\":true"))
