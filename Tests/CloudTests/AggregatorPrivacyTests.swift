@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Testing
+import TestSupport
 
 /// Agents in privacy mode send an embedding instead of a crop: matched like a crop's, stored without a crop
 /// file, shown with a "privacy" marker; embeddings of another backbone, length or with bad values are refused

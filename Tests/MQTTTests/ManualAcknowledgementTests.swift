@@ -1,6 +1,7 @@
 import Foundation
 import MQTT
 import Testing
+import TestSupport
 import Wire
 
 /// Manual acknowledgements against a real Mosquitto (TLS, the project's ACL): a message is acknowledged to the

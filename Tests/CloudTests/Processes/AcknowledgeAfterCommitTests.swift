@@ -5,6 +5,7 @@ import ModelSupply
 import MQTT
 import PKI
 import Testing
+import TestSupport
 import Wire
 
 /// Issue #14 finding 2 and #13 "acknowledge after commit", with a real Mosquitto and real `rollcall-cloud`
@@ -34,20 +35,20 @@ import Wire
 
     @Test(.enabled(if: modelsPresent, "needs the models: rollcall models fetch"))
     func aCloudKilledMidBacklogStoresEveryCropExactlyOnce() async throws {
-        let fixture = try CloudFleetFixture(agents: [("hq", "door")])
-        let port = try MosquittoBroker.freePort()
+        let fixture = try BrokerFixture(agents: [("hq", "door")])
+        let port = try LoopbackPort.free()
         let cloud = try CloudProcess(folder: fixture.folder, name: "a",
                                      yaml: fixture.cloudYAML(name: "a", httpPort: port, sites: ["hq"]), httpPort: port)
         try cloud.start()
         defer { cloud.kill9() }
-        #expect(await eventually(timeout: 90) { await cloud.metric("rollcall_cloud_mqtt_connected") == 1 },
+        #expect(await eventually(within: 90) { await cloud.metric("rollcall_cloud_mqtt_connected") == 1 },
                 "\(cloud.logTail())")
 
         let agent = try await fixture.agent(site: "hq", agent: "door")
         try await agent.publish(try Availability(online: true, agentVersion: "test").encoded(),
                                 to: try Topic.availability(site: "hq", agent: "door").validated(), retain: true)
         let store = try SQLiteStore(path: fixture.folder.appendingPathComponent("a/db.sqlite").path)
-        #expect(await eventually(timeout: 30) { (try? await store.agent(siteID: "hq", id: "door")) != nil }, "\(cloud.logTail())")
+        #expect(await eventually(within: 30) { (try? await store.agent(siteID: "hq", id: "door")) != nil }, "\(cloud.logTail())")
 
         // The cloud goes away; the broker queues the agent's crops for its persistent session.
         #expect(await cloud.terminate())
@@ -60,14 +61,14 @@ import Wire
 
         // Back, and killed as soon as it has stored something from the backlog.
         try cloud.start()
-        #expect(await eventually(timeout: 90) { await !Self.storedMessageIDs(store).isEmpty }, "\(cloud.logTail())")
+        #expect(await eventually(within: 90) { await !Self.storedMessageIDs(store).isEmpty }, "\(cloud.logTail())")
         cloud.kill9()
         let atKill = await Self.storedMessageIDs(store).count
         try #require(atKill < total, "the backlog was done before the kill; nothing was tested")
 
         // Restarted: the rest arrive again, and what was stored before is not stored twice.
         try cloud.start()
-        #expect(await eventually(timeout: 120) { await Self.storedMessageIDs(store).count >= total },
+        #expect(await eventually(within: 120) { await Self.storedMessageIDs(store).count >= total },
                 "\(cloud.logTail())")
         let stored = await Self.storedMessageIDs(store)
         #expect(stored.count == total, "stored \(stored.count) of \(total) (\(atKill) before the kill)")

@@ -3,6 +3,7 @@ import Foundation
 import MQTT
 import PKI
 import Testing
+import TestSupport
 import Wire
 
 /// Issue #14 finding 5 with a real Mosquitto and a real `rollcall-cloud`: an agent is (site, agent). `beta/door-1`
@@ -11,14 +12,14 @@ import Wire
 @Suite(.serialized) struct SiteScopedAgentTests {
     @Test(.enabled(if: AcknowledgeAfterCommitTests.modelsPresent, "needs the models: rollcall models fetch"))
     func twoSitesMayNameTheirAgentsAlike() async throws {
-        let fixture = try CloudFleetFixture(agents: [("alpha", "door-1"), ("beta", "door-1")])
-        let port = try MosquittoBroker.freePort()
+        let fixture = try BrokerFixture(agents: [("alpha", "door-1"), ("beta", "door-1")])
+        let port = try LoopbackPort.free()
         let cloud = try CloudProcess(folder: fixture.folder, name: "a",
                                      yaml: fixture.cloudYAML(name: "a", httpPort: port, sites: ["alpha", "beta"]),
                                      httpPort: port)
         try cloud.start()
         defer { cloud.kill9() }
-        #expect(await eventually(timeout: 90) { await cloud.metric("rollcall_cloud_mqtt_connected") == 1 },
+        #expect(await eventually(within: 90) { await cloud.metric("rollcall_cloud_mqtt_connected") == 1 },
                 "\(cloud.logTail())")
         let store = try SQLiteStore(path: fixture.folder.appendingPathComponent("a/db.sqlite").path)
 
@@ -26,9 +27,9 @@ import Wire
         let beta = try await fixture.agent(site: "beta", agent: "door-1")
         let online = try Availability(online: true, agentVersion: "test").encoded()
         try await alpha.publish(online, to: try Topic.availability(site: "alpha", agent: "door-1").validated(), retain: true)
-        #expect(await eventually(timeout: 30) { (try? await store.agent(siteID: "alpha", id: "door-1")) != nil })
+        #expect(await eventually(within: 30) { (try? await store.agent(siteID: "alpha", id: "door-1")) != nil })
         try await beta.publish(online, to: try Topic.availability(site: "beta", agent: "door-1").validated(), retain: true)
-        #expect(await eventually(timeout: 30) { (try? await store.agent(siteID: "beta", id: "door-1")) != nil })
+        #expect(await eventually(within: 30) { (try? await store.agent(siteID: "beta", id: "door-1")) != nil })
         #expect(try await store.agents().map(\.qualifiedID) == ["alpha/door-1", "beta/door-1"])
 
         // Alpha's crops are alpha's: all stored, none refused.
@@ -37,7 +38,7 @@ import Wire
         for (index, id) in ids.enumerated() {
             try await alpha.publish(try AcknowledgeAfterCommitTests.embeddingMessage(id: id, track: UInt64(index)), to: topic)
         }
-        #expect(await eventually(timeout: 60) {
+        #expect(await eventually(within: 60) {
             ((try? await store.detections(.init(siteID: "alpha", agentID: "door-1"), limit: 100, cursor: nil))?.items
                 .count ?? 0) == ids.count
         }, "\(cloud.logTail())")
@@ -48,7 +49,7 @@ import Wire
                                  outboxDepth: 4, outboxBytes: 100, outboxOldestAgeSeconds: 1, outboxDropped: 7,
                                  galleryVersion: 0)
         try await beta.publish(try status.encoded(), to: try Topic.status(site: "beta", agent: "door-1").validated())
-        #expect(await eventually(timeout: 30) {
+        #expect(await eventually(within: 30) {
             (try? await store.agent(siteID: "beta", id: "door-1"))??.outboxDropped == 7
         })
         #expect(try await store.agent(siteID: "alpha", id: "door-1")?.outboxDropped == 0)

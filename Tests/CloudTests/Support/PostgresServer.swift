@@ -2,7 +2,7 @@
 // an unprivileged user (the `postgres` account when the tests run as root, as CI does), stopped and removed when
 // released — also when the test fails.
 import Foundation
-import PKI
+import TestSupport
 
 final class PostgresServer: @unchecked Sendable {
     static let binaries = URL(fileURLWithPath: "/usr/lib/postgresql/15/bin")
@@ -30,7 +30,7 @@ final class PostgresServer: @unchecked Sendable {
             var attempt = 0
             var port = 0
             while true {
-                port = try MosquittoBroker.freePort()
+                port = try LoopbackPort.free()
                 do {
                     try Self.start(data: data, folder: folder, port: port)
                     break
@@ -88,46 +88,20 @@ final class PostgresServer: @unchecked Sendable {
         return try run(path, arguments)
     }
 
-    /// Runs a program to its end and returns its output; throws when it fails. posix_spawn rather than
-    /// Foundation's Process: the server pg_ctl leaves running would keep Process's termination pipe open, and it
-    /// must not inherit the test runner's blocked signals (pg_ctl stop signals it).
+    /// Runs a program to its end and returns its output; throws when it fails. A ChildProcess rather than a
+    /// pipe: the server pg_ctl leaves running would hold a pipe open for ever.
     @discardableResult
     private static func run(_ executable: String, _ arguments: [String]) throws -> String {
-        let outputFile = "/tmp/rollcall-pg-out-\(UUID().uuidString)"
-        defer { unlink(outputFile) }
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var mask = sigset_t()
-        sigemptyset(&mask)
-        posix_spawnattr_setsigmask(&attributes, &mask)
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        for signal in [SIGTERM, SIGHUP, SIGINT, SIGQUIT, SIGUSR1, SIGUSR2, SIGPIPE] { sigaddset(&defaults, signal) }
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, outputFile, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        var argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) }
-        argv.append(nil)
-        defer { argv.forEach { free($0) } }
-        var pid: pid_t = 0
-        let rc = posix_spawn(&pid, executable, &actions, &attributes, &argv, environ)
-        guard rc == 0 else {
-            throw PostgresServerError(detail: "cannot start \(executable): \(String(cString: strerror(rc)))")
+        let log = URL(fileURLWithPath: "/tmp/rollcall-pg-out-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: log) }
+        let child = try ChildProcess(name: executable, executable: executable, arguments: arguments, log: log)
+        let deadline = Date().addingTimeInterval(120)
+        while child.isRunning, Date() < deadline { usleep(20_000) }
+        guard child.exitCode == 0 else {
+            child.kill9()
+            throw PostgresServerError(detail: "\(executable) \(arguments.joined(separator: " ")): \(child.output)")
         }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        let text = (try? String(contentsOfFile: outputFile, encoding: .utf8)) ?? ""
-        // Exited normally with status 0 (WIFEXITED and WEXITSTATUS, which Swift does not import).
-        guard status & 0x7F == 0, (status >> 8) & 0xFF == 0 else {
-            throw PostgresServerError(detail: "\(executable) \(arguments.joined(separator: " ")): \(text)")
-        }
-        return text
+        return child.output
     }
 }
 
