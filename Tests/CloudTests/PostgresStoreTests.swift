@@ -65,4 +65,26 @@ import Testing
             _ = try await PostgresStore.open(url: url, logger: logger, connectTimeout: 5)
         } throws: { ($0 as? CloudError)?.subject == "storage.postgres_url" }
     }
+
+    @Test func aSingletonJobRunsInOneProcessAtATime() async throws {
+        let server = try PostgresServer()
+        let first = try await PostgresStore.open(url: server.url, logger: logger)
+        let second = try await PostgresStore.open(url: server.url, logger: logger)
+        let (started, startedSignal) = AsyncStream.makeStream(of: Void.self)
+        let (release, releaseSignal) = AsyncStream.makeStream(of: Void.self)
+        let running = Task {
+            try await first.exclusively("retention") {
+                startedSignal.yield()
+                for await _ in release { break }
+                return 7
+            }
+        }
+        for await _ in started { break }
+        // While the first holds the job, the second skips it; another job is free.
+        #expect(try await second.exclusively("retention") { 1 } == nil)
+        #expect(try await second.exclusively("other") { 2 } == 2)
+        releaseSignal.yield()
+        #expect(try await running.value == 7)
+        #expect(try await second.exclusively("retention") { 3 } == 3)
+    }
 }

@@ -24,8 +24,10 @@ public struct RetentionService: Service {
     public func run() async throws {
         while !Task.isCancelled, !Task.isShuttingDownGracefully {
             do {
-                let removed = try await sweep(now: Date())
-                if removed > 0 { logger.info("retention removed \(removed) crops") }
+                // One aggregator sweeps at a time (the others skip this round).
+                let removed = try await store.exclusively("retention") { try await self.sweep(now: Date()) }
+                if let removed, removed > 0 { logger.info("retention removed \(removed) crops") }
+                if removed == nil { metrics.increment("rollcall_cloud_retention_skipped_total") }
             } catch {
                 metrics.increment("rollcall_cloud_retention_errors_total")
                 logger.error("retention sweep failed: \(error)")

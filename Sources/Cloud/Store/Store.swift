@@ -108,6 +108,11 @@ public protocol Store: Sendable {
     func expiredCrops(knownBefore: Date, unknownBefore: Date, limit: Int) async throws(CloudError) -> [(Int64, String)]
     func clearCrops(detectionIDs: [Int64]) async throws(CloudError)
 
+    // Jobs
+    /// Runs `body` unless another process runs the job named `job` now (then returns nil without running it):
+    /// singleton jobs such as the retention sweep run in one aggregator at a time.
+    func exclusively(_ job: String, _ body: @escaping @Sendable () async throws -> Int) async throws(CloudError) -> Int?
+
     // Tokens and audit
     func insertToken(name: String, role: Role, secretHash: String) async throws(CloudError) -> APIToken
     func token(secretHash: String) async throws(CloudError) -> APIToken?

@@ -297,6 +297,20 @@ public final class SQLiteStore: Store {
         }
     }
 
+    // MARK: Jobs
+
+    /// One process per SQLite file is the supported deployment; a sweep run twice is harmless (idempotent).
+    public func exclusively(_ job: String,
+                            _ body: @escaping @Sendable () async throws -> Int) async throws(CloudError) -> Int? {
+        do {
+            return try await body()
+        } catch let error as CloudError {
+            throw error
+        } catch {
+            throw CloudError(.storage, "\(job): \(error)")
+        }
+    }
+
     // MARK: Tokens and audit
 
     public func insertToken(name: String, role: Role, secretHash: String) async throws(CloudError) -> APIToken {
