@@ -58,10 +58,11 @@ public struct IngestService: Service {
         await client.disconnect()
     }
 
-    /// Handles each message of a subscription in turn and acknowledges it.
-    func consume(_ subscription: MQTTSubscription, _ handle: @escaping @Sendable (MQTTMessage) async -> Void) async {
+    /// Handles each message of a subscription in turn and acknowledges it once committed.
+    func consume(_ subscription: MQTTSubscription,
+                 _ handle: @escaping @Sendable (MQTTMessage) async throws(CloudError) -> Void) async {
         for await message in subscription {
-            await handle(message)
+            guard await untilCommitted({ () async throws(CloudError) in try await handle(message) }) else { return }
             client.acknowledge(message)
         }
     }
@@ -89,14 +90,22 @@ public struct IngestService: Service {
     /// Handles one face message, trying again after storage failures. Returns whether its outcome is committed
     /// (false only when the service stops first: the message stays unacknowledged and is delivered again).
     func handleFaceUntilCommitted(_ message: MQTTMessage) async -> Bool {
+        await untilCommitted { () async throws(CloudError) in
+            _ = try await handleFaceOnce(topic: message.topic, payload: message.payload)
+        }
+    }
+
+    /// Runs `body` until it does not fail with a storage or disk error, backing off; false when the task is
+    /// cancelled first.
+    func untilCommitted(_ body: () async throws(CloudError) -> Void) async -> Bool {
         var delay = retryDelays.first
         while true {
             do {
-                try await handleFaceOnce(topic: message.topic, payload: message.payload)
+                try await body()
                 return true
             } catch {
                 metrics.increment("rollcall_cloud_ingest_retries_total", labels: ["reason": error.code.rawValue])
-                logger.warning("crop not stored, trying again in \(delay) s: \(error)")
+                logger.warning("message not stored, trying again in \(delay) s: \(error)")
                 do {
                     try await Task.sleep(for: .seconds(delay))
                 } catch {
@@ -166,7 +175,7 @@ public struct IngestService: Service {
         }
     }
 
-    func handleStatus(_ message: MQTTMessage) async {
+    func handleStatus(_ message: MQTTMessage) async throws(CloudError) {
         do {
             guard case let .status(site, agent) = try Topic(parsing: message.topic) else { return }
             let status = try AgentStatus(decoding: message.payload)
@@ -174,12 +183,14 @@ public struct IngestService: Service {
             try await aggregator.agentReported(id: agent, siteID: site, status: "online",
                                                framesPerSecond: Double(fps), outboxDepth: Int(status.outboxDepth),
                                                outboxDropped: Int(clamping: status.outboxDropped), at: status.sentAt)
+        } catch let error as CloudError where error.isTransient {
+            throw error
         } catch {
             refuse("malformed_status", "\(error)")
         }
     }
 
-    func handleAvailability(_ message: MQTTMessage) async {
+    func handleAvailability(_ message: MQTTMessage) async throws(CloudError) {
         do {
             guard case let .availability(site, agent) = try Topic(parsing: message.topic) else { return }
             let availability = try Availability(decoding: message.payload)
@@ -187,12 +198,14 @@ public struct IngestService: Service {
                                                status: availability.online ? "online" : "offline",
                                                framesPerSecond: availability.online ? nil : 0, outboxDepth: nil,
                                                at: availability.since)
+        } catch let error as CloudError where error.isTransient {
+            throw error
         } catch {
             refuse("malformed_availability", "\(error)")
         }
     }
 
-    func handleAck(_ message: MQTTMessage) async {
+    func handleAck(_ message: MQTTMessage) async throws(CloudError) {
         do {
             guard case let .galleryAck(site, agent) = try Topic(parsing: message.topic) else { return }
             let ack = try Wire.GalleryAck(decoding: message.payload)
@@ -206,6 +219,8 @@ public struct IngestService: Service {
                     detail: AuditDetail.json(["outcome": "\(ack.outcome)", "detail": ack.detail,
                                               "active": "\(ack.activeVersion)"])))
             }
+        } catch let error as CloudError where error.isTransient {
+            throw error
         } catch {
             refuse("malformed_ack", "\(error)")
         }
