@@ -74,6 +74,14 @@ import Wire
         #expect(stored.count == total, "stored \(stored.count) of \(total) (\(atKill) before the kill)")
         #expect(Set(stored) == Set(ids))
         #expect(await cloud.metric("rollcall_cloud_mqtt_messages_dropped") == 0)
+        // The MQTT client's counters are exported: everything received since the restart was acknowledged.
+        let exported = await eventually(within: 10) {
+            let received = await cloud.metric("rollcall_cloud_mqtt_messages_received") ?? 0
+            let acknowledged = await cloud.metric("rollcall_cloud_mqtt_messages_acknowledged") ?? 0
+            return received > 0 && acknowledged == received
+        }
+        let metricsText = String(decoding: await cloud.request("/metrics")?.1 ?? Data(), as: UTF8.self)
+        #expect(exported, "\(metricsText)")
         await agent.disconnect()
         #expect(await cloud.terminate())
     }
