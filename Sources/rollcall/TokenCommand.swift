@@ -1,6 +1,7 @@
 import ArgumentParser
 import Cloud
 import Foundation
+import Logging
 
 /// `rollcall token create|list|revoke`: API tokens of the cloud's HTTP API and dashboard, straight in the
 /// cloud's database (run it where the cloud's configuration and database are).
@@ -16,9 +17,10 @@ struct TokenCommand: AsyncParsableCommand {
         @Option(help: "Cloud configuration file (its storage.database is used).")
         var config: String = "config/cloud.yaml"
 
-        func issuer() throws -> TokenIssuer {
+        /// The token issuer on the cloud's store (SQLite, or PostgreSQL with `storage.postgres_url`).
+        func issuer() async throws -> TokenIssuer {
             let settings = try CloudConfig(contentsOf: config)
-            return TokenIssuer(store: try SQLiteStore(path: settings.storage.database))
+            return TokenIssuer(store: try await CloudApp.openStore(config: settings, logger: Logger(label: "rollcall-token")))
         }
     }
 

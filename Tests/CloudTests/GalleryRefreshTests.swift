@@ -3,12 +3,14 @@ import Crypto
 import Foundation
 import Logging
 import Testing
+import TestSupport
 import Wire
 
-/// The cloud signs every gallery message with an expiry (format 2) and re-signs its latest version, same
-/// version and content, once half of the validity is gone, so agents never see their current gallery expire.
+/// The cloud signs every gallery message with an expiry (format 2). The durable publisher re-signs the latest
+/// version each time it publishes it — so a version stored long ago (a cloud down for a week) never reaches
+/// the broker expired — and the refresh service has it publish again well before the broker's copy expires.
 @Suite struct GalleryRefreshTests {
-    @Test func galleriesExpireAndTheLatestIsResigned() async throws {
+    @Test func publishedGalleriesAreFreshAndRepublished() async throws {
         let signer = GallerySigner(maxAge: 3600)
         let fleet = RecordingFleet()
         let env = try await TestEnvironment()
@@ -16,29 +18,33 @@ import Wire
         let aggregator = Aggregator(config: env.config, store: env.store, recognizer: env.recognizer, fleet: fleet,
                                     signer: signer, metrics: env.metrics, logger: Logger(label: "test"))
         try await aggregator.load()
-        let refresher = GalleryRefreshService(aggregator: aggregator)
-        #expect(await refresher.refreshIfDue() == false)   // nothing published yet
+        let key = try Curve25519.Signing.PublicKey(rawRepresentation: signer.publicKey)
+        func published() throws -> [GalleryUpdate] {
+            try fleet.galleryMessages.withLock { $0 }.map { try GalleryUpdate.verified(decoding: $0, publicKey: key) }
+        }
 
         let version = try await aggregator.publishGallery(reason: "test", actor: "test")
-        let key = try Curve25519.Signing.PublicKey(rawRepresentation: signer.publicKey)
-        let first = try GalleryUpdate.verified(decoding: version.snapshot, publicKey: key)
-        #expect(first.format == 2)
-        let expiry = try #require(first.expiresAt)
-        #expect(abs(expiry.timeIntervalSince(first.issuedAt) - 3600) < 0.01)
+        let stored = try GalleryUpdate.verified(decoding: version.snapshot, publicKey: key)
+        #expect(stored.format == 2)
+        #expect(abs((stored.expiresAt ?? .distantPast).timeIntervalSince(stored.issuedAt) - 3600) < 0.01)
 
-        // Fresh: nothing to do. Past half its validity: re-signed and published again to every site.
-        let published = fleet.galleries.withLock { $0.count }
-        #expect(await refresher.refreshIfDue(at: first.issuedAt.addingTimeInterval(600)) == false)
-        let later = first.issuedAt.addingTimeInterval(1900)
-        #expect(await refresher.refreshIfDue(at: later))
-        let republished = fleet.galleries.withLock { $0 }
-        #expect(republished.count == published + 1)
-        #expect(republished.last?.0 == version.version && republished.last?.1.sorted() == ["depot", "hq"])
-        #expect(env.metrics.counter("rollcall_cloud_gallery_refreshes_total") == 1)
+        // The publisher (as at the start of a cloud that was down for longer than the validity) re-signs.
+        let publisher = Task { await aggregator.galleryPublisher.run() }
+        defer { publisher.cancel() }
+        #expect(await eventually { (try? published().count) == 1 })
+        let first = try #require(try published().first)
+        #expect(first.version == stored.version && first.snapshot == stored.snapshot)
+        #expect(first.issuedAt >= stored.issuedAt && (first.expiresAt ?? .distantPast) > Date())
+        #expect(fleet.galleries.withLock { $0 }.first?.1.sorted() == ["depot", "hq"])
 
-        let renewed = try GalleryUpdate.verified(decoding: try signer.refreshed(version.snapshot, at: later),
-                                                 publicKey: key)
-        #expect(renewed.version == first.version && renewed.snapshot == first.snapshot)
-        #expect(renewed.expiresAt == later.addingTimeInterval(3600))
+        // The refresh service has it published again, re-signed, on its interval.
+        let refresher = GalleryRefreshService(aggregator: aggregator, interval: .milliseconds(100))
+        let refreshing = Task { try await refresher.run() }
+        defer { refreshing.cancel() }
+        #expect(await eventually { (try? published().count) ?? 0 >= 3 })
+        let later = try published()
+        #expect(later.allSatisfy { $0.version == stored.version && $0.snapshot == stored.snapshot })
+        #expect(later[2].issuedAt > first.issuedAt)
+        #expect(env.metrics.counter("rollcall_cloud_gallery_refreshes_total") >= 2)
     }
 }

@@ -51,7 +51,7 @@ import Wire
         try await beta.connect()
         try await beta.publish(try Availability(online: true, agentVersion: "test").encoded(),
                                to: try Topic.availability(site: "beta", agent: "door-1").validated(), retain: true)
-        #expect(await eventually { (try? await aggregator.store.agent(id: "door-1")) != nil })
+        #expect(await eventually { (try? await aggregator.store.agent(siteID: "beta", id: "door-1")) != nil })
 
         // Four thieves with alpha's certificate: the exact filter in the cloud's group, a wider one, a persistent
         // session that then disconnects, and another group name.

@@ -1,50 +1,34 @@
-// Keeps the retained gallery on every site's topic from going stale: the latest version is re-signed (same
-// version and content, a new validity) and published again before agents would refuse it as expired.
+// Keeps the retained gallery on every site's topic from going stale: the durable publisher re-signs the latest
+// version (same version and content, a new validity) each time it publishes, and this service has it publish
+// again well before agents would refuse the copy on the broker as expired.
 import Foundation
-import Logging
 import ServiceLifecycle
 
-/// Re-signs and republishes the latest gallery version when less than half of its validity is left: at start
-/// (a cloud that was down for days) and then every `interval`.
+/// Asks the gallery publisher to republish the latest version, re-signed, every `interval` (an eighth of the
+/// signer's validity by default: a day for the default week), so the broker's retained copy is never older
+/// than that.
 public struct GalleryRefreshService: Service {
-    let aggregator: Aggregator
+    let publisher: GalleryPublisher
+    let metrics: CloudMetrics
     let interval: Duration
 
-    /// `interval` defaults to an eighth of the signer's validity (at least a minute).
     public init(aggregator: Aggregator, interval: Duration? = nil) {
-        self.aggregator = aggregator
+        publisher = aggregator.galleryPublisher
+        metrics = aggregator.metrics
         self.interval = interval ?? .seconds(max(60, aggregator.signer.maxAge / 8))
     }
 
     public func run() async throws {
         await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                await refreshIfDue()
-                try? await Task.sleep(for: interval)
+            while true {
+                do {
+                    try await Task.sleep(for: interval)
+                } catch {
+                    return
+                }
+                publisher.republish()
+                metrics.increment("rollcall_cloud_gallery_refreshes_total")
             }
-        }
-    }
-
-    /// Republishes the latest version re-signed when it expires within half its validity; returns whether it
-    /// did. Failures are logged and counted (`rollcall_cloud_gallery_refresh_errors_total`), never thrown.
-    @discardableResult
-    public func refreshIfDue(at time: Date = Date()) async -> Bool {
-        let signer = aggregator.signer
-        do {
-            guard var latest = try await aggregator.store.latestGalleryVersion() else { return false }
-            if let expiry = GallerySigner.expiry(of: latest.snapshot),
-               expiry.timeIntervalSince(time) > signer.maxAge / 2 {
-                return false
-            }
-            latest.snapshot = try signer.refreshed(latest.snapshot, at: time)
-            try await aggregator.fleet.publishGallery(latest, sites: try await aggregator.store.sites().map(\.id))
-            aggregator.metrics.increment("rollcall_cloud_gallery_refreshes_total")
-            aggregator.logger.info("gallery \(latest.version) re-signed and republished")
-            return true
-        } catch {
-            aggregator.metrics.increment("rollcall_cloud_gallery_refresh_errors_total")
-            aggregator.logger.error("gallery refresh failed: \(error)")
-            return false
         }
     }
 }
