@@ -92,16 +92,18 @@ let package = Package(
         .testTarget(name: "FaceDetectionTests", dependencies: ["FaceDetection", "ModelSupply"]),
         .testTarget(name: "FaceRecognitionTests", dependencies: ["FaceRecognition", "RollcallCore", "ModelSupply"]),
         .testTarget(name: "EmotionTests", dependencies: ["Emotion", "ModelSupply"]),
-        .testTarget(name: "WireTests", dependencies: ["Wire"]),
+        .testTarget(name: "WireTests", dependencies: ["Wire", "RollcallCore"]),
         .testTarget(name: "MQTTTests", dependencies: ["MQTT", "Wire", "PKI"]),
         .testTarget(name: "PKITests", dependencies: ["PKI", .product(name: "X509", package: "swift-certificates")]),
         .testTarget(name: "CaptureTests", dependencies: ["Capture"]),
         .testTarget(name: "AgentTests", dependencies: [
-            "Agent", "FaceDetection", "FaceRecognition", "ModelSupply", "Imaging", "Wire", "MQTT",
+            "Agent", "FaceDetection", "FaceRecognition", "ModelSupply", "Imaging", "Wire", "MQTT", "RollcallCore",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .testTarget(name: "CloudTests", dependencies: [
-            "Cloud", "Imaging", "Wire", "MQTT", "PKI", "FaceRecognition", "ModelSupply",
+            "Cloud", "Imaging", "Wire", "MQTT", "PKI", "FaceRecognition", "FaceDetection", "ModelSupply", "RollcallCore",
+            // The agent's face path, to feed the cloud the same crops an agent sends (EdgeCloudAgreementTests).
+            "Agent",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
         ]),

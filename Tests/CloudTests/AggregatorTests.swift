@@ -109,7 +109,7 @@ import Testing
             ($0 as? CloudError)?.code == .notAnImage
         }
         await #expect { try await env.aggregator.process(crop(TestImages.png(seed: 21))) } throws: {
-            ($0 as? CloudError)?.detail.contains("no face") == true
+            ($0 as? CloudError)?.detail.contains("cannot be aligned") == true
         }
         #expect(env.metrics.counter("rollcall_cloud_crops_refused_total", labels: ["reason": "badMessage"]) == 3)
         #expect(env.metrics.counter("rollcall_cloud_crops_refused_total", labels: ["reason": "notAnImage"]) == 1)
