@@ -5,6 +5,7 @@ import Crypto
 import FaceDetection
 import FaceRecognition
 import Foundation
+import TestSupport
 import Imaging
 import ModelSupply
 import RollcallCore
@@ -31,7 +32,7 @@ struct DemoFaces {
     /// The largest face BlazeFace finds in `image`.
     func face(in image: Image, _ label: String) throws -> DetectedFace {
         guard let face = detector.detect(image).max(by: { $0.box.area < $1.box.area }) else {
-            throw TestBrokerError.tool("no face found in \(label)")
+            throw TestSupportError("no face found in \(label)")
         }
         return face
     }

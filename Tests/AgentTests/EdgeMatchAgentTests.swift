@@ -7,6 +7,7 @@ import Foundation
 import Imaging
 import RollcallCore
 import Testing
+import TestSupport
 import Wire
 @testable import Agent
 
@@ -56,7 +57,7 @@ import Wire
 
         // 1. The broker is down (its port is closed): the agent recognises locally and keeps everything.
         let offline = try AgentProcess(config: config, metricsPort: site.metricsPort)
-        #expect(await eventually(300, every: .milliseconds(200)) { offline.metric(Self.processed) == 9 || !offline.isRunning }, "\(offline.log)")
+        #expect(await eventually(within: 300, every: .milliseconds(200)) { offline.metric(Self.processed) == 9 || !offline.isRunning }, "\(offline.log)")
         #expect(offline.metric("rollcall_agent_gallery_version") == Double(Self.galleryVersion))
         #expect(offline.metric("rollcall_agent_outbox_acknowledged_total") == 0)
         #expect(offline.metric("rollcall_agent_embedding_failures_total") == 0)
@@ -87,7 +88,7 @@ import Wire
         let cloud = try await site.cloud()
         let online = try AgentProcess(config: config, metricsPort: site.metricsPort)
         let kept = Set(crops.map(\.messageID))
-        #expect(await eventually(300, every: .milliseconds(200)) {
+        #expect(await eventually(within: 300, every: .milliseconds(200)) {
             kept.isSubset(of: Set(cloud.faces.map(\.messageID)))
         }, "every kept crop arrives: \(online.log)")
         let delivered = cloud.faces.filter { kept.contains($0.messageID) }
@@ -107,18 +108,18 @@ import Wire
         let config = try site.writeConfig(mode: .privacy, source: "{kind: folder, path: \(frames), loop: false}",
                                           rate: 2, queueDepth: 64)
         let agent = try AgentProcess(config: config, metricsPort: site.metricsPort)
-        #expect(await eventually(300, every: .milliseconds(200)) { agent.metric(Self.processed) == 9 || !agent.isRunning }, "\(agent.log)")
-        #expect(await eventually(30, every: .milliseconds(200)) { tracks(cloud.faces).count == 2 && agent.metric("rollcall_agent_outbox_depth") == 0 },
+        #expect(await eventually(within: 300, every: .milliseconds(200)) { agent.metric(Self.processed) == 9 || !agent.isRunning }, "\(agent.log)")
+        #expect(await eventually(within: 30, every: .milliseconds(200)) { tracks(cloud.faces).count == 2 && agent.metric("rollcall_agent_outbox_depth") == 0 },
                 "\(agent.log)")
-        #expect(await eventually(10) { cloud.statuses.contains { $0.galleryVersion == Self.galleryVersion } })
+        #expect(await eventually(within: 10) { cloud.statuses.contains { $0.galleryVersion == Self.galleryVersion } })
         // The cloud enrolls Biden too: the signed snapshot arrives live, is decoded, swapped in and acknowledged.
         let (update, _) = try demo.signedGallery([Self.worker: ["demo-obama2", "demo-obama3"], 43: ["demo-biden"]],
                                                  version: Self.galleryVersion + 1, key: site.key)
         try await cloud.client.publish(update, to: Topic.gallery(site: AgentSite.site).name, retain: true)
-        #expect(await eventually(30, every: .milliseconds(200)) {
+        #expect(await eventually(within: 30, every: .milliseconds(200)) {
             agent.metric("rollcall_agent_gallery_version") == Double(Self.galleryVersion + 1)
         }, "\(agent.log)")
-        #expect(await eventually(10) { cloud.acks.contains { $0.version == Self.galleryVersion + 1 && $0.outcome == .applied } })
+        #expect(await eventually(within: 10) { cloud.acks.contains { $0.version == Self.galleryVersion + 1 && $0.outcome == .applied } })
         #expect(agent.stop())
         await cloud.close()
 

@@ -5,6 +5,7 @@ import Foundation
 import Imaging
 import RollcallCore
 import Testing
+import TestSupport
 @testable import Agent
 
 @Suite struct PipelineTests {
