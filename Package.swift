@@ -105,7 +105,8 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .testTarget(name: "CloudTests", dependencies: ["TestSupport",
-            "Cloud", "Imaging", "Wire", "MQTT", "PKI", "FaceRecognition", "FaceDetection", "ModelSupply", "RollcallCore",
+            "Cloud", "Imaging", "Wire", "MQTT", "PKI", "FaceRecognition", "FaceDetection", "Emotion", "ModelSupply",
+            "RollcallCore",
             // The agent's face path, to feed the cloud the same crops an agent sends (EdgeCloudAgreementTests).
             "Agent",
             .product(name: "HummingbirdTesting", package: "hummingbird"),

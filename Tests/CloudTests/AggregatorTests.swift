@@ -1,4 +1,5 @@
 import Cloud
+import Emotion
 import Foundation
 import Testing
 
@@ -168,8 +169,7 @@ import Testing
         func estimate(_ index: Int, _ p: Float) -> EmotionEstimate {
             var probabilities = [Float](repeating: (1 - p) / 6, count: 7)
             probabilities[index] = p
-            return EmotionEstimate(label: ["angry", "disgust", "fear", "happy", "sad", "surprise", "neutral"][index],
-                                   score: Double(p), probabilities: probabilities)
+            return EmotionEstimate(probabilities: probabilities)
         }
         // Three happy crops, then one sad one on the same track; another track is sad from its first crop.
         var results: [RecognitionResult] = []

@@ -1,4 +1,5 @@
 // The aggregator's core: recognition of crops and images, enrollment, gallery versions and deletion.
+import Emotion
 import FaceRecognition
 import Foundation
 import Logging
@@ -131,9 +132,7 @@ public final class Aggregator: Sendable {
         for face in faces {
             let match = try Self.decide(face.embedding, in: gallery)
             recognized.append(RecognizedFace(
-                box: .init(x: Double(face.box.x), y: Double(face.box.y), width: Double(face.box.width),
-                           height: Double(face.box.height)),
-                detectionScore: face.detectionScore, workerID: match.workerID,
+                box: face.box, detectionScore: face.detectionScore, workerID: match.workerID,
                 workerName: match.workerID.flatMap { names[$0] }, distance: match.distance.map(Double.init),
                 emotion: face.emotion))
         }
@@ -240,8 +239,8 @@ public final class Aggregator: Sendable {
                 time: crop.frameTime, siteID: crop.siteID, agentID: crop.agentID, camera: crop.camera,
                 trackID: crop.trackID, workerID: match.workerID, distance: distance,
                 emotion: emotion?.label, emotionScore: emotion?.score, quality: observation.quality,
-                cropFile: cropFile, privacy: observation.image == nil, cropEmotion: observation.emotion?.label,
-                cropEmotionScore: observation.emotion?.score, edgeWorkerID: crop.edge?.workerID,
+                cropFile: cropFile, privacy: observation.image == nil, cropEmotion: observation.emotion?.top.name,
+                cropEmotionScore: observation.emotion.map { Double($0.topProbability) }, edgeWorkerID: crop.edge?.workerID,
                 edgeDistance: crop.edge?.distance.map(Double.init),
                 edgeGalleryVersion: crop.edge.map { Int(clamping: $0.galleryVersion) }, edgeAgreement: agreement))
         } catch {

@@ -1,5 +1,6 @@
 // A face as it arrives from an agent (crop or privacy-mode embedding), after the wire message was decoded and
 // validated.
+import Emotion
 import FaceDetection
 import Foundation
 import Imaging
@@ -64,11 +65,8 @@ public struct IncomingCrop: Sendable, Equatable {
 
 /// One face found by `POST /recognize`.
 public struct RecognizedFace: Sendable, Codable, Equatable {
-    public struct Box: Sendable, Codable, Equatable {
-        public var x: Double, y: Double, width: Double, height: Double
-    }
-
-    public var box: Box
+    /// The face box in the uploaded image's pixels.
+    public var box: Rect
     public var detectionScore: Double
     public var workerID: Int64?
     public var workerName: String?

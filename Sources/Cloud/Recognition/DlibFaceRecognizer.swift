@@ -78,9 +78,7 @@ public final class DlibFaceRecognizer: FaceRecognizer {
                 }
                 var estimate: EmotionEstimate?
                 if emotion, let probabilities = try? pipeline.emotion.classify(image: image, box: face.box) {
-                    estimate = EmotionEstimate(label: probabilities.top.name,
-                                               score: Double(probabilities.topProbability),
-                                               probabilities: probabilities.probabilities)
+                    estimate = probabilities
                 }
                 // Boxes in the uploaded image's pixels (decoding may have shrunk it, and turned it upright).
                 let turned = (image.width > image.height) != (encoded.width > encoded.height)
@@ -115,8 +113,7 @@ public final class DlibFaceRecognizer: FaceRecognizer {
             }
             var estimate: EmotionEstimate?
             if emotion, let probabilities = try? pipeline.emotion.classify(image: shipped.image, box: shipped.face.box) {
-                estimate = EmotionEstimate(label: probabilities.top.name, score: Double(probabilities.topProbability),
-                                           probabilities: probabilities.probabilities)
+                estimate = probabilities
             }
             return AnalyzedFace(box: face.box, detectionScore: Double(face.score), embedding: embedding,
                                 quality: FaceQuality(face: shipped.face, in: shipped.image), emotion: estimate)

@@ -1,29 +1,9 @@
 // What the cloud needs from face recognition: faces found in an image, each with an embedding.
+import Emotion
 import FaceDetection
 import FaceRecognition
 import Foundation
 import Imaging
-
-/// An emotion estimate for one face.
-public struct EmotionEstimate: Sendable, Codable, Equatable {
-    /// One of angry, disgust, fear, happy, sad, surprise, neutral.
-    public var label: String
-    /// The label's probability (0…1).
-    public var score: Double
-    /// All seven probabilities in FER order (angry … neutral), when the classifier gave them; what per-track
-    /// smoothing averages. Not part of the JSON.
-    public var probabilities: [Float]?
-
-    public init(label: String, score: Double, probabilities: [Float]? = nil) {
-        self.label = label
-        self.score = score
-        self.probabilities = probabilities
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case label, score
-    }
-}
 
 /// One face found in an image, embedded.
 public struct AnalyzedFace: Sendable, Equatable {

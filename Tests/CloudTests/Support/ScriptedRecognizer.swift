@@ -1,5 +1,6 @@
 // A test recognizer: the faces of each image are set by the test, keyed by the image's bytes.
 import Cloud
+import Emotion
 import Crypto
 import FaceDetection
 import FaceRecognition
@@ -20,7 +21,7 @@ final class ScriptedRecognizer: FaceRecognizer {
 
     /// Scripts one clear, large face with the given embedding.
     func scriptFace(_ bytes: [UInt8], embedding: [Float], side: Float = 120, sharpness: Float = 150,
-                    emotion: EmotionEstimate? = EmotionEstimate(label: "happy", score: 0.9)) {
+                    emotion: EmotionEstimate? = EmotionEstimate(label: .happy, probability: 0.9)) {
         script(bytes, faces: [Self.face(embedding: embedding, side: side, sharpness: sharpness, emotion: emotion)])
     }
 
