@@ -34,6 +34,8 @@ let package = Package(
 
         // MARK: Libraries, one job each
         .target(name: "RollcallCore"),
+        // One strict YAML reader (key-named, line-numbered errors; unknown keys refused) for agent and cloud.
+        .target(name: "ConfigFile", dependencies: [.product(name: "Yams", package: "Yams")]),
         .target(name: "ModelSupply", dependencies: [
             "RollcallCore", .product(name: "Crypto", package: "swift-crypto"),
         ]),
@@ -52,12 +54,12 @@ let package = Package(
         .target(name: "Capture", dependencies: ["RollcallCore", "Imaging", "CV4L2"]),
         .target(name: "FakeV4L2", linkerSettings: [.linkedLibrary("dl"), .linkedLibrary("pthread")]),
         .target(name: "Agent", dependencies: [
-            "RollcallCore", "ModelSupply", "Imaging", "FaceDetection", "FaceRecognition", "Wire", "MQTT", "Capture",
-            .product(name: "Yams", package: "Yams"), .product(name: "Crypto", package: "swift-crypto"),
+            "RollcallCore", "ConfigFile", "ModelSupply", "Imaging", "FaceDetection", "FaceRecognition", "Wire", "MQTT",
+            "Capture", .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "Cloud", dependencies: [
-            "RollcallCore", "ModelSupply", "Neural", "Imaging", "FaceDetection", "FaceRecognition", "Emotion", "Wire", "MQTT",
-            .product(name: "Yams", package: "Yams"),
+            "RollcallCore", "ConfigFile", "ModelSupply", "Neural", "Imaging", "FaceDetection", "FaceRecognition", "Emotion",
+            "Wire", "MQTT",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -91,6 +93,7 @@ let package = Package(
         ]),
         .testTarget(name: "ModelSupplyTests", dependencies: ["TestSupport", "ModelSupply"]),
         .testTarget(name: "RollcallCoreTests", dependencies: ["TestSupport", "RollcallCore"]),
+        .testTarget(name: "ConfigFileTests", dependencies: ["ConfigFile"]),
         .testTarget(name: "NeuralTests", dependencies: ["TestSupport", "Neural", "ModelSupply"]),
         .testTarget(name: "ImagingTests", dependencies: ["TestSupport", "Imaging"]),
         .testTarget(name: "FaceDetectionTests", dependencies: ["TestSupport", "FaceDetection", "ModelSupply"]),
@@ -101,7 +104,7 @@ let package = Package(
         .testTarget(name: "PKITests", dependencies: ["TestSupport", "PKI", .product(name: "X509", package: "swift-certificates")]),
         .testTarget(name: "CaptureTests", dependencies: ["TestSupport", "Capture"]),
         .testTarget(name: "AgentTests", dependencies: ["TestSupport",
-            "Agent", "FaceDetection", "FaceRecognition", "ModelSupply", "Imaging", "Wire", "MQTT", "RollcallCore",
+            "Agent", "ConfigFile", "FaceDetection", "FaceRecognition", "ModelSupply", "Imaging", "Wire", "MQTT", "RollcallCore",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .testTarget(name: "CloudTests", dependencies: ["TestSupport",
