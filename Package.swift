@@ -56,6 +56,9 @@ let package = Package(
         .target(name: "Agent", dependencies: [
             "RollcallCore", "ConfigFile", "ModelSupply", "Imaging", "FaceDetection", "FaceRecognition", "Wire", "MQTT",
             "Capture", .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "Cloud", dependencies: [
             "RollcallCore", "ConfigFile", "ModelSupply", "Neural", "Imaging", "FaceDetection", "FaceRecognition", "Emotion",
@@ -67,10 +70,16 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
 
+        // MARK: Tooling: evaluation protocols, reference checks and fixtures. Only the `rollcall` CLI and the tests
+        // depend on it; neither `rollcall-agent` nor `rollcall-cloud` contains it.
+        .target(name: "Evaluation", dependencies: [
+            "RollcallCore", "Neural", "Imaging", "FaceDetection", "FaceRecognition", "Emotion", "Agent",
+        ]),
+
         // MARK: Executables (thin: argument parsing, then the library does the work)
         .executableTarget(name: "rollcall", dependencies: [
             "RollcallCore", "ModelSupply", "Neural", "Imaging", "FaceDetection", "FaceRecognition", "Emotion",
-            "Wire", "MQTT", "PKI", "Capture", "Agent", "Cloud",
+            "Wire", "MQTT", "PKI", "Capture", "Agent", "Cloud", "Evaluation",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
@@ -97,15 +106,20 @@ let package = Package(
         .testTarget(name: "NeuralTests", dependencies: ["TestSupport", "Neural", "ModelSupply"]),
         .testTarget(name: "ImagingTests", dependencies: ["TestSupport", "Imaging"]),
         .testTarget(name: "FaceDetectionTests", dependencies: ["TestSupport", "FaceDetection", "ModelSupply"]),
-        .testTarget(name: "FaceRecognitionTests", dependencies: ["TestSupport", "FaceRecognition", "RollcallCore", "ModelSupply"]),
+        .testTarget(name: "FaceRecognitionTests", dependencies: [
+            "TestSupport", "FaceRecognition", "RollcallCore", "ModelSupply",
+            // The evaluation pipeline and the VGG16 hash network drive some of the recognition tests.
+            "Evaluation",
+        ]),
         .testTarget(name: "EmotionTests", dependencies: ["TestSupport", "Emotion", "ModelSupply"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["TestSupport", "Evaluation", "Emotion", "FaceRecognition"]),
         .testTarget(name: "WireTests", dependencies: ["TestSupport", "Wire", "RollcallCore"]),
         .testTarget(name: "MQTTTests", dependencies: ["TestSupport", "MQTT", "Wire", "PKI"]),
         .testTarget(name: "PKITests", dependencies: ["TestSupport", "PKI", .product(name: "X509", package: "swift-certificates")]),
         .testTarget(name: "CaptureTests", dependencies: ["TestSupport", "Capture"]),
         .testTarget(name: "AgentTests", dependencies: ["TestSupport",
             "Agent", "ConfigFile", "FaceDetection", "FaceRecognition", "ModelSupply", "Imaging", "Wire", "MQTT", "RollcallCore",
-            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "CloudTests", dependencies: ["TestSupport",
             "Cloud", "Imaging", "Wire", "MQTT", "PKI", "FaceRecognition", "FaceDetection", "Emotion", "ModelSupply",
