@@ -47,6 +47,28 @@ import Testing
         #expect(order.value == names.reversed(), "cameras first, the MQTT connection last")
     }
 
+    @Test func servicesThatEndWithCancellationErrorShutDownCleanly() async throws {
+        // As the real services do when cancelled mid-sleep (heartbeat, drainer backoff, MQTT retries).
+        struct Sleeping: AgentService {
+            let name: String
+            let order: StopOrder
+            func run() async throws {
+                defer { order.stopped(name) }
+                try await Task.sleep(for: .seconds(3600))
+            }
+        }
+        let order = StopOrder()
+        let group = AgentRuntime.group([Sleeping(name: "mqtt", order: order), Sleeping(name: "heartbeat", order: order)],
+                                       signals: [], logger: Logger(label: "test"))
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            try await Task.sleep(for: .milliseconds(100))
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()   // throws if the group reports the cancellations as failures
+        }
+        #expect(order.value == ["heartbeat", "mqtt"])
+    }
+
     @Test func aFailingServiceShutsTheOthersDownAndItsErrorSurfaces() async throws {
         let order = StopOrder()
         let group = AgentRuntime.group([Waiting(name: "mqtt", order: order),

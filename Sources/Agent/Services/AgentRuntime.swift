@@ -32,13 +32,18 @@ public enum AgentRuntime {
 }
 
 /// An agent service as a lifecycle service: graceful shutdown cancels its run (each agent service stops on
-/// cancellation and finishes what it must on the way out).
+/// cancellation and finishes what it must on the way out). The `CancellationError` a service ends with when it
+/// was cancelled for the shutdown is its normal end, not a failure.
 struct GracefullyCancelled: Service {
     let service: any AgentService
 
     func run() async throws {
-        try await cancelWhenGracefulShutdown {
-            try await service.run()
+        do {
+            try await cancelWhenGracefulShutdown {
+                try await service.run()
+            }
+        } catch is CancellationError where Task.isShuttingDownGracefully || Task.isCancelled {
+            return
         }
     }
 }
