@@ -43,6 +43,8 @@ let package = Package(
 
         // MARK: Libraries, one job each
         .target(name: "RollcallCore"),
+        // One strict YAML reader (key-named, line-numbered errors; unknown keys refused) for agent and cloud.
+        .target(name: "ConfigFile", dependencies: [.product(name: "Yams", package: "Yams")]),
         .target(name: "ModelSupply", dependencies: [
             "RollcallCore", .product(name: "Crypto", package: "swift-crypto"),
         ]),
@@ -63,12 +65,15 @@ let package = Package(
         // The broker's own symbols (mosquitto_callback_register, …) resolve when mosquitto loads the plugin.
         .target(name: "RollcallBrokerPlugin"),
         .target(name: "Agent", dependencies: [
-            "RollcallCore", "ModelSupply", "Imaging", "FaceDetection", "FaceRecognition", "Wire", "MQTT", "Capture",
-            .product(name: "Yams", package: "Yams"), .product(name: "Crypto", package: "swift-crypto"),
+            "RollcallCore", "ConfigFile", "ModelSupply", "Imaging", "FaceDetection", "FaceRecognition", "Wire", "MQTT",
+            "Capture", .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "Cloud", dependencies: [
-            "RollcallCore", "ModelSupply", "Neural", "Imaging", "FaceDetection", "FaceRecognition", "Emotion", "Wire", "MQTT",
-            .product(name: "Yams", package: "Yams"),
+            "RollcallCore", "ConfigFile", "ModelSupply", "Neural", "Imaging", "FaceDetection", "FaceRecognition", "Emotion",
+            "Wire", "MQTT",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -77,10 +82,16 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
 
+        // MARK: Tooling: evaluation protocols, reference checks and fixtures. Only the `rollcall` CLI and the tests
+        // depend on it; neither `rollcall-agent` nor `rollcall-cloud` contains it.
+        .target(name: "Evaluation", dependencies: [
+            "RollcallCore", "Neural", "Imaging", "FaceDetection", "FaceRecognition", "Emotion", "Agent",
+        ]),
+
         // MARK: Executables (thin: argument parsing, then the library does the work)
         .executableTarget(name: "rollcall", dependencies: [
             "RollcallCore", "ModelSupply", "Neural", "Imaging", "FaceDetection", "FaceRecognition", "Emotion",
-            "Wire", "MQTT", "PKI", "Capture", "Agent", "Cloud",
+            "Wire", "MQTT", "PKI", "Capture", "Agent", "Cloud", "Evaluation",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
@@ -103,21 +114,30 @@ let package = Package(
         ]),
         .testTarget(name: "ModelSupplyTests", dependencies: ["TestSupport", "ModelSupply"]),
         .testTarget(name: "RollcallCoreTests", dependencies: ["TestSupport", "RollcallCore"]),
+        .testTarget(name: "ConfigFileTests", dependencies: ["ConfigFile"]),
         .testTarget(name: "NeuralTests", dependencies: ["TestSupport", "Neural", "ModelSupply"]),
         .testTarget(name: "ImagingTests", dependencies: ["TestSupport", "Imaging"]),
         .testTarget(name: "FaceDetectionTests", dependencies: ["TestSupport", "FaceDetection", "ModelSupply"]),
-        .testTarget(name: "FaceRecognitionTests", dependencies: ["TestSupport", "FaceRecognition", "RollcallCore", "ModelSupply"]),
+        .testTarget(name: "FaceRecognitionTests", dependencies: [
+            "TestSupport", "FaceRecognition", "RollcallCore", "ModelSupply",
+            // The evaluation pipeline and the VGG16 hash network drive some of the recognition tests.
+            "Evaluation",
+        ]),
         .testTarget(name: "EmotionTests", dependencies: ["TestSupport", "Emotion", "ModelSupply"]),
-        .testTarget(name: "WireTests", dependencies: ["TestSupport", "Wire"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["TestSupport", "Evaluation", "Emotion", "FaceRecognition"]),
+        .testTarget(name: "WireTests", dependencies: ["TestSupport", "Wire", "RollcallCore"]),
         .testTarget(name: "MQTTTests", dependencies: ["TestSupport", "MQTT", "Wire", "PKI"]),
         .testTarget(name: "PKITests", dependencies: ["TestSupport", "PKI", .product(name: "X509", package: "swift-certificates")]),
         .testTarget(name: "CaptureTests", dependencies: ["TestSupport", "Capture"]),
         .testTarget(name: "AgentTests", dependencies: ["TestSupport",
-            "Agent", "FaceDetection", "FaceRecognition", "ModelSupply", "Imaging", "Wire", "MQTT",
-            .product(name: "Crypto", package: "swift-crypto"),
+            "Agent", "ConfigFile", "FaceDetection", "FaceRecognition", "ModelSupply", "Imaging", "Wire", "MQTT", "RollcallCore",
+            .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "CloudTests", dependencies: ["TestSupport",
-            "Cloud", "Imaging", "Wire", "MQTT", "PKI", "FaceRecognition", "ModelSupply",
+            "Cloud", "Imaging", "Wire", "MQTT", "PKI", "FaceRecognition", "FaceDetection", "Emotion", "ModelSupply",
+            "RollcallCore",
+            // The agent's face path, to feed the cloud the same crops an agent sends (EdgeCloudAgreementTests).
+            "Agent",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
         ]),

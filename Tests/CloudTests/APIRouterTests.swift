@@ -1,4 +1,5 @@
 import Cloud
+import Emotion
 import FaceRecognition
 import Foundation
 import Hummingbird
@@ -263,7 +264,7 @@ import Testing
         let face = { (e: [Float]) in
             AnalyzedFace(box: .init(x: 5, y: 6, width: 50, height: 50), detectionScore: 0.9, embedding: e,
                          quality: FaceQuality(score: 0.9, shorterSide: 50, frontalness: 1, laplacianVariance: 80),
-                         emotion: EmotionEstimate(label: "neutral", score: 0.7))
+                         emotion: EmotionEstimate(label: .neutral, probability: 0.7))
         }
         env.recognizer.script(probe, faces: [face(Embeddings.axis(0, offset: 0.1)), face(Embeddings.axis(30))])
         let worker = try await env.aggregator.createWorker(name: "Ada", actor: "t")

@@ -1,4 +1,5 @@
 // The settings that guard the dashboard and the metrics endpoint (`dashboard:` and `metrics:` in cloud.yaml).
+import ConfigFile
 import Foundation
 
 extension CloudConfig {
@@ -47,22 +48,16 @@ extension CloudConfig {
     }
 
     /// Reads the `dashboard:` and `metrics:` sections.
-    mutating func readDashboardAndMetrics(_ top: YAMLSection) throws(CloudError) {
+    mutating func readDashboardAndMetrics(_ top: YAMLSection) throws(ConfigurationError) {
         let dashboard = try top.section("dashboard", allowed: ["session_hours", "secure_cookies", "public_url",
                                                                "trust_forwarded_headers", "failed_logins_per_minute"])
         self.dashboard.sessionHours = try dashboard.double("session_hours", default: self.dashboard.sessionHours,
                                                            in: 0.01 ... 24 * 90)
-        let secure = try dashboard.string("secure_cookies", default: self.dashboard.secureCookies.rawValue)
-        guard let mode = Dashboard.SecureCookies(rawValue: secure) else {
-            throw CloudError(.invalidConfig, "expected auto, always or never, got \(secure)",
-                             subject: "dashboard.secure_cookies")
-        }
-        self.dashboard.secureCookies = mode
+        self.dashboard.secureCookies = try dashboard.choice("secure_cookies", default: self.dashboard.secureCookies)
         self.dashboard.publicURL = try dashboard.optionalString("public_url")
         if self.dashboard.publicURL != nil, self.dashboard.publicOrigin == nil
             || !["http", "https"].contains(URL(string: self.dashboard.publicURL ?? "")?.scheme?.lowercased() ?? "") {
-            throw CloudError(.invalidConfig, "expected an http(s) URL such as https://rollcall.example.com",
-                             subject: "dashboard.public_url")
+            throw dashboard.error("public_url", .wrongType, "expected an http(s) URL such as https://rollcall.example.com")
         }
         self.dashboard.trustForwardedHeaders = try dashboard.bool("trust_forwarded_headers",
                                                                   default: self.dashboard.trustForwardedHeaders)
@@ -71,8 +66,6 @@ extension CloudConfig {
 
         let metrics = try top.section("metrics", allowed: ["host", "port"])
         self.metrics.host = try metrics.string("host", default: self.metrics.host)
-        if try metrics.optionalString("port") != nil {
-            self.metrics.port = try metrics.int("port", default: 0, in: 0 ... 65535)
-        }
+        self.metrics.port = try metrics.optionalInt("port", in: 0 ... 65535)
     }
 }

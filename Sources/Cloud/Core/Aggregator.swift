@@ -1,9 +1,11 @@
 // The aggregator's core: recognition of crops and images, enrollment, gallery versions and deletion.
+import Emotion
 import FaceRecognition
 import Foundation
 import Logging
 import RollcallCore
 import Synchronization
+import Wire
 
 /// Ties the store, the recognizer, the fleet and the live feed together. All HTTP and MQTT handlers go
 /// through it. Recognition runs on the caller's task, so callers bound concurrency (the ingest pool).
@@ -140,9 +142,7 @@ public final class Aggregator: Sendable {
         for face in faces {
             let match = try Self.decide(face.embedding, in: gallery)
             recognized.append(RecognizedFace(
-                box: .init(x: Double(face.box.x), y: Double(face.box.y), width: Double(face.box.width),
-                           height: Double(face.box.height)),
-                detectionScore: face.detectionScore, workerID: match.workerID,
+                box: face.box, detectionScore: face.detectionScore, workerID: match.workerID,
                 workerName: match.workerID.flatMap { names[$0] }, distance: match.distance.map(Double.init),
                 emotion: face.emotion))
         }
@@ -198,13 +198,11 @@ public final class Aggregator: Sendable {
         }
         let observation: Observation
         switch crop.content {
-        case .image(let bytes):
+        case .image(let bytes, let shipped):
             let image = try EncodedImage(bytes: bytes)
             let emotionEnabled = try await store.site(id: crop.siteID)?.emotionEnabled ?? false
-            let faces = try await recognizer.analyzeCrop(image, emotion: emotionEnabled)
-            guard let face = faces.first else {
-                throw CloudError(.badMessage, "no face found in the crop", subject: "track \(crop.trackID)")
-            }
+            // Aligned from the agent's geometry; the cloud never detects again on a crop.
+            let face = try await recognizer.analyzeCrop(image, face: shipped, emotion: emotionEnabled)
             // The agent's quality (FaceRecognition's model, measured on the full-resolution frame) weighs the crop.
             observation = Observation(embedding: face.embedding, quality: max(0.001, crop.quality),
                                       emotion: face.emotion, image: (bytes, image.format.fileExtension))
@@ -227,10 +225,12 @@ public final class Aggregator: Sendable {
     /// Fuses an observation into its track, smooths the track's emotion, stores, publishes and pushes.
     private func decide(_ crop: IncomingCrop, _ observation: Observation) async throws(CloudError) -> RecognitionResult? {
         let key = crop.trackKey
-        let (decision, emotion, workerName, galleryVersion) = try state.withLock { state throws(CloudError) in
+        let (decision, own, emotion, workerName, galleryVersion) = try state.withLock { state throws(CloudError) in
             guard let gallery = state.gallery else {
                 throw CloudError(.unavailable, "no gallery loaded yet", subject: "gallery")
             }
+            // This face's own decision (before fusion with its track): what an edge-matching agent decided too.
+            let own = try Self.decide(observation.embedding, in: gallery)
             let decision: TrackFusion<TrackKey>.Decision
             do {
                 decision = try state.fusion.add(key, embedding: observation.embedding, quality: observation.quality,
@@ -241,7 +241,11 @@ public final class Aggregator: Sendable {
             }
             state.emotions.forget(decision.expired)
             let emotion = observation.emotion.map { state.emotions.add(key, $0) }
-            return (decision, emotion, decision.match.workerID.flatMap { state.names[$0] }, state.galleryVersion)
+            return (decision, own, emotion, decision.match.workerID.flatMap { state.names[$0] }, state.galleryVersion)
+        }
+        let agreement = crop.edge.map { Self.agreement(of: $0, with: own, galleryVersion: galleryVersion) }
+        if let agreement {
+            metrics.increment("rollcall_cloud_edge_decisions_total", labels: ["agreement": agreement.rawValue])
         }
         let match = decision.match
         let distance = match.distance.map(Double.init)
@@ -260,8 +264,10 @@ public final class Aggregator: Sendable {
                 time: crop.frameTime, siteID: crop.siteID, agentID: crop.agentID, camera: crop.camera,
                 trackID: crop.trackID, workerID: match.workerID, distance: distance,
                 emotion: emotion?.label, emotionScore: emotion?.score, quality: observation.quality,
-                cropFile: cropFile, privacy: observation.image == nil, cropEmotion: observation.emotion?.label,
-                cropEmotionScore: observation.emotion?.score, messageID: crop.messageID))
+                cropFile: cropFile, privacy: observation.image == nil, cropEmotion: observation.emotion?.top.name,
+                cropEmotionScore: observation.emotion.map { Double($0.topProbability) }, messageID: crop.messageID,
+                edgeWorkerID: crop.edge?.workerID, edgeDistance: crop.edge?.distance.map(Double.init),
+                edgeGalleryVersion: crop.edge.map { Int(clamping: $0.galleryVersion) }, edgeAgreement: agreement))
         } catch {
             if let cropFile { await crops.remove([cropFile]) }
             throw error
@@ -284,6 +290,15 @@ public final class Aggregator: Sendable {
                           labels: ["site": crop.siteID, "known": match.workerID == nil ? "false" : "true",
                                    "privacy": detection.privacy ? "true" : "false"])
         return result
+    }
+
+    /// How an agent's own decision for a face compares with the cloud's decision for the same face: `agree`
+    /// (same worker, or both unknown), `disagree`, or `otherGallery` when the agent decided against another
+    /// gallery version than the cloud's (not comparable).
+    static func agreement(of edge: FaceCrop.EdgeDecision, with own: MatchDecision,
+                          galleryVersion: Int) -> EdgeAgreement {
+        guard edge.galleryVersion == UInt64(max(0, galleryVersion)) else { return .otherGallery }
+        return edge.workerID == own.workerID ? .agree : .disagree
     }
 
     // MARK: Agents

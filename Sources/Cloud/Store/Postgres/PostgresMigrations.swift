@@ -80,6 +80,11 @@ enum PostgresMigrations {
             "CREATE INDEX dashboard_session_token ON dashboard_session (token_id)",
             "CREATE INDEX dashboard_session_expiry ON dashboard_session (expires_at)",
         ]),
+        // An edge-matching agent's own decision for each face, stored with the cloud's comparison.
+        (3, [
+            "ALTER TABLE detection ADD COLUMN edge_worker_id BIGINT, ADD COLUMN edge_distance DOUBLE PRECISION, "
+                + "ADD COLUMN edge_gallery_version BIGINT, ADD COLUMN edge_agreement TEXT",
+        ]),
     ]
 
     /// The newest schema this binary knows.

@@ -149,6 +149,15 @@ enum Migrations {
                 t.column("expiresAt", .datetime).notNull().indexed()
             }
         }
+        migrator.registerMigration("v6-edge-decisions") { db in
+            // An edge-matching agent's own decision for each face, stored with the cloud's comparison.
+            try db.alter(table: "detection") { t in
+                t.add(column: "edgeWorkerID", .integer)
+                t.add(column: "edgeDistance", .double)
+                t.add(column: "edgeGalleryVersion", .integer)
+                t.add(column: "edgeAgreement", .text)
+            }
+        }
         return migrator
     }
 }

@@ -1,4 +1,5 @@
 import Emotion
+import Evaluation
 import Foundation
 import Testing
 

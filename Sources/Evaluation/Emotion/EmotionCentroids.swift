@@ -1,3 +1,4 @@
+import Emotion
 import Foundation
 
 /// The original design's emotion method: one centroid per class over a feature extractor's vectors (VGG16

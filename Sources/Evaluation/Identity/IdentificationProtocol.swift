@@ -1,3 +1,4 @@
+import FaceRecognition
 import Foundation
 import RollcallCore
 

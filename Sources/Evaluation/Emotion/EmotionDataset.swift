@@ -1,3 +1,4 @@
+import Emotion
 import Foundation
 
 /// A folder-per-class emotion dataset: `<root>/<class>/<image>`, class folders named as in FER-2013 or by a

@@ -1,5 +1,5 @@
-/// An invalid agent configuration: which key is wrong and why.
-public struct AgentConfigError: Error, Sendable, Equatable, CustomStringConvertible {
+/// An invalid configuration: which key is wrong, on which line, and why.
+public struct ConfigurationError: Error, Sendable, Equatable, CustomStringConvertible {
     /// What kind of problem this is.
     public enum Code: String, Sendable {
         /// The file could not be read.
@@ -8,6 +8,8 @@ public struct AgentConfigError: Error, Sendable, Equatable, CustomStringConverti
         case syntax
         /// A key the configuration does not know (strict: typos are refused, not ignored).
         case unknownKey
+        /// A key that was read once and is not any more; the detail says what replaced it.
+        case retiredKey
         /// The same key appears twice in one mapping.
         case duplicateKey
         /// A required key is absent.
@@ -26,7 +28,7 @@ public struct AgentConfigError: Error, Sendable, Equatable, CustomStringConverti
     public let keyPath: String
     /// What is wrong, in words.
     public let detail: String
-    /// Line in the YAML file, when known.
+    /// Line in the YAML text (1-based), when known.
     public let line: Int?
 
     /// Creates an error.

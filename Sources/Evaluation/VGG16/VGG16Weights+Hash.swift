@@ -1,3 +1,4 @@
+import FaceRecognition
 import Neural
 
 // The hash-generated VGG16 of `../shared/refs/vgg16-hash-weights.json` (made by `tools/ref_vgg16.py` with

@@ -1,5 +1,6 @@
 import Testing
-@testable import FaceRecognition
+import FaceRecognition
+@testable import Evaluation
 
 @Suite struct VerificationProtocolTests {
     @Test func bestThresholdIsTheSmallestDistanceMaximisingAccuracy() {

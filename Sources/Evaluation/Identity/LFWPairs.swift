@@ -1,3 +1,4 @@
+import FaceRecognition
 import Foundation
 
 /// LFW's View-2 pairs file (`pairs.txt`): a header "folds pairsPerHalf", then per fold `pairsPerHalf`

@@ -1,3 +1,5 @@
+// Pixel geometry shared by every module: detections, crops, alignment and the wire format.
+
 /// A point in image pixel coordinates (x right, y down; (0, 0) is the top-left corner of the top-left pixel).
 public struct Point: Sendable, Equatable, Codable {
     public var x: Float
@@ -28,11 +30,16 @@ public struct Rect: Sendable, Equatable, Codable {
     /// The centre point.
     public var center: Point { Point(x: x + width / 2, y: y + height / 2) }
 
-    /// Intersection over union with `other` (0 when either is empty).
-    public func iou(_ other: Rect) -> Float {
+    /// The area `self` and `other` have in common (0 when they do not overlap).
+    public func intersectionArea(with other: Rect) -> Float {
         let left = max(x, other.x), top = max(y, other.y)
         let right = min(x + width, other.x + other.width), bottom = min(y + height, other.y + other.height)
-        let intersection = max(0, right - left) * max(0, bottom - top)
+        return max(0, right - left) * max(0, bottom - top)
+    }
+
+    /// Intersection over union with `other` (0 when either is empty).
+    public func iou(_ other: Rect) -> Float {
+        let intersection = intersectionArea(with: other)
         let union = area + other.area - intersection
         return union > 0 ? intersection / union : 0
     }

@@ -1,4 +1,5 @@
 import Dispatch
+import FaceRecognition
 import Synchronization
 
 /// Runs `body` over `count` items on `workers` threads, each thread with its own state from `makeState`

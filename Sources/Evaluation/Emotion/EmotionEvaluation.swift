@@ -1,3 +1,4 @@
+import Emotion
 import Foundation
 
 /// Accuracy of an emotion method on a labeled dataset: a 7×7 confusion matrix (rows = true class, columns =

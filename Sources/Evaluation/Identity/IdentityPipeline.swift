@@ -1,4 +1,5 @@
 import FaceDetection
+import FaceRecognition
 import Foundation
 import Imaging
 
