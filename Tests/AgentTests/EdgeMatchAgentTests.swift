@@ -5,13 +5,14 @@ import Crypto
 import FaceRecognition
 import Foundation
 import Imaging
+import RollcallCore
 import Testing
 import TestSupport
 import Wire
 @testable import Agent
 
 @Suite(.serialized) struct EdgeMatchAgentTests {
-    static let worker = "worker-obama"
+    static let worker: WorkerID = 42
     static let galleryVersion: UInt64 = 7
     static let processed = "rollcall_agent_frames_processed_total{camera=\"entrance\"}"
 
@@ -56,7 +57,7 @@ import Wire
         let byTrack = tracks(results)
         try #require(byTrack.count == 2, "one track per person: \(results)")
         for result in byTrack[0] {
-            #expect(result.workerID == Self.worker, "the Obama face is the enrolled worker")
+            #expect(result.workerID == String(Self.worker), "the Obama face is the enrolled worker")
             #expect((result.distance ?? 1) < 0.47)
         }
         for result in byTrack[1] {
@@ -86,7 +87,7 @@ import Wire
         }, "every kept result and crop arrives: \(online.log)")
         let delivered = cloud.results.filter { kept.contains($0.messageID) }
         #expect(delivered.count == results.count)
-        #expect(delivered.contains { $0.workerID == Self.worker } && delivered.contains { $0.workerID == nil })
+        #expect(delivered.contains { $0.workerID == String(Self.worker) } && delivered.contains { $0.workerID == nil })
         #expect(online.stop())
         await cloud.close()
     }
@@ -105,7 +106,7 @@ import Wire
                 "\(agent.log)")
         #expect(await eventually(within: 10) { cloud.statuses.contains { $0.galleryVersion == Self.galleryVersion } })
         // The cloud enrolls Biden too: the signed snapshot arrives live, is decoded, swapped in and acknowledged.
-        let (update, _) = try demo.signedGallery([Self.worker: ["demo-obama2", "demo-obama3"], "worker-biden": ["demo-biden"]],
+        let (update, _) = try demo.signedGallery([Self.worker: ["demo-obama2", "demo-obama3"], 43: ["demo-biden"]],
                                                  version: Self.galleryVersion + 1, key: site.key)
         try await cloud.client.publish(update, to: Topic.gallery(site: AgentSite.site).name, retain: true)
         #expect(await eventually(within: 30, every: .milliseconds(200)) {
@@ -133,11 +134,11 @@ import Wire
                 continue
             }
             #expect(embedding.modelID == Backbone.dlib.modelID && embedding.values.count == 128)
-            let local = try gallery.match(embedding.values, thresholds: MatchThresholds(distance: 0.47, margin: 0))
+            let local = try gallery.decide(embedding.values)
             let isObama = face.trackID == byTrack[0][0].trackID
             #expect(local.workerID == (isObama ? Self.worker : nil))
         }
-        #expect(byTrack[0].allSatisfy { $0.workerID == Self.worker })
+        #expect(byTrack[0].allSatisfy { $0.workerID == String(Self.worker) })
         #expect(byTrack[1].allSatisfy { $0.workerID == nil })
         #expect(Set(results.map(\.cropMessageID)).isSubset(of: Set(faces.map(\.messageID))))
         // The heartbeat says which mode runs and which gallery is in use.

@@ -101,7 +101,7 @@ import Wire
                                                 publicKey: try Curve25519.Signing.PublicKey(rawRepresentation: signer.publicKey))
         #expect(update.version == UInt64(version.version))
         let gallery = try Gallery(snapshot: [UInt8](update.snapshot), expectedModelID: Backbone.dlib.modelID)
-        #expect(gallery.workers.map(\.id) == [String(obamaID)] && gallery.workers[0].exemplars.count == 2)
+        #expect(gallery.workers.map(\.id) == [obamaID] && gallery.workers[0].exemplars.count == 2)
         try await agent.publish(try Wire.GalleryAck(version: update.version, outcome: .applied,
                                                     activeVersion: update.version).encoded(),
                                 to: try Topic.galleryAck(site: "hq", agent: "door").validated())
