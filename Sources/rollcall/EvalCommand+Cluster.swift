@@ -35,10 +35,16 @@ extension EvalCommand {
         @Option(help: "Join distances to try (comma-separated; default: the backbone's clustering default).")
         var join: String?
 
-        @Option(help: "Merge distances to try (comma-separated; 'join' = each join distance; 0 = never merge).")
-        var merge: String = "join"
+        @Option(help: "Merge distances to try (comma-separated; 'join' = each join distance; 0 = never merge; default: the backbone's).")
+        var merge: String?
 
-        @Option(help: "Shuffled arrival orders per setting (figures are their median and worst).")
+        @Option(name: .customLong("prior-spread"), help: "Spread priors to try (comma-separated squared distances; default: the backbone's).")
+        var priorSpread: String?
+
+        @Option(name: .customLong("prior-weight"), help: "Prior weights to try (comma-separated members; 0 = no prior; default: the backbone's).")
+        var priorWeight: String?
+
+        @Option(help: "Shuffled arrival orders per setting (figures are their median, 10th percentile and worst).")
         var orders: Int = 5
 
         @Option(help: "Seed of the first arrival order.")
@@ -70,13 +76,21 @@ extension EvalCommand {
             }
             var result = [ClusteringPolicy]()
             for l in linkages {
-                let joins = try join.map { try distances($0, "--join") } ?? [ClusteringPolicy.defaults(for: identity.backbone, linkage: l).joinDistance]
+                let base = ClusteringPolicy.defaults(for: identity.backbone, linkage: l)
+                let joins = try join.map { try distances($0, "--join") } ?? [base.joinDistance]
+                let priors = try priorSpread.map { try distances($0, "--prior-spread") } ?? [base.priorSpread]
+                let weights = try priorWeight.map { try distances($0, "--prior-weight") } ?? [base.priorWeight]
                 for j in joins {
-                    let merges = merge == "join" ? [j] : try distances(merge, "--merge")
+                    let merges = try merge.map { $0 == "join" ? [j] : try distances($0, "--merge") } ?? [base.mergeDistance]
                     for m in merges {
-                        let policy = ClusteringPolicy(linkage: l, joinDistance: j, mergeDistance: m)
-                        do { try policy.validate() } catch { throw ValidationError("\(error)") }
-                        result.append(policy)
+                        for p in priors {
+                            for w in weights {
+                                let policy = ClusteringPolicy(linkage: l, joinDistance: j, mergeDistance: m,
+                                                              priorSpread: p, priorWeight: w)
+                                do { try policy.validate() } catch { throw ValidationError("\(error)") }
+                                result.append(policy)
+                            }
+                        }
                     }
                 }
             }
@@ -107,8 +121,13 @@ extension EvalCommand {
                     scores.append(try Self.score(faces, order: order, policy: policy))
                 }
                 func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
+                func tenth(_ values: [Double]) -> Double { values.sorted()[values.count / 10] }
                 results.append([
                     "linkage": policy.linkage.rawValue, "join": policy.joinDistance, "merge": policy.mergeDistance,
+                    "prior_spread": policy.priorSpread, "prior_weight": policy.priorWeight,
+                    "p10_pairwise_precision": tenth(scores.map(\.pairwisePrecision)),
+                    "p10_bcubed_precision": tenth(scores.map(\.bcubedPrecision)),
+                    "p10_bcubed_recall": tenth(scores.map(\.bcubedRecall)),
                     "pairwise_precision": median(scores.map(\.pairwisePrecision)),
                     "pairwise_recall": median(scores.map(\.pairwiseRecall)),
                     "bcubed_precision": median(scores.map(\.bcubedPrecision)),

@@ -31,8 +31,9 @@ extension EvalCommand {
         func run() throws {
             let started = Date()
             let set = try LabelledPhotoSet.load(root: root, identity: identity, cache: embeddings)
-            let t = threshold ?? MatchThresholds.defaults(for: identity.backbone).distance
-            let result = NegativeExamplesProtocol.evaluate(people: set.people, enroll: enroll, threshold: t)
+            let t = threshold ?? MatchPolicy.defaults(for: identity.backbone).threshold
+            let result = try NegativeExamplesProtocol.evaluate(people: set.people, enroll: enroll, threshold: t,
+                                                               modelID: identity.backbone.modelID)
             func figures(_ r: NegativeExamplesProtocol.Rates) -> [String: Any] {
                 ["fpir": r.fpir, "false_accepts": r.falseAccepts, "tpir": r.tpir, "true_accepts": r.trueAccepts]
             }
@@ -51,6 +52,7 @@ extension EvalCommand {
                 "workers_with_negatives": result.workersWithNegatives,
                 "before": figures(result.before),
                 "after": after,
+                "core": figures(result.core),
                 "seconds": Date().timeIntervalSince(started),
             ])
         }

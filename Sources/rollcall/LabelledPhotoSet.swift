@@ -1,3 +1,4 @@
+import ArgumentParser
 import FaceRecognition
 import Foundation
 import Neural

@@ -13,8 +13,8 @@ import Testing
         ]
     }
 
-    @Test func markedFalseAcceptsStopTheStrangersOtherPhotosButNotTheWorker() {
-        let r = NegativeExamplesProtocol.evaluate(people: people(), enroll: 1, threshold: 0.5)
+    @Test func markedFalseAcceptsStopTheStrangersOtherPhotosButNotTheWorker() throws {
+        let r = try NegativeExamplesProtocol.evaluate(people: people(), enroll: 1, threshold: 0.5)
         #expect(r.enrolled == 2)
         #expect(r.knownProbes == 5)
         // b's first half (2 photos) was taken for a; d's first half (1) was not.
@@ -28,11 +28,13 @@ import Testing
             #expect(r.after[rule]?.falseAccepts == 0, "\(rule)")
             #expect(r.after[rule]?.trueAccepts == 5, "\(rule)")
         }
+        #expect(r.core == r.after[.exemplar])
     }
 
-    @Test func withoutFalseAcceptsNothingChanges() {
-        let r = NegativeExamplesProtocol.evaluate(people: people(), enroll: 1, threshold: 0.1)
+    @Test func withoutFalseAcceptsNothingChanges() throws {
+        let r = try NegativeExamplesProtocol.evaluate(people: people(), enroll: 1, threshold: 0.1)
         #expect(r.negatives == 0)
         for rule in NegativeExamplesProtocol.Rule.allCases { #expect(r.after[rule] == r.before) }
+        #expect(r.core == r.before)
     }
 }

@@ -21,8 +21,10 @@ public struct IncrementalClusterer: Sendable, Equatable {
     public let policy: ClusteringPolicy
     /// Embedding length, fixed by the first embedding or cluster.
     public private(set) var dimension: Int?
-    /// Every cluster by id.
-    public private(set) var clusters: [Int64: ClusterSummary] = [:]
+    /// Cluster ids and summaries in parallel (a flat scan is the hot loop), and each id's position.
+    private var keys = [Int64]()
+    private var summaries = [ClusterSummary]()
+    private var position = [Int64: Int]()
 
     /// An empty clusterer. Throws when `policy` is invalid.
     public init(policy: ClusteringPolicy) throws(RecognitionError) {
@@ -30,32 +32,46 @@ public struct IncrementalClusterer: Sendable, Equatable {
         self.policy = policy
     }
 
+    /// Every cluster by id.
+    public var clusters: [Int64: ClusterSummary] {
+        Dictionary(uniqueKeysWithValues: zip(keys, summaries))
+    }
+
     /// Ids of every cluster, ascending.
-    public var ids: [Int64] { clusters.keys.sorted() }
+    public var ids: [Int64] { keys.sorted() }
+
+    /// The summary of one cluster.
+    public subscript(id: Int64) -> ClusterSummary? {
+        position[id].map { summaries[$0] }
+    }
+
+    public static func == (a: IncrementalClusterer, b: IncrementalClusterer) -> Bool {
+        a.policy == b.policy && a.dimension == b.dimension && a.clusters == b.clusters
+    }
 
     /// The nearest cluster to `embedding` under the policy's linkage (ties: the lower id), or nil when empty.
     public func nearest(to embedding: [Float]) throws(RecognitionError) -> (id: Int64, distance: Double)? {
         try check(embedding)
         var best: (id: Int64, distance: Double)?
-        for (id, summary) in clusters {
-            let d = summary.distance(to: embedding, linkage: policy.linkage)
-            if let b = best, d > b.distance || (d == b.distance && id > b.id) { continue }
-            best = (id, d)
+        for (i, summary) in summaries.enumerated() {
+            let d = summary.distance(to: embedding, under: policy)
+            if let b = best, d > b.distance || (d == b.distance && keys[i] > b.id) { continue }
+            best = (keys[i], d)
         }
         return best
     }
 
     /// Adds one embedding. `newClusterID` names the cluster it starts when it joins none; it must be unused.
     public mutating func add(_ embedding: [Float], newClusterID: Int64) throws(RecognitionError) -> Placement {
-        if let near = try nearest(to: embedding), near.distance < policy.joinDistance {
-            clusters[near.id]?.add(embedding)
+        if let near = try nearest(to: embedding), near.distance < policy.joinDistance, let i = position[near.id] {
+            summaries[i].add(embedding)
             let (survivor, absorbed) = mergeAround(near.id)
             return Placement(cluster: survivor, created: false, distance: near.distance, absorbed: absorbed)
         }
-        guard clusters[newClusterID] == nil else {
+        guard position[newClusterID] == nil else {
             throw RecognitionError(.invalidInput, detail: "cluster id \(newClusterID) is already in use")
         }
-        clusters[newClusterID] = ClusterSummary(embedding)
+        insert(newClusterID, ClusterSummary(embedding))
         dimension = embedding.count
         return Placement(cluster: newClusterID, created: true, distance: nil, absorbed: [])
     }
@@ -64,9 +80,9 @@ public struct IncrementalClusterer: Sendable, Equatable {
     /// one track is one person), then merges as `add` does. Throws when the cluster does not exist.
     public mutating func add(_ embedding: [Float], to id: Int64) throws(RecognitionError) -> Placement {
         try check(embedding)
-        guard clusters[id] != nil else { throw RecognitionError(.invalidInput, detail: "cluster \(id) does not exist") }
-        let distance = clusters[id]?.distance(to: embedding, linkage: policy.linkage)
-        clusters[id]?.add(embedding)
+        guard let i = position[id] else { throw RecognitionError(.invalidInput, detail: "cluster \(id) does not exist") }
+        let distance = summaries[i].distance(to: embedding, under: policy)
+        summaries[i].add(embedding)
         let (survivor, absorbed) = mergeAround(id)
         return Placement(cluster: survivor, created: false, distance: distance, absorbed: absorbed)
     }
@@ -78,28 +94,42 @@ public struct IncrementalClusterer: Sendable, Equatable {
             throw RecognitionError(.invalidEmbedding, detail: "cluster \(id) has dimension \(summary.dimension), the clusterer \(dimension)")
         }
         dimension = summary.dimension
-        clusters[id] = summary
+        if let i = position[id] { summaries[i] = summary } else { insert(id, summary) }
     }
 
     /// Removes a cluster (dismissed for good, enrolled as a worker, or emptied); returns it.
     @discardableResult
     public mutating func remove(_ id: Int64) -> ClusterSummary? {
-        clusters.removeValue(forKey: id)
+        guard let i = position.removeValue(forKey: id) else { return nil }
+        let removed = summaries[i]
+        // Move the last entry into the hole.
+        let last = keys.count - 1
+        if i != last {
+            keys[i] = keys[last]
+            summaries[i] = summaries[last]
+            position[keys[i]] = i
+        }
+        keys.removeLast()
+        summaries.removeLast()
+        return removed
     }
 
     /// Merges two clusters (an admin's decision, whatever their distance); the lower id survives and is
     /// returned. Throws when either is unknown or they are the same.
     public mutating func merge(_ a: Int64, _ b: Int64) throws(RecognitionError) -> Int64 {
         guard a != b else { throw RecognitionError(.invalidInput, detail: "cannot merge cluster \(a) with itself") }
-        guard let first = clusters[a], let second = clusters[b] else {
-            throw RecognitionError(.invalidInput, detail: "cluster \(clusters[a] == nil ? a : b) does not exist")
+        guard position[a] != nil, position[b] != nil else {
+            throw RecognitionError(.invalidInput, detail: "cluster \(position[a] == nil ? a : b) does not exist")
         }
         let (survivor, gone) = a < b ? (a, b) : (b, a)
-        var merged = survivor == a ? first : second
-        merged.absorb(survivor == a ? second : first)
-        clusters[survivor] = merged
-        clusters[gone] = nil
+        if let removed = remove(gone), let i = position[survivor] { summaries[i].absorb(removed) }
         return survivor
+    }
+
+    private mutating func insert(_ id: Int64, _ summary: ClusterSummary) {
+        position[id] = keys.count
+        keys.append(id)
+        summaries.append(summary)
     }
 
     /// Absorbs into `id` every cluster within the merge distance, repeating while it grows; the lowest id of
@@ -108,19 +138,21 @@ public struct IncrementalClusterer: Sendable, Equatable {
         guard policy.mergeDistance > 0 else { return (id, []) }
         var current = id
         var absorbed = [Int64]()
-        while let grown = clusters[current] {
-            let near = clusters.filter { other in
-                other.key != current && grown.distance(to: other.value, linkage: policy.linkage) < policy.mergeDistance
-            }.keys.sorted()
+        while let i = position[current] {
+            let grown = summaries[i]
+            var near = [Int64]()
+            for (j, other) in summaries.enumerated() where j != i {
+                if grown.distance(to: other, under: policy) < policy.mergeDistance { near.append(keys[j]) }
+            }
             guard !near.isEmpty else { break }
             var merged = grown
             for other in near {
-                if let summary = clusters.removeValue(forKey: other) { merged.absorb(summary) }
+                if let summary = remove(other) { merged.absorb(summary) }
             }
-            clusters[current] = nil
+            remove(current)
             let group = ([current] + near).sorted()
             current = group[0]
-            clusters[current] = merged
+            insert(current, merged)
             absorbed += group.dropFirst()
         }
         // The survivor is never reported as absorbed, even if it was the cluster the embedding first joined.

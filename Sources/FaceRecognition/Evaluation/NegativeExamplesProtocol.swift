@@ -5,7 +5,9 @@
 // that refuses X for a face nearer to X's negatives than to X's own enrollment. Before and after: FPIR on
 // the second halves, TPIR of the enrolled people's probes.
 //
-// This is research code choosing the rule; the cloud and agents decide with the identity core's gallery.
+// The candidate rules are research code that chose the rule; `core` is the identity core's own decision
+// (Gallery with negatives, MatchPolicy) — what the cloud and edge-matching agents run.
+import RollcallCore
 
 /// Measures candidate "not this worker" rules (see the file comment).
 public enum NegativeExamplesProtocol {
@@ -41,6 +43,8 @@ public enum NegativeExamplesProtocol {
         public var workersWithNegatives: Int
         public var before: Rates
         public var after: [Rule: Rates]
+        /// The identity core's decision (nearest centroid, threshold, margin 0, negatives), after marking.
+        public var core: Rates
     }
 
     private struct Enrolled {
@@ -52,7 +56,7 @@ public enum NegativeExamplesProtocol {
     /// Runs the measurement with `k` enrollment photos per enrolled person, accepting a face as the nearest
     /// worker when its centroid is strictly nearer than `threshold` (margin 0, as `eval identify` reports).
     public static func evaluate(people: [IdentificationProtocol.Person], enroll k: Int,
-                                threshold: Float) -> Result {
+                                threshold: Float, modelID: String = Backbone.dlib.modelID) throws(RecognitionError) -> Result {
         var workers = [Enrolled]()
         var known = [(worker: Int, embedding: [Float]?)]()
         var marked = [[Float]?](), heldOut = [[Float]?]()
@@ -87,10 +91,24 @@ public enum NegativeExamplesProtocol {
         }
         var after = [Rule: Rates]()
         for rule in Rule.allCases { after[rule] = rates(rule) }
+        // The same through the identity core: worker i is WorkerID i + 1.
+        var gallery = try Gallery(modelID: modelID, dimension: workers.first?.centroid.count ?? 1,
+                                  policy: MatchPolicy(threshold: threshold, margin: 0))
+        for (i, w) in workers.enumerated() {
+            try gallery.enroll(workerID: WorkerID(i + 1), embeddings: w.exemplars)
+            if !w.negatives.isEmpty { try gallery.setNegatives(w.negatives, of: WorkerID(i + 1)) }
+        }
+        var coreFalse = 0, coreTrue = 0
+        for probe in heldOut { if let p = probe, try gallery.decide(p).workerID != nil { coreFalse += 1 } }
+        for probe in known {
+            if let p = probe.embedding, try gallery.decide(p).workerID == WorkerID(probe.worker + 1) { coreTrue += 1 }
+        }
+        let core = Rates(fpir: Double(coreFalse) / Double(max(heldOut.count, 1)), falseAccepts: coreFalse,
+                         tpir: Double(coreTrue) / Double(max(known.count, 1)), trueAccepts: coreTrue)
         return Result(threshold: threshold, enrolled: workers.count, knownProbes: known.count,
                       markedProbes: marked.count, heldOutProbes: heldOut.count, negatives: negatives,
                       workersWithNegatives: workers.filter { !$0.negatives.isEmpty }.count,
-                      before: rates(nil), after: after)
+                      before: rates(nil), after: after, core: core)
     }
 
     /// The worker `probe` is accepted as (nearest centroid within the threshold, not refused by `rule`).

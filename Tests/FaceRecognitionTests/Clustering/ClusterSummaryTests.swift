@@ -21,14 +21,17 @@ private func squared(_ a: [Float], _ b: [Float]) -> Double {
         return s
     }
 
+    let average = ClusteringPolicy(linkage: .average, joinDistance: 1, mergeDistance: 1)
+    let centroid = ClusteringPolicy(linkage: .centroid, joinDistance: 1, mergeDistance: 1)
+
     @Test func averageLinkageEqualsTheMeanSquaredDistanceToEveryMember() {
         let members = (0 ..< 7).map { clusteringVector($0) }
         let probe = clusteringVector(99)
         let s = summary(of: members)
         let brute = members.map { squared($0, probe) }.reduce(0, +) / Double(members.count)
-        #expect(abs(s.distance(to: probe, linkage: .average) - brute.squareRoot()) < 1e-6)
-        let centroid = s.centroid
-        #expect(abs(s.distance(to: probe, linkage: .centroid) - squared(centroid, probe).squareRoot()) < 1e-6)
+        #expect(abs(s.distance(to: probe, under: average) - brute.squareRoot()) < 1e-6)
+        let mean = s.centroid
+        #expect(abs(s.distance(to: probe, under: self.centroid) - squared(mean, probe).squareRoot()) < 1e-6)
     }
 
     @Test func clusterToClusterAverageLinkageEqualsTheMeanOverAllPairs() {
@@ -37,7 +40,7 @@ private func squared(_ a: [Float], _ b: [Float]) -> Double {
         var total = 0.0
         for x in a { for y in b { total += squared(x, y) } }
         let brute = (total / Double(a.count * b.count)).squareRoot()
-        #expect(abs(summary(of: a).distance(to: summary(of: b), linkage: .average) - brute) < 1e-6)
+        #expect(abs(summary(of: a).distance(to: summary(of: b), under: average) - brute) < 1e-6)
     }
 
     @Test func absorbingEqualsAddingEachMember() {
@@ -50,10 +53,26 @@ private func squared(_ a: [Float], _ b: [Float]) -> Double {
         #expect(abs(merged.meanSquaredSpread - direct.meanSquaredSpread) < 1e-9)
     }
 
+    @Test func theSpreadIsShrunkTowardsThePriorByItsWeight() {
+        let members: [[Float]] = [[0, 0], [2, 0]]
+        let s = summary(of: members)
+        #expect(s.meanSquaredSpread == 1)
+        #expect(s.shrunkSpread(prior: 0.25, weight: 2) == (2 * 1 + 2 * 0.25) / 4)
+        #expect(s.shrunkSpread(prior: 0.25, weight: 0) == 1)
+        let one = ClusterSummary([0, 0])
+        let prior = ClusteringPolicy(linkage: .average, joinDistance: 1, mergeDistance: 1, priorSpread: 0.09, priorWeight: 1)
+        // A lone face: the distance to it is no longer the bare pairwise distance.
+        #expect(abs(one.distance(to: [0.4, 0], under: prior) - (0.16 + 0.045).squareRoot()) < 1e-9)
+        #expect(abs(one.distance(to: [0.4, 0], under: average) - 0.4) < 1e-6)
+        #expect(throws: RecognitionError.self) {
+            try ClusteringPolicy(linkage: .average, joinDistance: 1, mergeDistance: 1, priorSpread: -1, priorWeight: 1).validate()
+        }
+    }
+
     @Test func oneMemberHasNoSpreadAndStoredStatisticsAreChecked() throws {
         let s = ClusterSummary(clusteringVector(1))
         #expect(s.meanSquaredSpread == 0)
-        #expect(s.distance(to: clusteringVector(1), linkage: .average) == 0)
+        #expect(s.distance(to: clusteringVector(1), under: average) == 0)
         let restored = try ClusterSummary(count: s.count, sum: s.sum, sumOfSquaredNorms: s.sumOfSquaredNorms)
         #expect(restored == s)
         #expect(throws: RecognitionError.self) { try ClusterSummary(count: 0, sum: [1], sumOfSquaredNorms: 1) }
