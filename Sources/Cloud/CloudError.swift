@@ -55,3 +55,9 @@ public struct CloudError: Error, Sendable, CustomStringConvertible, LocalizedErr
 
     public var errorDescription: String? { description }
 }
+
+extension CloudError {
+    /// Whether the failure is the database's or the disk's rather than the input's: the work may succeed when
+    /// tried again, so a message that failed so must not be acknowledged as done.
+    public var isTransient: Bool { code == .storage || code == .io }
+}

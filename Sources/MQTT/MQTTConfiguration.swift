@@ -54,13 +54,21 @@ public struct MQTTConfiguration: Sendable {
     public var reconnect: ReconnectPolicy
     /// Seconds to wait for CONNACK after the TCP connection is up.
     public var connectTimeout: Double
-    /// Messages a subscription buffers before dropping (and counting) new ones.
+    /// Messages a subscription buffers before dropping (and counting) new ones. Ignored with
+    /// `manualAcknowledgements`: the broker's Receive Maximum bounds those buffers, which never drop.
     public var subscriptionBufferLimit: Int
+    /// Acknowledge QoS 1 messages only when the application calls `MQTTClient.acknowledge(_:)` (after it
+    /// has stored what the message carried), not on receipt. See `MQTTAcknowledgement`.
+    public var manualAcknowledgements: Bool
+    /// MQTT v5 Receive Maximum sent in CONNECT: how many QoS 1 messages the broker may send before this client
+    /// acknowledges them (1…65535). With manual acknowledgements it bounds the messages held unacknowledged.
+    public var receiveMaximum: Int
 
     public init(host: String = "127.0.0.1", port: Int = 8883, clientID: String, tls: TLS?, keepAlive: Int = 30,
                 cleanStart: Bool = false, sessionExpiry: UInt32 = 7 * 24 * 3600, will: Will? = nil,
                 reconnect: ReconnectPolicy = ReconnectPolicy(), connectTimeout: Double = 10,
-                subscriptionBufferLimit: Int = 100_000) {
+                subscriptionBufferLimit: Int = 100_000, manualAcknowledgements: Bool = false,
+                receiveMaximum: Int = 20) {
         self.host = host
         self.port = port
         self.clientID = clientID
@@ -72,6 +80,8 @@ public struct MQTTConfiguration: Sendable {
         self.reconnect = reconnect
         self.connectTimeout = connectTimeout
         self.subscriptionBufferLimit = subscriptionBufferLimit
+        self.manualAcknowledgements = manualAcknowledgements
+        self.receiveMaximum = receiveMaximum
     }
 
     /// Checks the options and that the TLS files exist.
@@ -88,6 +98,9 @@ public struct MQTTConfiguration: Sendable {
         guard connectTimeout > 0 else { throw MQTTError(.invalidConfiguration, detail: "connectTimeout must be > 0") }
         guard subscriptionBufferLimit > 0 else {
             throw MQTTError(.invalidConfiguration, detail: "subscriptionBufferLimit must be > 0")
+        }
+        guard (1...65_535).contains(receiveMaximum) else {
+            throw MQTTError(.invalidConfiguration, detail: "receiveMaximum \(receiveMaximum) is outside 1...65535")
         }
         try reconnect.validate()
         if let tls {

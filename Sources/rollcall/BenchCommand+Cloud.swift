@@ -76,7 +76,7 @@ struct CloudBench: AsyncParsableCommand {
         let results = try await agent.subscribe(to: Topic.results(site: "bench").name)
         try await agent.publish(try Availability(online: true, agentVersion: "bench").encoded(),
                                 to: Topic.availability(site: "bench", agent: "a1").name, retain: true)
-        while try await aggregator.store.agent(id: "a1") == nil { try await Task.sleep(nanoseconds: 20_000_000) }
+        while try await aggregator.store.agent(siteID: "bench", id: "a1") == nil { try await Task.sleep(nanoseconds: 20_000_000) }
 
         let worker = try await aggregator.createWorker(name: "Obama", actor: "bench")
         _ = try await aggregator.enroll(workerID: worker.id ?? 0, photo: try [UInt8](Self.demo(models, "obama")), actor: "bench")

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Cloud
 import Foundation
+import Logging
 
 /// `rollcall token create`: creates an API token for the cloud's HTTP API and dashboard.
 struct TokenCommand: AsyncParsableCommand {
@@ -32,7 +33,7 @@ struct TokenCommand: AsyncParsableCommand {
 
         func run() async throws {
             let settings = try CloudConfig(contentsOf: config)
-            let store = try SQLiteStore(path: settings.storage.database)
+            let store = try await CloudApp.openStore(config: settings, logger: Logger(label: "rollcall-token"))
             let tokenName = name ?? "\(role)-\(Int(Date().timeIntervalSince1970))"
             let (secret, token) = try await TokenIssuer(store: store).create(name: tokenName,
                                                                              role: Role(rawValue: role) ?? .viewer)

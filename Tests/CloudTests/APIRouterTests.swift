@@ -216,7 +216,7 @@ import Testing
         defer { env.remove() }
         try await env.registerAgent()
         let version = try await env.aggregator.publishGallery(reason: "test", actor: "t")
-        try await env.aggregator.galleryAcknowledged(agentID: "agent-1", version: version.version)
+        try await env.aggregator.galleryAcknowledged(siteID: "hq", agentID: "agent-1", version: version.version)
         try await env.withApp { client in
             let viewer = auth(env.viewerToken)
             try await client.execute(uri: "/api/v1/agents", method: .get, headers: viewer) { response in

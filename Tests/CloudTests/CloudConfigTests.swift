@@ -22,7 +22,7 @@ import Testing
     @Test func readsEverySection() throws {
         let config = try CloudConfig(yaml: """
             http: {host: 0.0.0.0, port: 9000, max_upload_bytes: 2048}
-            storage: {database: /tmp/x.sqlite, crops_dir: /tmp/c, photos_dir: /tmp/p}
+            storage: {database: /tmp/x.sqlite, crops_dir: /tmp/c, photos_dir: /tmp/p, postgres_url: "postgres://r@db/rc"}
             retention: {known_days: 1.5, unknown_days: 0.5, sweep_interval_seconds: 60}
             recognition: {workers: 3, queue_depth: 10, match_threshold: 0.5, blas_threads: 2, emotion_smoothing: 0.5,
                           emotion_uncertain_below: 0.35}
@@ -31,6 +31,8 @@ import Testing
             sites: [{id: a, name: Site A, emotion: false}, {id: b}]
             """)
         #expect(config.http.port == 9000)
+        #expect(config.storage.postgresURL == "postgres://r@db/rc")
+        #expect(config.recognition.queueDepth == 10)
         #expect(config.http.maxUploadBytes == 2048)
         #expect(config.retention.unknownDays == 0.5)
         #expect(config.recognition.effectiveWorkers == 3)

@@ -48,7 +48,7 @@ extension APIController {
         guard let photo = try await store.photo(id: id) else {
             throw CloudError(.notFound, "no such photo", subject: "photo:\(id)")
         }
-        return file(try aggregator.photos.read(photo.file), type: mimeType(ofFile: photo.file))
+        return file(try await aggregator.photos.read(photo.file), type: mimeType(ofFile: photo.file))
     }
 
     func view(of worker: Worker) async throws(CloudError) -> WorkerView {
@@ -112,7 +112,7 @@ extension APIController {
                 : "unknown detection or removed by retention"
             throw CloudError(.notFound, "no crop (\(why))", subject: "detection:\(id)")
         }
-        return file(try aggregator.crops.read(crop), type: mimeType(ofFile: crop))
+        return file(try await aggregator.crops.read(crop), type: mimeType(ofFile: crop))
     }
 
     @Sendable func listUnknownTracks(_ request: Request,

@@ -15,25 +15,46 @@ public struct CloudComponents: Sendable {
     public var metrics: CloudMetrics
     /// The broker connection ingest reads from (nil: API and dashboard only).
     public var mqtt: MQTTClient?
+    /// Where crops and enrollment photos go (nil: files under the configured folders).
+    public var crops: (any BlobVault)?
+    public var photos: (any BlobVault)?
+    /// Services the parts need run (the PostgreSQL store's connection pool), started first and stopped last.
+    public var services: [any Service]
 
     public init(store: any Store, recognizer: any FaceRecognizer, fleet: any FleetPublisher, signer: GallerySigner,
-                metrics: CloudMetrics, mqtt: MQTTClient? = nil) {
+                metrics: CloudMetrics, mqtt: MQTTClient? = nil, crops: (any BlobVault)? = nil,
+                photos: (any BlobVault)? = nil, services: [any Service] = []) {
         self.store = store
         self.recognizer = recognizer
         self.fleet = fleet
         self.signer = signer
         self.metrics = metrics
         self.mqtt = mqtt
+        self.crops = crops
+        self.photos = photos
+        self.services = services
     }
 }
 
 /// Builds the Hummingbird application and the aggregator behind it.
 public enum CloudApp {
-    /// The default parts for `config`: SQLite store, the dlib recognizer (models from the model store:
-    /// `rollcall models fetch`), and MQTT ingest and fleet push when `mqtt.host` is set.
-    public static func defaultComponents(config: CloudConfig, logger: Logger) throws(CloudError) -> CloudComponents {
+    /// The default parts for `config`: SQLite store (PostgreSQL with `storage.postgres_url`, crops and photos in
+    /// it), the dlib recognizer (models from the model store: `rollcall models fetch`), and MQTT ingest and fleet
+    /// push when `mqtt.host` is set.
+    public static func defaultComponents(config: CloudConfig, logger: Logger) async throws(CloudError) -> CloudComponents {
         let metrics = CloudMetrics()
-        let store = try SQLiteStore(path: config.storage.database)
+        let store: any Store
+        var crops: (any BlobVault)?, photos: (any BlobVault)?
+        var services: [any Service] = []
+        if let url = config.storage.postgresURL {
+            let postgres = try await PostgresStore.open(url: url, logger: logger)
+            store = postgres
+            crops = PostgresBlobVault(store: postgres)
+            photos = PostgresBlobVault(store: postgres)
+            services.append(postgres)
+        } else {
+            store = try SQLiteStore(path: config.storage.database)
+        }
         let signer = try GallerySigner(keyFile: config.gallery.signingKeyFile)
         let models: ModelStore
         do {
@@ -46,7 +67,7 @@ public enum CloudApp {
         guard let host = config.mqtt.host, let ca = config.mqtt.caFile else {
             logger.warning("no mqtt.host configured: API and dashboard only, nothing is published to agents")
             return CloudComponents(store: store, recognizer: recognizer, fleet: OfflineFleet(metrics: metrics),
-                                   signer: signer, metrics: metrics)
+                                   signer: signer, metrics: metrics, crops: crops, photos: photos, services: services)
         }
         let client: MQTTClient
         do {
@@ -57,12 +78,20 @@ public enum CloudApp {
                 // publishing (they wait 3 s after reconnecting; Mosquitto delivers nothing to an offline
                 // subscriber's restored session).
                 reconnect: ReconnectPolicy(initialDelay: 0.25, maxDelay: 2),
-                subscriptionBufferLimit: max(config.recognition.queueDepth, 1)))
+                // A message is acknowledged once its detection (or refusal) is committed; the broker holds
+                // back more than `queue_depth` unacknowledged ones.
+                manualAcknowledgements: true, receiveMaximum: config.recognition.queueDepth))
         } catch {
             throw CloudError(.invalidConfig, "\(error)", subject: "mqtt")
         }
         return CloudComponents(store: store, recognizer: recognizer, fleet: MQTTFleet(client: client), signer: signer,
-                               metrics: metrics, mqtt: client)
+                               metrics: metrics, mqtt: client, crops: crops, photos: photos, services: services)
+    }
+
+    /// The configured store alone (SQLite, or PostgreSQL with `storage.postgres_url`), for command-line tools.
+    public static func openStore(config: CloudConfig, logger: Logger) async throws(CloudError) -> any Store {
+        if let url = config.storage.postgresURL { return try await PostgresStore.open(url: url, logger: logger) }
+        return try SQLiteStore(path: config.storage.database)
     }
 
     /// The application: HTTP server plus retention and the components' services. Loads the aggregator first.
@@ -70,7 +99,7 @@ public enum CloudApp {
                              logger: Logger) async throws(CloudError) -> (some ApplicationProtocol, Aggregator) {
         let aggregator = Aggregator(config: config, store: components.store, recognizer: components.recognizer,
                                     fleet: components.fleet, signer: components.signer, metrics: components.metrics,
-                                    logger: logger)
+                                    logger: logger, crops: components.crops, photos: components.photos)
         try await aggregator.load()
         let router = buildRouter(aggregator: aggregator)
         let retention = RetentionService(store: components.store, crops: aggregator.crops,
@@ -79,7 +108,8 @@ public enum CloudApp {
             router: router,
             configuration: .init(address: .hostname(config.http.host, port: config.http.port),
                                  serverName: "rollcall-cloud"),
-            services: [retention, LiveFeedCloser(live: aggregator.live)]
+            services: components.services + [retention, LiveFeedCloser(live: aggregator.live),
+                                              aggregator.galleryPublisher]
                 + (components.mqtt.map { [IngestService(client: $0, aggregator: aggregator, logger: logger)] } ?? []),
             logger: logger)
         return (app, aggregator)

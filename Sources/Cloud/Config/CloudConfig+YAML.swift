@@ -25,7 +25,8 @@ extension CloudConfig {
         self.http.defaultPageSize = try http.int("default_page_size", default: self.http.defaultPageSize,
                                                  in: 1 ... self.http.maxPageSize)
 
-        let storage = try top.section("storage", allowed: ["database", "crops_dir", "photos_dir"])
+        let storage = try top.section("storage", allowed: ["database", "crops_dir", "photos_dir", "postgres_url"])
+        self.storage.postgresURL = try storage.optionalString("postgres_url")
         self.storage.database = try storage.string("database", default: self.storage.database)
         self.storage.cropsDirectory = try storage.string("crops_dir", default: self.storage.cropsDirectory)
         self.storage.photosDirectory = try storage.string("photos_dir", default: self.storage.photosDirectory)
@@ -45,7 +46,7 @@ extension CloudConfig {
         ])
         self.recognition.workers = try recognition.int("workers", default: self.recognition.workers, in: 0 ... 256)
         self.recognition.queueDepth = try recognition.int("queue_depth", default: self.recognition.queueDepth,
-                                                          in: 1 ... 100_000)
+                                                          in: 1 ... 65_535)
         self.recognition.matchThreshold = try recognition.double(
             "match_threshold", default: self.recognition.matchThreshold, in: 0.01 ... 4)
         self.recognition.matchMargin = try recognition.double(

@@ -26,6 +26,10 @@ public struct CloudConfig: Sendable, Equatable {
         public var cropsDirectory = ".data/cloud/crops"
         /// Folder of enrollment photos.
         public var photosDirectory = ".data/cloud/photos"
+        /// PostgreSQL instead of SQLite (`postgres://user[:password]@host[:port]/database[?sslmode=…]`): several
+        /// aggregators share it, and crops and photos are kept in it (the folders above are then unused).
+        /// Nil: SQLite.
+        public var postgresURL: String?
         public init() {}
     }
 
@@ -44,8 +48,9 @@ public struct CloudConfig: Sendable, Equatable {
     public struct Recognition: Sendable, Equatable {
         /// Concurrent recognition workers; 0 means one per core.
         public var workers = 0
-        /// Crops waiting for a worker before ingest stops reading (back-pressure).
-        public var queueDepth = 2048
+        /// Messages the broker may deliver before ingest acknowledges them (MQTT Receive Maximum): crops in
+        /// recognition or waiting for a worker. More stay with the broker (back-pressure); none is dropped.
+        public var queueDepth = 64
         /// Largest embedding distance still counted as a match: the dlib backbone's calibrated default
         /// (0.47: strangers accepted 0.8% of the time on celeba-dev, against 53% at dlib's customary 0.6;
         /// docs/performance.md, "Identity").

@@ -82,14 +82,15 @@ extension DashboardController {
         let latest = try await store.latestGalleryVersion()?.version
         var body = "<p>Latest gallery version: \(latest.map(String.init) ?? "none")</p>"
         body += "<table id=\"agents\"><thead><tr><th>Agent</th><th>Site</th><th>State</th><th>Last seen</th>"
-        body += "<th>Frames/s</th><th>Outbox</th><th>Gallery</th></tr></thead><tbody>"
+        body += "<th>Frames/s</th><th>Outbox</th><th>Outbox dropped</th><th>Gallery</th></tr></thead><tbody>"
         let now = Date()
         for agent in try await store.agents() {
             let online = agent.status != "offline" && now.timeIntervalSince(agent.lastSeen) < 90
             body += "<tr class=\"agent\"><td>\(HTML.escape(agent.id))</td><td>\(HTML.escape(agent.siteID))</td>"
             body += "<td class=\"\(online ? "online" : "offline")\">\(online ? "online" : "offline")</td>"
             body += "<td>\(Self.time(agent.lastSeen))</td><td>\(String(format: "%.1f", agent.framesPerSecond))</td>"
-            body += "<td>\(agent.outboxDepth)</td><td>\(agent.galleryVersionAcked.map(String.init) ?? "–")</td></tr>"
+            body += "<td>\(agent.outboxDepth)</td><td class=\"outbox-dropped\">\(agent.outboxDropped)</td>"
+            body += "<td>\(agent.galleryVersionAcked.map(String.init) ?? "–")</td></tr>"
         }
         body += "</tbody></table><script>setTimeout(() => location.reload(), 10000)</script>"
         return html(HTML.page(title: "Agents", active: "agents", role: context.token?.role, body: body))

@@ -164,14 +164,14 @@ struct DashboardController {
               let detection = try await store.detection(id: id), let file = detection.cropFile else {
             throw CloudError(.notFound, "no such crop")
         }
-        return image(try aggregator.crops.read(file), file: file)
+        return image(try await aggregator.crops.read(file), file: file)
     }
 
     @Sendable func photo(_ request: Request, context: CloudRequestContext) async throws -> Response {
         guard let id = context.parameters.get("id").flatMap(Int64.init), let photo = try await store.photo(id: id) else {
             throw CloudError(.notFound, "no such photo")
         }
-        return image(try aggregator.photos.read(photo.file), file: photo.file)
+        return image(try await aggregator.photos.read(photo.file), file: photo.file)
     }
 
     func image(_ data: Data, file: String) -> Response {

@@ -92,6 +92,48 @@ enum Migrations {
                 t.add(column: "cropEmotionScore", .double)
             }
         }
+        migrator.registerMigration("v3-message-id") { db in
+            // Ingest acknowledges a message after its detection is committed; a message delivered again (the
+            // cloud died before acknowledging it) must not be stored twice.
+            try db.alter(table: "detection") { t in t.add(column: "messageID", .blob) }
+            try db.create(index: "detection_message", on: "detection", columns: ["siteID", "agentID", "messageID"],
+                          unique: true)
+        }
+        migrator.registerMigration("v4-site-scoped-agents") { db in
+            // An agent is (site, agent), as in its certificate and topics; its outbox drops are kept.
+            try db.execute(sql: """
+                CREATE TABLE agent_v4 (
+                  siteID TEXT NOT NULL REFERENCES site(id) ON DELETE CASCADE,
+                  id TEXT NOT NULL,
+                  lastSeen DATETIME NOT NULL,
+                  status TEXT NOT NULL,
+                  framesPerSecond DOUBLE NOT NULL DEFAULT 0,
+                  outboxDepth INTEGER NOT NULL DEFAULT 0,
+                  galleryVersionAcked INTEGER,
+                  galleryAckedAt DATETIME,
+                  outboxDropped INTEGER NOT NULL DEFAULT 0,
+                  PRIMARY KEY (siteID, id));
+                INSERT INTO agent_v4 (siteID, id, lastSeen, status, framesPerSecond, outboxDepth, galleryVersionAcked,
+                                      galleryAckedAt)
+                  SELECT siteID, id, lastSeen, status, framesPerSecond, outboxDepth, galleryVersionAcked, galleryAckedAt
+                  FROM agent;
+                DROP TABLE agent;
+                ALTER TABLE agent_v4 RENAME TO agent;
+                CREATE TABLE galleryAck_v4 (
+                  version INTEGER NOT NULL REFERENCES galleryVersion(version) ON DELETE CASCADE,
+                  siteID TEXT NOT NULL,
+                  agentID TEXT NOT NULL,
+                  ackedAt DATETIME NOT NULL,
+                  PRIMARY KEY (version, siteID, agentID));
+                INSERT INTO galleryAck_v4 (version, siteID, agentID, ackedAt)
+                  SELECT a.version, COALESCE(g.siteID, ''), a.agentID, a.ackedAt
+                  FROM galleryAck a LEFT JOIN agent g ON g.id = a.agentID;
+                DROP TABLE galleryAck;
+                ALTER TABLE galleryAck_v4 RENAME TO galleryAck;
+                DROP INDEX IF EXISTS detection_track;
+                CREATE INDEX detection_track ON detection (siteID, agentID, trackID);
+                """)
+        }
         return migrator
     }
 }

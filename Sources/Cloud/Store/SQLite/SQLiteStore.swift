@@ -62,19 +62,19 @@ public final class SQLiteStore: Store {
         try await read { db in try Site.fetchOne(db, key: id) }
     }
 
-    public func recordAgentSeen(id: String, siteID: String, at: Date, status: String, framesPerSecond: Double?,
-                                outboxDepth: Int?) async throws(CloudError) {
+    public func recordAgentSeen(siteID: String, id: String, at: Date, status: String, framesPerSecond: Double?,
+                                outboxDepth: Int?, outboxDropped: Int?) async throws(CloudError) {
         try await write { db in
             if try Site.fetchOne(db, key: siteID) == nil {
                 try Site(id: siteID, name: siteID, emotionEnabled: false, createdAt: at).insert(db)
             }
-            var agent = try AgentRecord.fetchOne(db, key: id)
+            var agent = try AgentRecord.fetchOne(db, key: ["siteID": siteID, "id": id])
                 ?? AgentRecord(id: id, siteID: siteID, lastSeen: at, status: status)
-            agent.siteID = siteID
             agent.lastSeen = max(agent.lastSeen, at)
             agent.status = status
             if let framesPerSecond { agent.framesPerSecond = framesPerSecond }
             if let outboxDepth { agent.outboxDepth = outboxDepth }
+            if let outboxDropped { agent.outboxDropped = outboxDropped }
             try agent.save(db)
         }
     }
@@ -83,17 +83,18 @@ public final class SQLiteStore: Store {
         try await read { db in try AgentRecord.order(Column("siteID"), Column("id")).fetchAll(db) }
     }
 
-    public func agent(id: String) async throws(CloudError) -> AgentRecord? {
-        try await read { db in try AgentRecord.fetchOne(db, key: id) }
+    public func agent(siteID: String, id: String) async throws(CloudError) -> AgentRecord? {
+        try await read { db in try AgentRecord.fetchOne(db, key: ["siteID": siteID, "id": id]) }
     }
 
-    public func recordGalleryAck(agentID: String, version: Int, at: Date) async throws(CloudError) {
+    public func recordGalleryAck(siteID: String, agentID: String, version: Int, at: Date) async throws(CloudError) {
         try await write { db in
             guard try GalleryVersion.fetchOne(db, key: version) != nil else {
-                throw CloudError(.notFound, "no gallery version \(version)", subject: "agent \(agentID)")
+                throw CloudError(.notFound, "no gallery version \(version)", subject: "agent \(siteID)/\(agentID)")
             }
-            try GalleryAck(version: version, agentID: agentID, ackedAt: at).save(db)
-            if var agent = try AgentRecord.fetchOne(db, key: agentID), (agent.galleryVersionAcked ?? 0) <= version {
+            try GalleryAck(version: version, siteID: siteID, agentID: agentID, ackedAt: at).save(db)
+            if var agent = try AgentRecord.fetchOne(db, key: ["siteID": siteID, "id": agentID]),
+               (agent.galleryVersionAcked ?? 0) <= version {
                 agent.galleryVersionAcked = version
                 agent.galleryAckedAt = at
                 try agent.update(db)
@@ -201,25 +202,33 @@ public final class SQLiteStore: Store {
 
     public func galleryAcks(version: Int) async throws(CloudError) -> [GalleryAck] {
         try await read { db in
-            try GalleryAck.filter(Column("version") == version).order(Column("agentID")).fetchAll(db)
+            try GalleryAck.filter(Column("version") == version).order(Column("siteID"), Column("agentID")).fetchAll(db)
         }
     }
 
     // MARK: Detections
 
-    public func insertDetection(_ detection: Detection) async throws(CloudError) -> Detection {
+    public func insertDetection(_ detection: Detection) async throws(CloudError) -> Detection? {
         try await write { db in
             var detection = detection
-            try detection.insert(db)
-            return detection
+            try detection.insert(db, onConflict: .ignore)
+            return db.changesCount == 0 ? nil : detection
         }
     }
 
-    public func reviseTrack(agentID: String, trackID: String, workerID: Int64?,
+    public func detectionExists(siteID: String, agentID: String, messageID: UUID) async throws(CloudError) -> Bool {
+        try await read { db in
+            try Detection.filter(Column("siteID") == siteID && Column("agentID") == agentID
+                                 && Column("messageID") == messageID).fetchCount(db) > 0
+        }
+    }
+
+    public func reviseTrack(siteID: String, agentID: String, trackID: String, workerID: Int64?,
                             distance: Double?) async throws(CloudError) {
         try await write { db in
-            try db.execute(sql: "UPDATE detection SET workerID = ?, distance = ? WHERE agentID = ? AND trackID = ?",
-                           arguments: [workerID, distance, agentID, trackID])
+            try db.execute(sql: """
+                UPDATE detection SET workerID = ?, distance = ? WHERE siteID = ? AND agentID = ? AND trackID = ?
+                """, arguments: [workerID, distance, siteID, agentID, trackID])
         }
     }
 
@@ -251,12 +260,13 @@ public final class SQLiteStore: Store {
     public func unknownTracks(limit: Int) async throws(CloudError) -> [UnknownTrack] {
         try await read { db in
             let rows = try Row.fetchAll(db, sql: """
-                SELECT agentID, trackID, MIN(siteID) AS siteID, MIN(camera) AS camera, MIN(time) AS firstSeen,
+                SELECT siteID, agentID, trackID, MIN(camera) AS camera, MIN(time) AS firstSeen,
                        MAX(time) AS lastSeen, COUNT(*) AS n,
-                       (SELECT d2.cropFile FROM detection d2 WHERE d2.agentID = d.agentID AND d2.trackID = d.trackID
-                          AND d2.cropFile IS NOT NULL ORDER BY d2.quality DESC LIMIT 1) AS bestCrop
+                       (SELECT d2.cropFile FROM detection d2 WHERE d2.siteID = d.siteID AND d2.agentID = d.agentID
+                          AND d2.trackID = d.trackID AND d2.cropFile IS NOT NULL ORDER BY d2.quality DESC LIMIT 1)
+                         AS bestCrop
                 FROM detection d WHERE workerID IS NULL
-                GROUP BY agentID, trackID ORDER BY lastSeen DESC LIMIT ?
+                GROUP BY siteID, agentID, trackID ORDER BY lastSeen DESC LIMIT ?
                 """, arguments: [limit])
             return rows.map { row in
                 UnknownTrack(agentID: row["agentID"], trackID: row["trackID"], siteID: row["siteID"],
@@ -284,6 +294,20 @@ public final class SQLiteStore: Store {
         guard !detectionIDs.isEmpty else { return }
         _ = try await write { db in
             try Detection.filter(keys: detectionIDs).updateAll(db, Column("cropFile").set(to: nil))
+        }
+    }
+
+    // MARK: Jobs
+
+    /// One process per SQLite file is the supported deployment; a sweep run twice is harmless (idempotent).
+    public func exclusively(_ job: String,
+                            _ body: @escaping @Sendable () async throws -> Int) async throws(CloudError) -> Int? {
+        do {
+            return try await body()
+        } catch let error as CloudError {
+            throw error
+        } catch {
+            throw CloudError(.storage, "\(job): \(error)")
         }
     }
 
@@ -322,14 +346,4 @@ public final class SQLiteStore: Store {
 private struct ExpiredCrop: Sendable {
     var id: Int64
     var file: String
-}
-
-/// Audit details as compact, key-sorted JSON text.
-enum AuditDetail {
-    static func json(_ fields: [String: String]) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        guard let data = try? encoder.encode(fields) else { return "{}" }
-        return String(decoding: data, as: UTF8.self)
-    }
 }
