@@ -109,7 +109,7 @@ public enum CloudApp {
             configuration: .init(address: .hostname(config.http.host, port: config.http.port),
                                  serverName: "rollcall-cloud"),
             services: components.services + [retention, LiveFeedCloser(live: aggregator.live),
-                                              aggregator.galleryPublisher]
+                                              aggregator.galleryPublisher, try unknownPeopleService(aggregator, logger: logger)]
                 + (components.mqtt.map { [IngestService(client: $0, aggregator: aggregator, logger: logger)] } ?? []),
             logger: logger)
         return (app, aggregator)
@@ -137,6 +137,7 @@ public enum CloudApp {
         let api = router.group("api/v1")
             .add(middleware: AuthMiddleware(tokens: tokens, readOnlyPosts: ["/api/v1/recognize"]))
         APIController(aggregator: aggregator, config: config).register(on: api)
+        FeatureRoutes(aggregator: aggregator, config: config).register(on: api)
 
         DashboardController(aggregator: aggregator, tokens: tokens).register(on: router)
         return router

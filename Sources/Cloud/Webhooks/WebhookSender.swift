@@ -22,6 +22,11 @@ public final class WebhookSender: Sendable {
     public struct Report: Sendable, Equatable {
         public var outcome: Outcome
         public var attempts: Int
+
+        public init(outcome: Outcome, attempts: Int) {
+            self.outcome = outcome
+            self.attempts = attempts
+        }
     }
 
     public let policy: WebhookRetryPolicy

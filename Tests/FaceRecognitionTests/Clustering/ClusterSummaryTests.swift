@@ -57,12 +57,13 @@ private func squared(_ a: [Float], _ b: [Float]) -> Double {
         let members: [[Float]] = [[0, 0], [2, 0]]
         let s = summary(of: members)
         #expect(s.meanSquaredSpread == 1)
-        #expect(s.shrunkSpread(prior: 0.25, weight: 2) == (2 * 1 + 2 * 0.25) / 4)
+        #expect(s.shrunkSpread(prior: 0.25, weight: 2) == 0.625)   // (2 × 1 + 2 × 0.25) / 4
         #expect(s.shrunkSpread(prior: 0.25, weight: 0) == 1)
         let one = ClusterSummary([0, 0])
         let prior = ClusteringPolicy(linkage: .average, joinDistance: 1, mergeDistance: 1, priorSpread: 0.09, priorWeight: 1)
         // A lone face: the distance to it is no longer the bare pairwise distance.
-        #expect(abs(one.distance(to: [0.4, 0], under: prior) - (0.16 + 0.045).squareRoot()) < 1e-9)
+        let expected = (0.16 + 0.045).squareRoot()
+        #expect(abs(one.distance(to: [0.4, 0], under: prior) - expected) < 1e-7)   // 0.4 as Float
         #expect(abs(one.distance(to: [0.4, 0], under: average) - 0.4) < 1e-6)
         #expect(throws: RecognitionError.self) {
             try ClusteringPolicy(linkage: .average, joinDistance: 1, mergeDistance: 1, priorSpread: -1, priorWeight: 1).validate()
