@@ -37,6 +37,9 @@ public struct CloudError: Error, Sendable, CustomStringConvertible, LocalizedErr
         case badEmbedding
         /// A needed component (recognizer, broker) is not available.
         case unavailable
+        /// The object changed since the caller looked (a detection re-decided, the unknown people regrouped):
+        /// look again and retry.
+        case conflict
     }
 
     /// The failure's kind.

@@ -64,6 +64,7 @@ struct APIErrorMiddleware: RouterMiddleware {
         case .unauthorized: .unauthorized
         case .forbidden: .forbidden
         case .unavailable: .serviceUnavailable
+        case .conflict: .conflict
         case .invalidConfig, .storage, .io: .internalServerError
         }
     }

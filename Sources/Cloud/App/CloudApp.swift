@@ -117,7 +117,8 @@ public enum CloudApp {
             configuration: .init(address: .hostname(config.http.host, port: config.http.port),
                                  serverName: "rollcall-cloud"),
             services: components.services + [retention, LiveFeedCloser(live: aggregator.live),
-                                              aggregator.galleryPublisher, GalleryRefreshService(aggregator: aggregator)]
+                                              aggregator.galleryPublisher, GalleryRefreshService(aggregator: aggregator),
+                                              try unknownPeopleService(aggregator, logger: logger)]
                 + metricsListener
                 + (components.mqtt.map { [IngestService(client: $0, aggregator: aggregator, logger: logger)] } ?? []),
             logger: logger)
@@ -153,6 +154,7 @@ public enum CloudApp {
                                             readOnlyPosts: ["/api/v1/recognize"]))
         APIController(aggregator: aggregator, config: config).register(on: api)
         TokenController(tokens: tokens, config: config).register(on: api)
+        FeatureRoutes(aggregator: aggregator, config: config).register(on: api)
 
         DashboardController(aggregator: aggregator, tokens: tokens, sessions: sessions, throttle: throttle,
                             origin: origin).register(on: router)

@@ -129,12 +129,16 @@ extension Aggregator {
     @discardableResult
     public func publishGallery(reason: String, actor: String) async throws(CloudError) -> GalleryVersion {
         try await reloadGalleryFromStore()
-        let gallery = try makeGallery(try await store.enrollmentEmbeddings())
+        let gallery = try makeGallery(try await store.enrollmentEmbeddings(),
+                                      negatives: try await store.activeNegativeEmbeddings())
         let signer = self.signer
+        // The version's own message holds the workers of every site only; each site's message adds its own.
+        let scopes = try await siteScopes(of: gallery)
         let version = try await store.addGalleryVersion(workerCount: gallery.workers.count, reason: reason,
                                                         actor: actor) { number in
-            try signer.galleryMessage(version: number, gallery: gallery)
+            try signer.galleryMessage(version: number, gallery: gallery.restricted(to: scopes.everySite))
         }
+        try await storeSiteGalleries(version: version.version, gallery: gallery, scopes: scopes)
         try await reloadGalleryFromStore()   // picks up the new version number
         try await store.audit(AuditEntry(actor: actor, action: "gallery.publish", subject: "gallery:\(version.version)",
                                          detail: AuditDetail.json(["reason": reason,

@@ -96,7 +96,7 @@ public final class Aggregator: Sendable {
         let names = Dictionary(uniqueKeysWithValues: try await store.workers().compactMap { worker in
             worker.id.map { ($0, worker.name) }
         })
-        let gallery = try makeGallery(embeddings)
+        let gallery = try makeGallery(embeddings, negatives: try await store.activeNegativeEmbeddings())
         let version = try await store.latestGalleryVersion()?.version ?? 0
         state.withLock {
             $0.gallery = gallery
@@ -108,12 +108,17 @@ public final class Aggregator: Sendable {
 
     /// The gallery of these enrollment embeddings under the configured match policy: what the cloud decides
     /// with and what it signs for the agents.
-    func makeGallery(_ embeddings: [WorkerID: [[Float]]]) throws(CloudError) -> Gallery {
+    func makeGallery(_ embeddings: [WorkerID: [[Float]]],
+                     negatives: [WorkerID: [[Float]]] = [:]) throws(CloudError) -> Gallery {
         do {
             var gallery = try Gallery(modelID: recognizer.modelID, dimension: recognizer.dimension,
                                       policy: config.recognition.matchPolicy)
             for (workerID, vectors) in embeddings where !vectors.isEmpty {
                 try gallery.enroll(workerID: workerID, embeddings: vectors)
+                // "Not this worker" corrections (the newest, when there are more than a gallery carries).
+                if let marked = negatives[workerID], !marked.isEmpty {
+                    try gallery.setNegatives(Array(marked.suffix(Gallery.maximumNegativesPerWorker)), of: workerID)
+                }
             }
             return gallery
         } catch {
@@ -278,6 +283,7 @@ public final class Aggregator: Sendable {
             metrics.increment("rollcall_cloud_messages_duplicate_total")
             return nil
         }
+        await keepEmbedding(of: detection, observation.embedding)
         let result = RecognitionResult(
             detectionID: detection.id ?? 0, siteID: crop.siteID, agentID: crop.agentID, camera: crop.camera,
             trackID: crop.trackID, time: crop.frameTime, workerID: match.workerID,

@@ -70,7 +70,22 @@ public final class GalleryPublisher: Service, Sendable {
                 }
                 if let signer { latest.snapshot = try signer.refreshed(latest.snapshot) }
                 let sites = try await store.sites().map(\.id)
-                try await fleet.publishGallery(latest, sites: sites)
+                // Each site receives its own workers only (galleries per site); without a site message, the
+                // version's own (the workers of every site). Sites with the same message are published together.
+                var groups = [(message: Data, sites: [String])]()
+                for site in sites {
+                    let message = try await store.siteGalleryMessage(version: latest.version, siteID: site) ?? latest.snapshot
+                    if let i = groups.firstIndex(where: { $0.message == message }) {
+                        groups[i].sites.append(site)
+                    } else {
+                        groups.append((message, [site]))
+                    }
+                }
+                for group in groups {
+                    var forSites = latest
+                    forSites.snapshot = group.message
+                    try await fleet.publishGallery(forSites, sites: group.sites)
+                }
                 published.withLock { $0 = max($0, latest.version) }
                 metrics.set("rollcall_cloud_gallery_published_version", to: Double(latest.version))
                 logger.info("gallery \(latest.version) published to \(sites.count) sites")
