@@ -65,10 +65,9 @@ public final class GalleryPublisher: Service, Sendable {
         var delay = retryDelays.first
         while !Task.isCancelled {
             do {
-                guard var latest = try await store.latestGalleryVersion(), latest.version > publishedVersion else {
+                guard let latest = try await store.latestGalleryVersion(), latest.version > publishedVersion else {
                     return
                 }
-                if let signer { latest.snapshot = try signer.refreshed(latest.snapshot) }
                 let sites = try await store.sites().map(\.id)
                 // Each site receives its own workers only (galleries per site); without a site message, the
                 // version's own (the workers of every site). Sites with the same message are published together.
@@ -82,8 +81,9 @@ public final class GalleryPublisher: Service, Sendable {
                     }
                 }
                 for group in groups {
+                    // Each message re-signed now (new issuedAt/expiresAt), so a republished version is fresh.
                     var forSites = latest
-                    forSites.snapshot = group.message
+                    forSites.snapshot = try signer?.refreshed(group.message) ?? group.message
                     try await fleet.publishGallery(forSites, sites: group.sites)
                 }
                 published.withLock { $0 = max($0, latest.version) }
