@@ -37,7 +37,10 @@ let package = Package(
         .target(name: "ModelSupply", dependencies: [
             "RollcallCore", .product(name: "Crypto", package: "swift-crypto"),
         ]),
-        .target(name: "Neural", dependencies: ["RollcallCore", "COpenBLAS", "CHDF5"]),
+        // Own CPU microkernels, compiled per instruction set inside the file (function target attributes), chosen
+        // at run time: the binaries stay baseline x86-64. -O3 so that tests in debug builds run them at speed.
+        .target(name: "CNeuralKernels", cSettings: [.unsafeFlags(["-O3", "-std=c11"])]),
+        .target(name: "Neural", dependencies: ["RollcallCore", "CNeuralKernels", "COpenBLAS", "CHDF5"]),
         .target(name: "Imaging", dependencies: ["RollcallCore", "CTurboJPEG", "CPNG"]),
         .target(name: "FaceDetection", dependencies: ["Neural", "Imaging"]),
         .target(name: "FaceRecognition", dependencies: ["Neural", "Imaging", "FaceDetection"]),
@@ -52,7 +55,7 @@ let package = Package(
         .target(name: "Capture", dependencies: ["RollcallCore", "Imaging", "CV4L2"]),
         .target(name: "FakeV4L2", linkerSettings: [.linkedLibrary("dl"), .linkedLibrary("pthread")]),
         .target(name: "Agent", dependencies: [
-            "RollcallCore", "ModelSupply", "Imaging", "FaceDetection", "FaceRecognition", "Wire", "MQTT", "Capture",
+            "RollcallCore", "ModelSupply", "Neural", "Imaging", "FaceDetection", "FaceRecognition", "Wire", "MQTT", "Capture",
             .product(name: "Yams", package: "Yams"), .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "Cloud", dependencies: [
@@ -87,7 +90,7 @@ let package = Package(
         ]),
         .testTarget(name: "ModelSupplyTests", dependencies: ["ModelSupply"]),
         .testTarget(name: "RollcallCoreTests", dependencies: ["RollcallCore"]),
-        .testTarget(name: "NeuralTests", dependencies: ["Neural", "ModelSupply"]),
+        .testTarget(name: "NeuralTests", dependencies: ["Neural", "CNeuralKernels", "COpenBLAS", "ModelSupply"]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging"]),
         .testTarget(name: "FaceDetectionTests", dependencies: ["FaceDetection", "ModelSupply"]),
         .testTarget(name: "FaceRecognitionTests", dependencies: ["FaceRecognition", "ModelSupply"]),
