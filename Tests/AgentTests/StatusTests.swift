@@ -47,6 +47,7 @@ import Testing
             #expect(body.contains("# TYPE rollcall_agent_frames_dropped_total counter"))
             #expect(body.contains("rollcall_agent_frames_dropped_total{camera=\"door\"} 3"))
             #expect(body.contains("rollcall_agent_gallery_version 42"))
+            #expect(body.contains("rollcall_agent_kernels_info{isa=\""))
             #expect(try httpGet("http://127.0.0.1:\(bound)/other").status == 404)
             group.cancelAll()
         }
