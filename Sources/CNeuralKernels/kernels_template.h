@@ -201,51 +201,47 @@ RC_TARGET void RC_FN(rc_sgemm_packed)(int m, int n, int k, const float *a, ptrdi
     } while (pc < k);
 }
 
-/// GEMV column block of NB vectors of type T (L lanes each): y[0 ..< NB·L] for W's columns at `w`.
-#define RC_GEMV_BLOCK(NAME, T, L, NB)                                                                             \
-    RC_INLINE void NAME(int k, const float *restrict x, const float *restrict w, ptrdiff_t ldw, float *restrict y, \
-                        int load_y, const float *bias, const float *residual, rc_activation act) {               \
-        T acc[NB];                                                                                                \
-        _Pragma("clang loop unroll(full)") for (int j = 0; j < NB; j++) acc[j] =                                  \
-            load_y ? *(const T *)(y + j * L) : (T){0};                                                            \
-        for (int p = 0; p < k; p++) {                                                                             \
-            T s = x[p] - (T){0};                                                                                  \
-            const float *row = w + p * ldw;                                                                       \
-            _Pragma("clang loop unroll(full)") for (int j = 0; j < NB; j++) acc[j] =                              \
-                RC_MADD(s, *(const T *)(row + j * L), acc[j]);                                                    \
-        }                                                                                                         \
-        _Pragma("clang loop unroll(full)") for (int j = 0; j < NB; j++) {                                         \
-            if (bias) acc[j] += *(const T *)(bias + j * L);                                                       \
-            if (residual) acc[j] += *(const T *)(residual + j * L);                                               \
-            RC_ACTIVATE(T, acc[j], act);                                                                          \
-            *(T *)(y + j * L) = acc[j];                                                                           \
-        }                                                                                                         \
-    }
-
-RC_GEMV_BLOCK(RC_FN(rc_gemv_wide), rc_v, RC_LANES, 8)
-RC_GEMV_BLOCK(RC_FN(rc_gemv_one), rc_v, RC_LANES, 1)
-
+/// y = epilogue(xᵀ · W), streaming W's rows in order (four at a time) so that every row is read once,
+/// contiguously, while y stays in L1; y starts as (y if accumulate) + bias + residual, the activation comes last.
 RC_TARGET void RC_FN(rc_sgemv)(int n, int k, const float *x, const float *w, ptrdiff_t ldw, float *y,
                                const rc_epilogue *ep) {
     const float *bias = ep ? ep->bias : NULL;
     const float *residual = ep ? ep->residual : NULL;
-    rc_activation act = ep ? ep->activation : RC_ACT_NONE;
-    int load_y = ep ? ep->accumulate : 0;
-    int col = 0;
-    for (; col + 8 * RC_LANES <= n; col += 8 * RC_LANES)
-        RC_FN(rc_gemv_wide)(k, x, w + col, ldw, y + col, load_y, bias ? bias + col : NULL,
-                            residual ? residual + col : NULL, act);
-    for (; col + RC_LANES <= n; col += RC_LANES)
-        RC_FN(rc_gemv_one)(k, x, w + col, ldw, y + col, load_y, bias ? bias + col : NULL,
-                           residual ? residual + col : NULL, act);
-    for (; col < n; col++) {
-        float sum = load_y ? y[col] : 0;
-        for (int p = 0; p < k; p++) sum = RC_MADD(x[p], w[p * ldw + col], sum);
-        if (bias) sum += bias[col];
-        if (residual) sum += residual[col];
-        if (act != RC_ACT_NONE) sum = sum > 0 ? sum : 0;
-        if (act == RC_ACT_RELU6) sum = sum < 6 ? sum : 6;
-        y[col] = sum;
+    const rc_activation act = ep ? ep->activation : RC_ACT_NONE;
+    const int load_y = ep ? ep->accumulate : 0;
+    for (int col = 0; col < n; col++)
+        y[col] = (load_y ? y[col] : 0) + (bias ? bias[col] : 0) + (residual ? residual[col] : 0);
+    int p = 0;
+    for (; p + 4 <= k; p += 4) {
+        const rc_v x0 = x[p] - (rc_v){0}, x1 = x[p + 1] - (rc_v){0}, x2 = x[p + 2] - (rc_v){0}, x3 = x[p + 3] - (rc_v){0};
+        const float *w0 = w + (ptrdiff_t)p * ldw, *w1 = w0 + ldw, *w2 = w1 + ldw, *w3 = w2 + ldw;
+        int col = 0;
+        for (; col + RC_LANES <= n; col += RC_LANES) {
+            rc_v acc = *(const rc_v *)(y + col);
+            acc = RC_MADD(x0, *(const rc_v *)(w0 + col), acc);
+            acc = RC_MADD(x1, *(const rc_v *)(w1 + col), acc);
+            acc = RC_MADD(x2, *(const rc_v *)(w2 + col), acc);
+            acc = RC_MADD(x3, *(const rc_v *)(w3 + col), acc);
+            *(rc_v *)(y + col) = acc;
+        }
+        for (; col < n; col++) {
+            float sum = y[col];
+            sum = RC_MADD(x[p], w0[col], sum);
+            sum = RC_MADD(x[p + 1], w1[col], sum);
+            sum = RC_MADD(x[p + 2], w2[col], sum);
+            sum = RC_MADD(x[p + 3], w3[col], sum);
+            y[col] = sum;
+        }
+    }
+    for (; p < k; p++) {
+        const float *row = w + (ptrdiff_t)p * ldw;
+        for (int col = 0; col < n; col++) y[col] = RC_MADD(x[p], row[col], y[col]);
+    }
+    if (act != RC_ACT_NONE) {
+        for (int col = 0; col < n; col++) {
+            float v = y[col] > 0 ? y[col] : 0;
+            y[col] = act == RC_ACT_RELU6 && v > 6 ? 6 : v;
+        }
     }
 }
 
