@@ -1,9 +1,0 @@
-// FaceDetection's BlazeFace behind the pipeline's detector seam.
-import FaceDetection
-import Imaging
-
-extension BlazeFaceDetector: FaceDetecting {
-    public func detect(in image: Image) throws -> [DetectedFace] {
-        detect(image)
-    }
-}
