@@ -13,8 +13,8 @@
 ///   - bias: `g.outChannels` floats, or nil.
 ///   - output: `g.outCount` floats (must not overlap the input or the scratch).
 ///   - scratch: `g.scratchCount` floats of working memory (may be nil when that is 0).
-///   - residual: `g.outCount` floats added before the activation (a fused residual connection), or nil; may
-///     be the output itself.
+///   - residual: `g.outCount` floats added before the activation (a fused residual connection), or nil; must
+///     not overlap the output.
 ///   - packedWeights: the weights as a (kh·kw·cin) × cout `PackedMatrix`, to skip packing them on every call.
 ///   - winograd: the weights transformed for Winograd F(4×4, 3×3); used instead of im2col + GEMM for 3×3
 ///     stride-1 geometries when Neural's own GEMM is the active one.

@@ -10,7 +10,7 @@ import Dispatch
 public struct GEMMEpilogue {
     /// One value per column of C, or nil.
     public var bias: UnsafePointer<Float>?
-    /// A matrix the size of C (row stride `residualStride`), or nil; may be C itself.
+    /// A matrix the size of C (row stride `residualStride`), or nil; must not overlap C.
     public var residual: UnsafePointer<Float>?
     public var residualStride: Int
     public var activation: Activation

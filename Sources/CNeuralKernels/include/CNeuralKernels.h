@@ -40,7 +40,8 @@ typedef enum {
 typedef struct {
     /// n values (one per column), or NULL.
     const float *bias;
-    /// m×n values, row stride `residual_stride`, or NULL. May alias C only when it is exactly C.
+    /// m×n values, row stride `residual_stride`, or NULL. Must not overlap C (C holds partial sums between the
+    /// blocks of k).
     const float *residual;
     ptrdiff_t residual_stride;
     rc_activation activation;
