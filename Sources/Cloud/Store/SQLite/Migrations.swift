@@ -157,7 +157,6 @@ enum Migrations {
                 t.add(column: "edgeGalleryVersion", .integer)
                 t.add(column: "edgeAgreement", .text)
             }
-            }
         }
         migrator.registerMigration("v7-sites-people-corrections") { db in
             // Issue 17: site time zones, workers' sites and per-site gallery messages; the face embedding of
