@@ -23,8 +23,10 @@ import Wire
         let signer = try GallerySigner(keyFile: fixture.folder.appendingPathComponent("gallery.key").path)
         let cloud = try CloudProcess(folder: fixture.folder, name: "a",
                                      yaml: fixture.cloudYAML(name: "a", httpPort: port, sites: [site]), httpPort: port)
-        try cloud.start()
+        // The test's connection migrates the database before the cloud starts: two processes migrating one new
+        // SQLite file at once can both try the first migration.
         let store = try SQLiteStore(path: data.appendingPathComponent("db.sqlite").path)
+        try cloud.start()
         return (cloud, store, signer.publicKey.base64EncodedString())
     }
 
@@ -164,15 +166,23 @@ import Wire
         let cloudView = (try? await store.agent(siteID: Self.site, id: Self.agent))??.outboxDropped ?? -1
         let cloudMetric = await cloud.metric("rollcall_cloud_agent_outbox_dropped{agent=\"\(Self.site)/\(Self.agent)\"}")
         let agentAfterRestart = Int(agent.metric("rollcall_agent_outbox_dropped_oldest_total") ?? -1)
+        // The Agents page: the agent's row, its "Outbox dropped" cell.
+        let page = cloud.metricsToken().flatMap { cloud.dashboardPage("/dashboard/agents", token: $0) } ?? ""
+        let row = page.components(separatedBy: "<tr class=\"agent\">").dropFirst()
+            .first { $0.hasPrefix("<td>\(Self.agent)</td><td>\(Self.site)</td>") } ?? ""
+        let pageView = row.components(separatedBy: "<td class=\"outbox-dropped\">").dropFirst().first
+            .flatMap { Int($0.prefix { $0.isNumber }) }
         print("fault run: agent SIGKILL with a full outbox: the agent accepted \(queued) crops, dropped \(dropped) "
               + "(oldest first), held \(waiting.count) at the kill; after the restart the cloud stored \(stored.count) "
               + "(\(Set(stored).count) distinct), refused \(Int(refused)); drops the restarted agent reports "
-              + "\(agentAfterRestart), the cloud's agent row \(cloudView), its metric \(cloudMetric.map { "\(Int($0))" } ?? "absent")")
+              + "\(agentAfterRestart), the cloud's agent row \(cloudView), its Agents page \(pageView.map(String.init) ?? "absent"), "
+              + "its metric \(cloudMetric.map { "\(Int($0))" } ?? "absent")")
         #expect(Set(stored) == Set(waiting))
         #expect(stored.count == waiting.count)
         #expect(refused == 0)
         #expect(agentAfterRestart == dropped)
         #expect(cloudView == dropped)
+        #expect(pageView == dropped, "the Agents page:\n\(page.suffix(2000))")
         #expect(cloudMetric == Double(dropped))
         #expect(await eventually(within: 30) { agent.metric("rollcall_agent_outbox_depth") == 0 })
         #expect(await agent.terminate())
