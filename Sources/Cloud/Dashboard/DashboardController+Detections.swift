@@ -76,7 +76,7 @@ extension DashboardController {
         let form = try await submittedForm(request, context: context, limit: 16 * 1024)
         let outcome = try await aggregator.undoNotThisWorker(correctionID: id, actor: context.actor)
         return Self.redirect(Self.safeBack(form.fields["back"]),
-                             notice: "Correction \(id) undone; gallery version \(outcome.galleryVersion) published.")
+                             notice: "Correction \(id) undone; gallery version \(outcome.galleryVersion) published.", undo: nil)
     }
 
     /// A dashboard path to return to (anything else, e.g. another site's address, goes to the search page).
