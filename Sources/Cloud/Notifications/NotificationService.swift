@@ -128,6 +128,9 @@ extension CloudApp {
         let dispatcher = try NotificationDispatcher(
             mqtt: config.notifications.mqtt ? mqtt : nil, webhooks: endpoints, retry: config.webhooks.retry,
             metrics: aggregator.metrics, logger: logger)
+        if endpoints.isEmpty, !(config.notifications.mqtt && mqtt != nil) {
+            logger.warning("notification rules are on but nothing receives them: no webhook, and no broker topic (mqtt.host or notifications.mqtt); they are only counted")
+        }
         let checker = NotificationChecker(store: aggregator.store, rules: config.notifications.rules, metrics: aggregator.metrics)
         return [NotificationService(checker: checker, dispatcher: dispatcher, store: aggregator.store,
                                     interval: config.notifications.checkIntervalSeconds, metrics: aggregator.metrics,

@@ -8,7 +8,7 @@ import TestSupport
 
 /// Notifications end to end: the checker finds the four events in a real store, the dispatcher posts them to a
 /// real local HTTP receiver (retried on 500, signed, once each) and publishes them on the MQTT topic of a real
-/// Mosquitto with TLS.
+/// Mosquitto with TLS (which keeps the topic from agents).
 @Suite struct NotificationDeliveryTests {
     let secret = "notify-secret-0123456789"
     let retry = WebhookRetryPolicy(maximumAttempts: 4, initialDelay: .milliseconds(10), multiplier: 2,
@@ -123,6 +123,10 @@ import TestSupport
         let cloud = try await fixture.connectedClient("cloud/main")
         let ops = try await fixture.connectedClient("cloud/ops")
         let messages = Collector(try await ops.subscribe(to: "rollcall/v1/notifications/#"))
+        // Agents are not told about other sites' people and agents: the ACL refuses them the topic.
+        let agent = try await fixture.agent(site: "s1", agent: "a1")
+        await #expect(throws: (any Error).self) { _ = try await agent.subscribe(to: "rollcall/v1/notifications/#") }
+        await agent.disconnect()
         try await env.registerAgent("door-1", site: "hq")
 
         let receiver = WebhookReceiver()
