@@ -44,8 +44,7 @@ enum DashboardAssets {
 
     /// Live detections (on the page with `#sites`): receives `detection` events and inserts a row at the top of
     /// the site's table, creating it when new, unless the page's filters (`data-filter-*` on `#sites`) exclude
-    /// it. Pages with `data-reload` on `<body>` reload themselves; forms
-    /// with `data-confirm` ask first.
+    /// it. Pages with `data-reload` on `<body>` reload themselves; forms with `data-confirm` ask first.
     static let script = """
         'use strict';
         const esc = s => String(s ?? '').replace(/[&<>"']/g, c => ({'&':'&amp;','<':'&lt;','>':'&gt;','"':'&quot;',"'":'&#39;'}[c]));
