@@ -64,7 +64,7 @@ extension MosquittoSession {
             // does not keep `$share/…` subscriptions across a restart even when it reports a session.
             // SUBSCRIBE is idempotent; retained messages may arrive again and consumers dedupe them.
             for subscription in state.subscriptions.values {
-                sendSubscribe(filter: subscription.filter, qos: subscription.qos, resubscribing: &state)
+                resubscribe(filter: subscription.filter, qos: subscription.qos, state: &state)
             }
             return (state.machine.connectSucceeded(), waiters)
         }
@@ -75,7 +75,7 @@ extension MosquittoSession {
 
     /// Sends SUBSCRIBE for a filter no caller waits on, remembering its mid for the SUBACK. Called with the lock
     /// held; a failure (not connected) leaves it to the next connection.
-    func sendSubscribe(filter: String, qos: QoS, resubscribing state: inout State) {
+    func resubscribe(filter: String, qos: QoS, state: inout State) {
         var mid: Int32 = 0
         if mosquitto_subscribe_v5(handle, &mid, filter, qos.rawValue, 0, nil) == MosquittoLibrary.success {
             state.requests.addResubscribe(mid: mid, filter: filter)

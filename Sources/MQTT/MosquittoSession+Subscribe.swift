@@ -31,7 +31,7 @@ extension MosquittoSession {
 
     /// Sends SUBSCRIBE for a registered filter now if connected (otherwise the next connection does).
     func subscribeWhenConnected(filter: String, qos: QoS) {
-        locked { sendSubscribe(filter: filter, qos: qos, resubscribing: &$0) }
+        locked { resubscribe(filter: filter, qos: qos, state: &$0) }
         wake()
     }
 
