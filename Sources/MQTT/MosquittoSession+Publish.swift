@@ -34,7 +34,7 @@ extension MosquittoSession {
                     state.statistics.messagesPublished += 1
                     return (nil, state.requests.addPublish(mid: mid, token: token, waiter: continuation))
                 }
-                displaced?.resume(throwing: MQTTError(.library, detail: "packet id reused before the PUBACK of a publish"))
+                displaced?.resume(throwing: MQTTError(.library, detail: "packet id reused before the publish's PUBACK"))
                 if let failure {
                     continuation.resume(throwing: failure)
                 } else {

@@ -6,8 +6,9 @@ import Foundation
 ///
 /// - `+Handle`: the handle's options (protocol, TLS, last will); `+Callbacks`: the C trampolines and what each
 ///   broker answer does;
-/// - `+NetworkThread`: the loop that performs `ReconnectStateMachine`'s actions; `+Connect`: one connection
-///   attempt up to CONNACK; `+ManualAck`: the loop pass that honours the `AcknowledgementGate`;
+/// - `+Lifecycle`: starting and stopping the network thread; `+NetworkThread`: the loop that performs
+///   `ReconnectStateMachine`'s actions; `+Connect`: one connection attempt up to CONNACK; `+ManualAck`: the loop
+///   pass that honours the `AcknowledgementGate`, woken through the `WakePipe`;
 /// - `+Publish`, `+Subscribe`: the async API, whose waiters sit in `PendingRequests` until the broker answers;
 ///   `+Routing`: received messages to subscriptions, or to the `OrphanBuffer`.
 ///

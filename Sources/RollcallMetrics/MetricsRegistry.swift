@@ -116,9 +116,8 @@ public final class MetricsRegistry: Sendable {
     private func update(_ name: String, labels: [String: String], kind: Kind, _ body: (inout Series) -> Void) {
         let key = Self.key(name, labels)
         let family = Family(kind: kind, labelKeys: labels.keys.sorted())
-        guard Self.isValidName(name, colon: true), family.labelKeys.allSatisfy({ Self.isValidName($0, colon: false) }) else {
-            return refuse(name)
-        }
+        guard Self.isValidName(name, colon: true),
+              family.labelKeys.allSatisfy({ Self.isValidName($0, colon: false) }) else { return refuse(name) }
         let accepted = state.withLock { state -> Bool in
             if let known = state.families[name], known != family { return false }
             state.families[name] = family
@@ -163,7 +162,8 @@ public final class MetricsRegistry: Sendable {
 
     /// Prometheus syntax: `[a-zA-Z_:][a-zA-Z0-9_:]*` for a metric name, without `:` for a label key.
     private static func isValidName(_ name: String, colon: Bool) -> Bool {
-        guard let first = name.utf8.first, !(UInt8(ascii: "0")...UInt8(ascii: "9")).contains(first) else { return false }
+        let digits = UInt8(ascii: "0")...UInt8(ascii: "9")
+        guard let first = name.utf8.first, !digits.contains(first) else { return false }
         return name.utf8.allSatisfy { byte in
             switch byte {
             case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),

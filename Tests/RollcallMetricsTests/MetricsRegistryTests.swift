@@ -1,4 +1,4 @@
-@testable import RollcallMetrics
+import RollcallMetrics
 import Testing
 
 /// The shared `/metrics` registry: what it exposes (through swift-prometheus), what it reads back, and what it
