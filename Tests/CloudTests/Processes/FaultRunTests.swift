@@ -23,8 +23,7 @@ import Wire
         let signer = try GallerySigner(keyFile: fixture.folder.appendingPathComponent("gallery.key").path)
         let cloud = try CloudProcess(folder: fixture.folder, name: "a",
                                      yaml: fixture.cloudYAML(name: "a", httpPort: port, sites: [site]), httpPort: port)
-        // The test's connection migrates the database before the cloud starts: two processes migrating one new
-        // SQLite file at once can both try the first migration.
+        // The test reads the cloud's database through a connection of its own.
         let store = try SQLiteStore(path: data.appendingPathComponent("db.sqlite").path)
         try cloud.start()
         return (cloud, store, signer.publicKey.base64EncodedString())
