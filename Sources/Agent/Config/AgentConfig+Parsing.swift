@@ -123,12 +123,13 @@ extension DetectionConfig {
 }
 
 extension TrackingConfig {
-    static let keys: Set<String> = ["iou_threshold", "max_missed_frames"]
+    static let keys: Set<String> = ["iou_threshold", "max_gap_s", "max_missed_frames"]
 
     static func parse(_ map: ConfigMapping) throws(AgentConfigError) -> TrackingConfig {
         TrackingConfig(
             iouThreshold: try map.float("iou_threshold", in: 0.01...0.99, default: 0.3),
-            maxMissedFrames: try map.int("max_missed_frames", in: 1...600, default: 10)
+            maxGapSeconds: try map.double("max_gap_s", in: 0.05...60, default: 1.0),
+            maxMissedFrames: try map.optionalInt("max_missed_frames", in: 1...600)
         )
     }
 }

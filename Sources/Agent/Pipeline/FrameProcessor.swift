@@ -33,6 +33,8 @@ public struct FrameProcessor {
     let stats: AgentStats
     var tracker: Tracker
     var selector: CropSelector<Candidate>
+    /// The faces of the latest frame, each with its track (what per-frame results and `eval video` report).
+    public private(set) var lastFrameFaces: [TrackedFace] = []
 
     /// Creates the processor. `embedder` and `matcher` are required in edge-match and privacy modes.
     public init(camera: String, mode: AgentConfig.Mode, detection: DetectionConfig, tracking: TrackingConfig,
@@ -47,7 +49,8 @@ public struct FrameProcessor {
         self.embedder = embedder
         self.matcher = matcher
         self.stats = stats
-        tracker = Tracker(iouThreshold: tracking.iouThreshold, maxMissedFrames: tracking.maxMissedFrames,
+        tracker = Tracker(configuration: .init(iouThreshold: tracking.iouThreshold, maxGapSeconds: tracking.maxGapSeconds,
+                                               maxMissedFrames: tracking.maxMissedFrames),
                           firstID: firstTrackID)
         selector = CropSelector(policy: .init(minQuality: crops.minQuality, improveInterval: crops.improveIntervalSeconds,
                                               minImprovement: crops.minImprovement))
@@ -66,8 +69,9 @@ public struct FrameProcessor {
         }
         stats.count(.framesProcessed, camera: camera)
         stats.count(.faces, camera: camera, by: faces.count)
-        let update = tracker.update(faces)
+        let update = tracker.update(faces, at: frame.monotonicSeconds)
         stats.count(.tracksStarted, camera: camera, by: update.started.count)
+        lastFrameFaces = zip(faces, update.trackIDs).map { TrackedFace(trackID: $1, face: $0) }
         var events: [PipelineEvent] = []
         for (face, trackID) in zip(faces, update.trackIDs) {
             let quality = FaceQuality(face: face, in: frame.image).overall
