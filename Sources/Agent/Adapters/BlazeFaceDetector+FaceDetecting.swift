@@ -7,3 +7,9 @@ extension BlazeFaceDetector: FaceDetecting {
         detect(image)
     }
 }
+
+extension MultiScaleFaceDetector: FaceDetecting {
+    public func detect(in image: Image) throws -> [DetectedFace] {
+        detect(image)
+    }
+}
