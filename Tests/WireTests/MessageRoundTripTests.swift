@@ -40,9 +40,10 @@ import Testing
             case .galleryAck: return "ack"
             case .agentStatus: return "status"
             case .availability: return "availability"
+            case .faceSighting: return "sighting"
             }
         }
-        #expect(kinds == ["face", "face", "result", "result", "gallery", "ack", "status", "availability"])
+        #expect(kinds == ["face", "face", "result", "result", "gallery", "ack", "status", "availability", "sighting"])
     }
 
     @Test func availabilityHasTheDocumentedBytes() throws {
