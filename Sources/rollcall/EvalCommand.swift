@@ -10,7 +10,7 @@ struct EvalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval",
         abstract: "Measure identity and emotion accuracy on labelled photos (JSON on stdout).",
-        subcommands: [LFW.self, Identify.self, Emotion.self]
+        subcommands: [LFW.self, Identify.self, Emotion.self, Video.self, SyntheticClip.self, Quality.self]
     )
 
     /// Options shared by the identity evaluations.
@@ -171,6 +171,10 @@ extension EvalCommand {
         @Option(help: "Match threshold (default: the backbone's calibrated default).")
         var threshold: Float?
 
+        @Option(name: .customLong("dump-embeddings"),
+                help: "Also write every image's embedding to this file (tab-separated: person index, person, path, comma-separated values; empty when no face), for offline study of decision rules.")
+        var dumpEmbeddings: String?
+
         @OptionGroup var identity: IdentityOptions
 
         func validate() throws {
@@ -215,6 +219,9 @@ extension EvalCommand {
                 case nil: unreadable += 1
                 }
                 persons[file.person].embeddings.append(embedding)
+            }
+            if let dumpEmbeddings {
+                try EmbeddingDump.write(files: files, people: people, outcomes: outcomes, to: dumpEmbeddings)
             }
             let dimension = persons.lazy.flatMap(\.embeddings).compactMap { $0 }.first?.count ?? 128
             let result = try IdentificationProtocol.evaluate(people: persons, enroll: enroll,

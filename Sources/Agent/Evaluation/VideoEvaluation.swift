@@ -1,0 +1,117 @@
+// `rollcall eval video`: a folder of frames through the agent's own per-camera pipeline (`FrameProcessor`:
+// detection, tracking, crop selection, embedding, the gallery's match decision), reporting every frame's faces
+// with the track they belong to and the name their track carries, and every track's decision.
+import FaceDetection
+import Foundation
+import Imaging
+
+/// What `eval video` reports.
+public struct VideoReport: Sendable, Codable, Equatable {
+    /// One face of one frame.
+    public struct Face: Sendable, Codable, Equatable {
+        public var track: UInt64
+        /// x, y, width, height in frame pixels.
+        public var box: [Float]
+        public var score: Float
+        /// The name the face's track carried when this frame was processed (what a live agent would report).
+        public var nameAtFrame: String?
+        public var distanceAtFrame: Float?
+        /// The track's final name (every frame of the track inherits the track's identity).
+        public var name: String?
+        public var distance: Float?
+    }
+
+    /// One frame.
+    public struct Frame: Sendable, Codable, Equatable {
+        public var name: String
+        public var index: Int
+        public var time: Double
+        public var faces: [Face]
+    }
+
+    /// One track's decision.
+    public struct Track: Sendable, Codable, Equatable {
+        public var id: UInt64
+        public var firstFrame: Int
+        public var lastFrame: Int
+        /// Frames in which the track's face was detected.
+        public var frames: Int
+        /// Crops the track published (each embedded and decided).
+        public var decisions: Int
+        /// The latest decision: the worker, or nil for unknown.
+        public var name: String?
+        /// Distance to the nearest worker at the latest decision; nil when never decided.
+        public var distance: Float?
+    }
+
+    public var frames: [Frame]
+    public var tracks: [Track]
+}
+
+/// Runs frames through a `FrameProcessor` in edge-match (or privacy) mode and collects a `VideoReport`.
+public struct VideoEvaluation {
+    var processor: FrameProcessor
+    let framesPerSecond: Double
+    let start: Date
+
+    /// `processor` must embed and match locally (edge-match or privacy mode) for names to appear.
+    public init(processor: FrameProcessor, framesPerSecond: Double, start: Date = Date(timeIntervalSince1970: 0)) {
+        self.processor = processor
+        self.framesPerSecond = framesPerSecond
+        self.start = start
+    }
+
+    struct Decision {
+        var name: String?
+        var distance: Float?
+        var count: Int
+    }
+
+    /// Processes the frames named `names` in order (frame `i`, read by `load(i)`, at `i / framesPerSecond`
+    /// seconds) and reports. Frames are read one at a time.
+    public mutating func run(names: [String], load: (Int) throws -> Image) rethrows -> VideoReport {
+        var decisions = [UInt64: Decision]()
+        var reported = [VideoReport.Frame]()
+        var seen = [UInt64: (first: Int, last: Int, frames: Int)]()
+        func absorb(_ events: [PipelineEvent]) {
+            for case .result(let result) in events {
+                var d = decisions[result.trackID] ?? Decision(count: 0)
+                d.name = result.match.workerID
+                d.distance = result.match.distance
+                d.count += 1
+                decisions[result.trackID] = d
+            }
+        }
+        for (index, name) in names.enumerated() {
+            let seconds = Double(index) / framesPerSecond
+            absorb(processor.process(CapturedFrame(image: try load(index), time: start.addingTimeInterval(seconds),
+                                                   monotonicSeconds: seconds)))
+            let faces = processor.lastFrameFaces.map { tracked -> VideoReport.Face in
+                let b = tracked.face.box
+                let now = decisions[tracked.trackID]
+                var s = seen[tracked.trackID] ?? (index, index, 0)
+                s.last = index
+                s.frames += 1
+                seen[tracked.trackID] = s
+                return VideoReport.Face(track: tracked.trackID, box: [b.x, b.y, b.width, b.height], score: tracked.face.score,
+                                        nameAtFrame: now?.name, distanceAtFrame: now?.distance)
+            }
+            reported.append(VideoReport.Frame(name: name, index: index, time: seconds, faces: faces))
+        }
+        absorb(processor.finish())
+        // Every frame inherits its track's final identity.
+        for f in reported.indices {
+            for k in reported[f].faces.indices {
+                let d = decisions[reported[f].faces[k].track]
+                reported[f].faces[k].name = d?.name
+                reported[f].faces[k].distance = d?.distance
+            }
+        }
+        let tracks = seen.keys.sorted().map { id -> VideoReport.Track in
+            let s = seen[id] ?? (0, 0, 0), d = decisions[id]
+            return VideoReport.Track(id: id, firstFrame: s.first, lastFrame: s.last, frames: s.frames,
+                                     decisions: d?.count ?? 0, name: d?.name, distance: d?.distance)
+        }
+        return VideoReport(frames: reported, tracks: tracks)
+    }
+}
