@@ -40,7 +40,7 @@ let package = Package(
         .target(name: "Neural", dependencies: ["RollcallCore", "COpenBLAS", "CHDF5"]),
         .target(name: "Imaging", dependencies: ["RollcallCore", "CTurboJPEG", "CPNG"]),
         .target(name: "FaceDetection", dependencies: ["Neural", "Imaging"]),
-        .target(name: "FaceRecognition", dependencies: ["Neural", "Imaging", "FaceDetection"]),
+        .target(name: "FaceRecognition", dependencies: ["RollcallCore", "Neural", "Imaging", "FaceDetection"]),
         .target(name: "Emotion", dependencies: ["Neural", "Imaging", "FaceDetection"]),
         .target(name: "Wire", dependencies: ["RollcallCore", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "MQTT", dependencies: ["RollcallCore", "CMosquitto"]),
@@ -81,31 +81,35 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
+        // MARK: Test support: fixtures every test target shares (free ports, polling with a deadline, child
+        // processes, the broker fixture, the release CLI, data-gated traits). Never in an executable's closure.
+        .target(name: "TestSupport", dependencies: ["PKI", "MQTT"], path: "Tests/TestSupport"),
+
         // MARK: Tests mirror the modules
-        .testTarget(name: "SystemLibraryTests", dependencies: [
+        .testTarget(name: "SystemLibraryTests", dependencies: ["TestSupport",
             "COpenBLAS", "CTurboJPEG", "CPNG", "CV4L2", "CMosquitto", "CHDF5",
         ]),
-        .testTarget(name: "ModelSupplyTests", dependencies: ["ModelSupply"]),
-        .testTarget(name: "RollcallCoreTests", dependencies: ["RollcallCore"]),
-        .testTarget(name: "NeuralTests", dependencies: ["Neural", "ModelSupply"]),
-        .testTarget(name: "ImagingTests", dependencies: ["Imaging"]),
-        .testTarget(name: "FaceDetectionTests", dependencies: ["FaceDetection", "ModelSupply"]),
-        .testTarget(name: "FaceRecognitionTests", dependencies: ["FaceRecognition", "ModelSupply"]),
-        .testTarget(name: "EmotionTests", dependencies: ["Emotion", "ModelSupply"]),
-        .testTarget(name: "WireTests", dependencies: ["Wire"]),
-        .testTarget(name: "MQTTTests", dependencies: ["MQTT", "Wire", "PKI"]),
-        .testTarget(name: "PKITests", dependencies: ["PKI", .product(name: "X509", package: "swift-certificates")]),
-        .testTarget(name: "CaptureTests", dependencies: ["Capture"]),
-        .testTarget(name: "AgentTests", dependencies: [
+        .testTarget(name: "ModelSupplyTests", dependencies: ["TestSupport", "ModelSupply"]),
+        .testTarget(name: "RollcallCoreTests", dependencies: ["TestSupport", "RollcallCore"]),
+        .testTarget(name: "NeuralTests", dependencies: ["TestSupport", "Neural", "ModelSupply"]),
+        .testTarget(name: "ImagingTests", dependencies: ["TestSupport", "Imaging"]),
+        .testTarget(name: "FaceDetectionTests", dependencies: ["TestSupport", "FaceDetection", "ModelSupply"]),
+        .testTarget(name: "FaceRecognitionTests", dependencies: ["TestSupport", "FaceRecognition", "RollcallCore", "ModelSupply"]),
+        .testTarget(name: "EmotionTests", dependencies: ["TestSupport", "Emotion", "ModelSupply"]),
+        .testTarget(name: "WireTests", dependencies: ["TestSupport", "Wire"]),
+        .testTarget(name: "MQTTTests", dependencies: ["TestSupport", "MQTT", "Wire", "PKI"]),
+        .testTarget(name: "PKITests", dependencies: ["TestSupport", "PKI", .product(name: "X509", package: "swift-certificates")]),
+        .testTarget(name: "CaptureTests", dependencies: ["TestSupport", "Capture"]),
+        .testTarget(name: "AgentTests", dependencies: ["TestSupport",
             "Agent", "FaceDetection", "FaceRecognition", "ModelSupply", "Imaging", "Wire", "MQTT",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
-        .testTarget(name: "CloudTests", dependencies: [
+        .testTarget(name: "CloudTests", dependencies: ["TestSupport",
             "Cloud", "Imaging", "Wire", "MQTT", "PKI", "FaceRecognition", "ModelSupply",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
         ]),
-        .testTarget(name: "EndToEndTests", dependencies: []),
+        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -7,7 +7,7 @@ extension AgentAssembly {
     /// What edge-match and privacy modes add to every camera: the shared dlib models and the gallery matcher.
     struct LocalRecognition: Sendable {
         let models: DlibModels
-        let matcher: EdgeMatcher<RecognitionGalleryBuilder>
+        let matcher: EdgeMatcher
     }
 
     /// dlib's ResNet and 5-point shape predictor (`dlib-resnet`, `dlib-shape-5`), loaded once for every camera.

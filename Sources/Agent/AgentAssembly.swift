@@ -93,8 +93,7 @@ public enum AgentAssembly {
             let modelID = Backbone.dlib.modelID
             let cache = try gallerySync(RecognitionGalleryBuilder(modelID: modelID), key: publicKey, modelID: modelID)
             galleryVersion = { cache.version }
-            let thresholds = MatchThresholds(distance: config.gallery.matchThreshold, margin: config.gallery.matchMargin)
-            local = LocalRecognition(models: models, matcher: EdgeMatcher(cache: cache, thresholds: thresholds))
+            local = LocalRecognition(models: models, matcher: EdgeMatcher(cache: cache))
         } else {
             local = nil
             if let publicKey {   // cloud-match: the gallery is kept and acknowledged, not decoded

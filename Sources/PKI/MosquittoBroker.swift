@@ -141,7 +141,8 @@ public final class MosquittoBroker: @unchecked Sendable {
         return text.split(separator: "\n").suffix(lines).joined(separator: "\n")
     }
 
-    static func accepts(port: Int) -> Bool {
+    /// Whether something accepts TCP connections on 127.0.0.1:`port` now.
+    public static func accepts(port: Int) -> Bool {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard descriptor >= 0 else { return false }
         defer { close(descriptor) }

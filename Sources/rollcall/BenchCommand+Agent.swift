@@ -159,19 +159,20 @@ enum AgentBenchClip {
     }
 
     /// edge-match / privacy: the dlib embedder and a matcher over a gallery enrolling the demo-obama2 face.
-    static func localRecognition(folder: String) throws -> (embedder: DlibFaceEmbedder, matcher: any EdgeMatching) {
+    static func localRecognition(folder: String) throws -> (embedder: DlibFaceEmbedder, matcher: EdgeMatcher) {
         let store = try ModelStore.standard()
         let embedder = DlibFaceEmbedder(models: try DlibModels(network: try store.url(for: "dlib-resnet"),
                                                                shapePredictor: try store.url(for: "dlib-shape-5")))
         let photo = try Image.load(contentsOf: try store.url(for: "demo-obama2").path, options: DecodeOptions(format: .rgb))
         let detector = try BlazeFaceDetector(model: .short, modelURL: try store.url(for: "blazeface-short"))
         guard let face = detector.detect(photo).first else { throw ValidationError("no face in demo-obama2") }
-        var gallery = try Gallery(modelID: embedder.modelID, dimension: embedder.dimension)
-        try gallery.enroll(workerID: "obama", embeddings: [try embedder.embedding(of: photo, face: face)])
+        var gallery = try Gallery(modelID: embedder.modelID, dimension: embedder.dimension,
+                                  policy: .defaults(for: .dlib))
+        try gallery.enroll(workerID: 1, embeddings: [try embedder.embedding(of: photo, face: face)])
         let cache = try GalleryCache(folder: folder, verifier: UnsignedSnapshot(modelID: embedder.modelID),
                                      builder: RecognitionGalleryBuilder(modelID: embedder.modelID))
         guard case .applied = cache.apply(Data(gallery.snapshot())) else { throw ValidationError("bench gallery refused") }
-        return (embedder, EdgeMatcher(cache: cache, thresholds: MatchThresholds.defaults(for: .dlib)))
+        return (embedder, EdgeMatcher(cache: cache))
     }
 
     /// The benchmark's gallery arrives unsigned (signatures are checked once per gallery, not per frame).

@@ -6,6 +6,7 @@ import Foundation
 import Imaging
 import ModelSupply
 import Neural
+import RollcallCore
 
 extension CameraConfig.DetectorRange: ExpressibleByArgument {}
 
@@ -55,13 +56,12 @@ extension EvalCommand {
         func run() throws {
             BLAS.setThreads(1)
             let started = Date()
-            let names = ImageFileWalker.files(in: [frames]).filter { !$0.hasSuffix("truth.json") }
-            guard !names.isEmpty else { throw ValidationError("no frames (.jpg, .png, .pgm, .ppm) in \(frames)") }
+            let framePaths = ImageFileWalker.files(in: [frames])
+            guard !framePaths.isEmpty else { throw ValidationError("no frames (.jpg, .png, .pgm, .ppm) in \(frames)") }
             let store = try ModelStore.standard()
             let models = try DlibModels(network: store.url(for: "dlib-resnet"), shapePredictor: store.url(for: "dlib-shape-5"))
             let embedder = DlibFaceEmbedder(models: models)
             let enrollmentDetector = try BlazeFaceDetector(model: .short, modelURL: store.url(for: "blazeface-short"))
-            var gallery = try Gallery(modelID: Backbone.dlib.modelID, dimension: models.network.dimension)
             var photos = [String: [[Float]]]()
             for item in enroll {
                 let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
@@ -74,7 +74,22 @@ extension EvalCommand {
                 }
                 photos[parts[0], default: []].append(try embedder.embedding(of: image, face: face))
             }
-            for (name, embeddings) in photos { try gallery.enroll(workerID: name, embeddings: embeddings) }
+            // Workers are numbered in name order, as the cloud's store would number them.
+            var policy = MatchPolicy.defaults(for: .dlib)
+            if let threshold { policy.threshold = threshold }
+            var gallery = try Gallery(modelID: Backbone.dlib.modelID, dimension: models.network.dimension, policy: policy)
+            var workerNames = [WorkerID: String]()
+            for (index, name) in photos.keys.sorted().enumerated() {
+                let id = WorkerID(index + 1)
+                workerNames[id] = name
+                try gallery.enroll(workerID: id, embeddings: photos[name] ?? [])
+            }
+            // The agent's own gallery cache, holding the snapshot the cloud would publish.
+            let folder = NSTemporaryDirectory() + "rollcall-eval-video-\(UUID().uuidString)"
+            defer { try? FileManager.default.removeItem(atPath: folder) }
+            let cache = try GalleryCache(folder: folder, verifier: AgentBenchClip.UnsignedSnapshot(modelID: gallery.modelID),
+                                         builder: RecognitionGalleryBuilder(modelID: gallery.modelID))
+            guard case .applied = cache.apply(Data(gallery.snapshot())) else { throw ValidationError("the gallery was refused") }
 
             let defaults = try AgentConfig.parse(yaml: """
                 site: eval
@@ -84,18 +99,16 @@ extension EvalCommand {
                 cameras: [{id: eval, source: {kind: folder, path: x}}]
                 gallery: {public_key: "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="}
                 """)
-            let thresholds = MatchThresholds(distance: threshold ?? defaults.gallery.matchThreshold,
-                                             margin: defaults.gallery.matchMargin)
             let processor = FrameProcessor(
                 camera: "eval", mode: .edgeMatch, detection: defaults.detection, tracking: defaults.tracking,
                 crops: defaults.crops,
                 detector: try AgentAssembly.detector(AgentAssembly.detectorModels(detector, store: store, component: "--detector"),
                                                      minScore: defaults.detection.minScore),
                 renderer: ImagingCropRenderer(), embedder: embedder,
-                matcher: FixedGalleryMatcher(gallery: gallery, thresholds: thresholds), stats: AgentStats(), firstTrackID: 1)
-            var evaluation = VideoEvaluation(processor: processor, framesPerSecond: fps)
-            let report = try evaluation.run(names: names.map { ($0 as NSString).lastPathComponent }) { index in
-                try Image.load(contentsOf: names[index], options: DecodeOptions(format: .rgb))
+                matcher: EdgeMatcher(cache: cache), stats: AgentStats(), firstTrackID: 1)
+            var evaluation = VideoEvaluation(processor: processor, framesPerSecond: fps, names: workerNames)
+            let report = try evaluation.run(frameNames: framePaths.map { ($0 as NSString).lastPathComponent }) { index in
+                try Image.load(contentsOf: framePaths[index], options: DecodeOptions(format: .rgb))
             }
             let encoder = JSONEncoder()
             encoder.keyEncodingStrategy = .convertToSnakeCase
@@ -113,7 +126,7 @@ extension EvalCommand {
                 object["score"] = scoreObject
             }
             object["detector"] = detector.rawValue
-            object["threshold"] = Double(thresholds.distance)
+            object["threshold"] = Double(policy.threshold)
             object["enrolled"] = photos.keys.sorted()
             object["seconds"] = Date().timeIntervalSince(started)
             try printJSON(object)

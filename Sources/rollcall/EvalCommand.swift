@@ -134,7 +134,7 @@ struct EvalCommand: ParsableCommand {
             let same = lfw.pairs.map(\.same)
             let result = VerificationProtocol.evaluate(distances: distances, same: same, folds: lfw.folds)
             // dlib's customary 0.6 for its ResNet (what its LFW figure used); the configured default otherwise.
-            let defaultThreshold = identity.backbone == .dlib ? 0.6 : Double(MatchThresholds.defaults(for: identity.backbone).distance)
+            let defaultThreshold = identity.backbone == .dlib ? 0.6 : Double(MatchPolicy.defaults(for: identity.backbone).threshold)
             let report: [String: Any] = [
                 "backbone": identity.backbone.rawValue,
                 "accuracy_mean": result.mean,
@@ -226,7 +226,7 @@ extension EvalCommand {
             let dimension = persons.lazy.flatMap(\.embeddings).compactMap { $0 }.first?.count ?? 128
             let result = try IdentificationProtocol.evaluate(people: persons, enroll: enroll,
                                                              modelID: identity.backbone.modelID, dimension: dimension)
-            let t = threshold ?? MatchThresholds.defaults(for: identity.backbone).distance
+            let t = threshold ?? MatchPolicy.defaults(for: identity.backbone).threshold
             let at = result.rates(threshold: t)
             let at06 = result.rates(threshold: 0.6)
             try printJSON([

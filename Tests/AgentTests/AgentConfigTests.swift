@@ -45,17 +45,15 @@ import Testing
         #expect(config.tracking.maxGapSeconds == 1.0, "gaps are measured in time")
         #expect(config.tracking.maxMissedFrames == nil)
         #expect(config.status.metricsPort == nil)
-        #expect(config.gallery.matchThreshold == 0.47, "dlib's calibrated threshold, as the cloud")
-        #expect(config.gallery.matchMargin == 0)
     }
 
-    @Test func matchThresholdsAreBoundedAndNamed() throws {
-        let config = try AgentConfig.parse(yaml: Self.minimal + "\ngallery:\n  match_threshold: 0.4\n  match_margin: 0.05\n")
-        #expect(config.gallery.matchThreshold == 0.4 && config.gallery.matchMargin == 0.05)
-        let margin = failure(Self.minimal + "\ngallery:\n  match_margin: -0.1\n")
-        #expect(margin?.keyPath == "gallery.match_margin" && margin?.code == .outOfRange)
-        let threshold = failure(Self.minimal + "\ngallery:\n  match_threshold: high\n")
-        #expect(threshold?.keyPath == "gallery.match_threshold")
+    @Test func localMatchThresholdsAreRefusedWithTheReason() throws {
+        // The match policy arrives with the signed gallery: an agent-side threshold would decide unlike the cloud.
+        for key in ["match_threshold", "match_margin"] {
+            let error = failure(Self.minimal + "\ngallery:\n  \(key): 0.4\n")
+            #expect(error?.keyPath == "gallery.\(key)" && error?.code == .unknownKey)
+            #expect(error?.description.contains("arrives with the signed gallery") == true)
+        }
     }
 
     @Test func shippedExampleIsValid() throws {

@@ -1,6 +1,7 @@
 // The whole agent as a site runs it: the `rollcall-agent` executable started on a configuration file, watched
 // through its Prometheus /metrics endpoint, stopped with SIGTERM (or killed).
 import Foundation
+import TestSupport
 
 /// One running `rollcall-agent` process.
 final class AgentProcess: @unchecked Sendable {
@@ -12,10 +13,7 @@ final class AgentProcess: @unchecked Sendable {
     /// (`swift build --build-tests` builds it; `swift build --show-bin-path` names that folder).
     static func binary() throws -> String {
         if let path = ProcessInfo.processInfo.environment["ROLLCALL_AGENT_BIN"], !path.isEmpty { return path }
-        guard let path = OutboxKillTests.agentBinary else {
-            throw TestBrokerError.tool("rollcall-agent not built: run `swift build --build-tests`")
-        }
-        return path
+        return try BuiltProducts.path("rollcall-agent")
     }
 
     /// Starts `rollcall-agent run --config <config>` with `environment` added to this process's own; its output
@@ -27,7 +25,7 @@ final class AgentProcess: @unchecked Sendable {
         process.arguments = ["run", "--config", config]
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         guard FileManager.default.createFile(atPath: logPath, contents: nil) else {
-            throw TestBrokerError.tool("cannot create \(logPath)")
+            throw TestSupportError("cannot create \(logPath)")
         }
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
         process.standardOutput = log
@@ -43,13 +41,7 @@ final class AgentProcess: @unchecked Sendable {
     /// Every unlabelled or labelled sample of the agent's /metrics, by full name (`name{labels}`); empty while
     /// the endpoint does not answer.
     func metrics() -> [String: Double] {
-        guard let (status, body) = try? httpGet("http://127.0.0.1:\(metricsPort)/metrics"), status == 200 else { return [:] }
-        var samples: [String: Double] = [:]
-        for line in body.split(separator: "\n") where !line.hasPrefix("#") {
-            let parts = line.split(separator: " ")
-            if parts.count == 2, let value = Double(parts[1]) { samples[String(parts[0])] = value }
-        }
-        return samples
+        LoopbackHTTP.metrics(port: metricsPort)
     }
 
     /// One metric (0 while absent).
@@ -69,26 +61,4 @@ final class AgentProcess: @unchecked Sendable {
     }
 
     deinit { stop(within: 5) }
-}
-
-/// A blocking HTTP/1.0 GET over a raw socket to 127.0.0.1 (the tests need no HTTP client).
-func httpGet(_ url: String) throws -> (status: Int, body: String) {
-    let parts = url.dropFirst("http://".count).split(separator: "/", maxSplits: 1)
-    let port = Int(parts[0].split(separator: ":")[1]) ?? 0
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(fd) }
-    guard connectLoopback(fd, port: port) else { throw POSIXError(.ECONNREFUSED) }
-    let request = Array("GET /\(parts.count > 1 ? String(parts[1]) : "") HTTP/1.0\r\nHost: x\r\n\r\n".utf8)
-    _ = request.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }
-    var response = [UInt8]()
-    var buffer = [UInt8](repeating: 0, count: 4096)
-    while true {
-        let n = read(fd, &buffer, buffer.count)
-        if n <= 0 { break }
-        response += buffer[0..<n]
-    }
-    let text = String(decoding: response, as: UTF8.self)
-    let status = Int(text.split(separator: " ").dropFirst().first ?? "") ?? 0
-    let body = text.components(separatedBy: "\r\n\r\n").dropFirst().joined(separator: "\r\n\r\n")
-    return (status, body)
 }

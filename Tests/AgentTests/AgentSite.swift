@@ -1,7 +1,9 @@
-// A site for whole-agent tests: a real Mosquitto (mTLS; started or not — its port stays closed until then), the
+// A site for whole-agent tests: a real Mosquitto with the project's configuration and ACL (mTLS; started or not —
+// its port stays closed until then), the
 // cloud's gallery key, a "cloud" MQTT client that records what the agent publishes, and the agent's config file.
 import Crypto
 import Foundation
+import TestSupport
 import MQTT
 import Wire
 @testable import Agent
@@ -9,7 +11,7 @@ import Wire
 /// Everything one whole-agent test needs around the `rollcall-agent` process.
 final class AgentSite: @unchecked Sendable {
     let folder: String
-    let broker: TestBroker
+    let broker: BrokerFixture
     /// The cloud's gallery signing key.
     let key = Curve25519.Signing.PrivateKey()
     let metricsPort: Int
@@ -17,8 +19,9 @@ final class AgentSite: @unchecked Sendable {
 
     init(_ name: String = #function) throws {
         folder = temporaryFolder(name)
-        broker = try TestBroker(folder: folder, clients: ["agent", "cloud"])
-        metricsPort = try TestBroker.freePort()
+        broker = try BrokerFixture(clouds: ["main"], agents: [(Self.site, Self.agent)], folderPrefix: "rollcall-agent-site",
+                                   start: false)
+        metricsPort = try LoopbackPort.free()
     }
 
     var outboxPath: String { folder + "/outbox" }
@@ -52,9 +55,9 @@ final class AgentSite: @unchecked Sendable {
             broker:
               host: 127.0.0.1
               port: \(broker.port)
-              ca_file: \(broker.pki.path("ca.pem"))
-              cert_file: \(broker.pki.path("agent.pem"))
-              key_file: \(broker.pki.path("agent.key"))
+              ca_file: \(broker.caFile)
+              cert_file: \(broker.certificate("agents/\(Self.site)/\(Self.agent)").certificate)
+              key_file: \(broker.certificate("agents/\(Self.site)/\(Self.agent)").key)
               keepalive_s: 5
             cameras:
               - id: \(Self.camera)
@@ -90,13 +93,7 @@ final class AgentSite: @unchecked Sendable {
 
     /// The cloud side: an MQTT client (mTLS) subscribed to every topic of the agent, recording what arrives.
     func cloud() async throws -> CloudRecorder {
-        let client = try MQTTClient(configuration: MQTTConfiguration(
-            host: "127.0.0.1", port: broker.port, clientID: "cloud",
-            tls: .init(caFile: broker.pki.path("ca.pem"), certificateFile: broker.pki.path("cloud.pem"),
-                       keyFile: broker.pki.path("cloud.key")),
-            keepAlive: 5, cleanStart: true,
-            reconnect: ReconnectPolicy(initialDelay: 0.1, maxDelay: 0.5, failFirstConnect: true)))
-        try await client.connect()
+        let client = try await broker.connectedClient("cloud/main", clientID: "cloud")
         let subscription = try await client.subscribe(to: "\(Topic.root)/sites/\(Self.site)/agents/\(Self.agent)/#")
         let recorder = CloudRecorder(client: client)
         recorder.record(subscription)

@@ -1,6 +1,7 @@
 import Foundation
 import MQTT
 import Testing
+import TestSupport
 import Wire
 @testable import Agent
 
@@ -14,13 +15,12 @@ import Wire
         var unique: Set<UUID> { lock.withLock { Set(ids) } }
     }
 
-    func client(_ broker: TestBroker, name: String, will: MQTTConfiguration.Will? = nil) throws -> MQTTClient {
-        try MQTTClient(configuration: MQTTConfiguration(
-            host: "127.0.0.1", port: broker.port, clientID: name,
-            tls: .init(caFile: broker.pki.path("ca.pem"), certificateFile: broker.pki.path("\(name).pem"),
-                       keyFile: broker.pki.path("\(name).key")),
-            keepAlive: 5, cleanStart: false, will: will,
-            reconnect: ReconnectPolicy(initialDelay: 0.1, maxDelay: 0.5, failFirstConnect: false)))
+    /// A persistent-session client of `identity` (`cloud/main`, `agents/hq/door-1`) that keeps retrying.
+    func client(_ broker: BrokerFixture, identity: String) throws -> MQTTClient {
+        var configuration = broker.configuration(identity, cleanStart: false)
+        configuration.keepAlive = 5
+        configuration.reconnect = ReconnectPolicy(initialDelay: 0.1, maxDelay: 0.5, failFirstConnect: false)
+        return try MQTTClient(configuration: configuration)
     }
 
     func faceMessage(_ encoder: WireAgentEncoder) throws -> (UUID, OutgoingMessage) {
@@ -33,17 +33,15 @@ import Wire
 
     @Test func everyCropArrivesAcrossABrokerOutage() async throws {
         let folder = temporaryFolder()
-        let broker = try TestBroker(folder: folder, clients: ["agent-hq-door-1", "cloud"])
-        try broker.start()
-        defer { broker.kill() }
+        let broker = try BrokerFixture(agents: [("hq", "door-1")], folderPrefix: "rollcall-outage")
 
         let received = Received()
-        let cloud = try client(broker, name: "cloud")
+        let cloud = try client(broker, identity: "cloud/main")
         try await cloud.connect()
         let subscription = try await cloud.subscribe(to: TopicFilter.faces(site: "hq", agent: "door-1"))
 
         let encoder = WireAgentEncoder(site: "hq", agent: "door-1", mode: .cloudMatch, version: "test")
-        let agentClient = try client(broker, name: "agent-hq-door-1")
+        let agentClient = try client(broker, identity: "agents/hq/door-1")
         let outbox = try Outbox(folder: folder + "/outbox", maxBytes: 64 << 20)
         let stats = AgentStats()
         let drainer = OutboxDrainer(outbox: outbox, publisher: MQTTTransport(client: agentClient), stats: stats,
@@ -63,7 +61,7 @@ import Wire
                 try outbox.append(topic: message.topic, payload: Data(message.payload))
                 sent.insert(id)
             }
-            #expect(await eventually(20) { received.unique == sent }, "before the outage")
+            #expect(await eventually(within: 20) { received.unique == sent }, "before the outage")
 
 
             broker.kill()   // the outage (kill -9): crops keep coming and wait in the outbox
@@ -72,12 +70,13 @@ import Wire
                 try outbox.append(topic: message.topic, payload: Data(message.payload))
                 sent.insert(id)
             }
-            try await Task.sleep(for: .milliseconds(500))
+            // The client notices and fails to reconnect; no PUBACK can come meanwhile, so all 30 wait.
+            #expect(await eventually(within: 20) { agentClient.statistics.failedConnects >= 1 })
             #expect(outbox.stats.depth == 30, "nothing leaves the outbox without a PUBACK")
 
             try broker.start()
-            #expect(await eventually(30) { received.unique == sent }, "after the outage: every crop arrived")
-            #expect(await eventually(10) { outbox.stats.depth == 0 })
+            #expect(await eventually(within: 30) { received.unique == sent }, "after the outage: every crop arrived")
+            #expect(await eventually(within: 10) { outbox.stats.depth == 0 })
 
             group.cancelAll()
             await cloud.disconnect()

@@ -5,8 +5,10 @@ import Crypto
 import FaceDetection
 import FaceRecognition
 import Foundation
+import TestSupport
 import Imaging
 import ModelSupply
+import RollcallCore
 import Wire
 
 /// Real detector and embedder over the demo photos (load once per test: the dlib files take a moment).
@@ -30,7 +32,7 @@ struct DemoFaces {
     /// The largest face BlazeFace finds in `image`.
     func face(in image: Image, _ label: String) throws -> DetectedFace {
         guard let face = detector.detect(image).max(by: { $0.box.area < $1.box.area }) else {
-            throw TestBrokerError.tool("no face found in \(label)")
+            throw TestSupportError("no face found in \(label)")
         }
         return face
     }
@@ -43,9 +45,9 @@ struct DemoFaces {
 
     /// A signed snapshot (Wire `GalleryUpdate`, FaceRecognition's snapshot bytes) enrolling each worker with
     /// the embeddings of its photos: byte for byte what the cloud publishes on the site's gallery topic.
-    func signedGallery(_ workers: [String: [String]], version: UInt64,
+    func signedGallery(_ workers: [WorkerID: [String]], version: UInt64,
                        key: Curve25519.Signing.PrivateKey) throws -> (message: Data, gallery: Gallery) {
-        var gallery = try Gallery(modelID: embedder.modelID, dimension: embedder.dimension)
+        var gallery = try Gallery(modelID: embedder.modelID, dimension: embedder.dimension, policy: .defaults(for: .dlib))
         for (worker, photos) in workers {
             try gallery.enroll(workerID: worker, embeddings: try photos.map(enrollmentEmbedding))
         }

@@ -5,12 +5,14 @@ import Crypto
 import FaceRecognition
 import Foundation
 import Imaging
+import RollcallCore
 import Testing
+import TestSupport
 import Wire
 @testable import Agent
 
 @Suite(.serialized) struct EdgeMatchAgentTests {
-    static let worker = "worker-obama"
+    static let worker: WorkerID = 42
     static let galleryVersion: UInt64 = 7
     static let processed = "rollcall_agent_frames_processed_total{camera=\"entrance\"}"
 
@@ -43,7 +45,7 @@ import Wire
 
         // 1. The broker is down (its port is closed): the agent recognises locally and keeps everything.
         let offline = try AgentProcess(config: config, metricsPort: site.metricsPort)
-        #expect(await eventually(300, every: .milliseconds(200)) { offline.metric(Self.processed) == 9 || !offline.isRunning }, "\(offline.log)")
+        #expect(await eventually(within: 300, every: .milliseconds(200)) { offline.metric(Self.processed) == 9 || !offline.isRunning }, "\(offline.log)")
         #expect(offline.metric("rollcall_agent_gallery_version") == Double(Self.galleryVersion))
         #expect(offline.metric("rollcall_agent_outbox_acknowledged_total") == 0)
         #expect(offline.metric("rollcall_agent_embedding_failures_total") == 0)
@@ -55,7 +57,7 @@ import Wire
         let byTrack = tracks(results)
         try #require(byTrack.count == 2, "one track per person: \(results)")
         for result in byTrack[0] {
-            #expect(result.workerID == Self.worker, "the Obama face is the enrolled worker")
+            #expect(result.workerID == String(Self.worker), "the Obama face is the enrolled worker")
             #expect((result.distance ?? 1) < 0.47)
         }
         for result in byTrack[1] {
@@ -80,12 +82,12 @@ import Wire
         let cloud = try await site.cloud()
         let online = try AgentProcess(config: config, metricsPort: site.metricsPort)
         let kept = Set(results.map(\.messageID)).union(cropIDs)
-        #expect(await eventually(300, every: .milliseconds(200)) {
+        #expect(await eventually(within: 300, every: .milliseconds(200)) {
             kept.isSubset(of: Set(cloud.results.map(\.messageID)).union(cloud.faces.map(\.messageID)))
         }, "every kept result and crop arrives: \(online.log)")
         let delivered = cloud.results.filter { kept.contains($0.messageID) }
         #expect(delivered.count == results.count)
-        #expect(delivered.contains { $0.workerID == Self.worker } && delivered.contains { $0.workerID == nil })
+        #expect(delivered.contains { $0.workerID == String(Self.worker) } && delivered.contains { $0.workerID == nil })
         #expect(online.stop())
         await cloud.close()
     }
@@ -99,18 +101,18 @@ import Wire
         let config = try site.writeConfig(mode: .privacy, source: "{kind: folder, path: \(frames), loop: false}",
                                           rate: 2, queueDepth: 64)
         let agent = try AgentProcess(config: config, metricsPort: site.metricsPort)
-        #expect(await eventually(300, every: .milliseconds(200)) { agent.metric(Self.processed) == 9 || !agent.isRunning }, "\(agent.log)")
-        #expect(await eventually(30, every: .milliseconds(200)) { tracks(cloud.results).count == 2 && agent.metric("rollcall_agent_outbox_depth") == 0 },
+        #expect(await eventually(within: 300, every: .milliseconds(200)) { agent.metric(Self.processed) == 9 || !agent.isRunning }, "\(agent.log)")
+        #expect(await eventually(within: 30, every: .milliseconds(200)) { tracks(cloud.results).count == 2 && agent.metric("rollcall_agent_outbox_depth") == 0 },
                 "\(agent.log)")
-        #expect(await eventually(10) { cloud.statuses.contains { $0.galleryVersion == Self.galleryVersion } })
+        #expect(await eventually(within: 10) { cloud.statuses.contains { $0.galleryVersion == Self.galleryVersion } })
         // The cloud enrolls Biden too: the signed snapshot arrives live, is decoded, swapped in and acknowledged.
-        let (update, _) = try demo.signedGallery([Self.worker: ["demo-obama2", "demo-obama3"], "worker-biden": ["demo-biden"]],
+        let (update, _) = try demo.signedGallery([Self.worker: ["demo-obama2", "demo-obama3"], 43: ["demo-biden"]],
                                                  version: Self.galleryVersion + 1, key: site.key)
         try await cloud.client.publish(update, to: Topic.gallery(site: AgentSite.site).name, retain: true)
-        #expect(await eventually(30, every: .milliseconds(200)) {
+        #expect(await eventually(within: 30, every: .milliseconds(200)) {
             agent.metric("rollcall_agent_gallery_version") == Double(Self.galleryVersion + 1)
         }, "\(agent.log)")
-        #expect(await eventually(10) { cloud.acks.contains { $0.version == Self.galleryVersion + 1 && $0.outcome == .applied } })
+        #expect(await eventually(within: 10) { cloud.acks.contains { $0.version == Self.galleryVersion + 1 && $0.outcome == .applied } })
         #expect(agent.stop())
         await cloud.close()
 
@@ -132,11 +134,11 @@ import Wire
                 continue
             }
             #expect(embedding.modelID == Backbone.dlib.modelID && embedding.values.count == 128)
-            let local = try gallery.match(embedding.values, thresholds: MatchThresholds(distance: 0.47, margin: 0))
+            let local = try gallery.decide(embedding.values)
             let isObama = face.trackID == byTrack[0][0].trackID
             #expect(local.workerID == (isObama ? Self.worker : nil))
         }
-        #expect(byTrack[0].allSatisfy { $0.workerID == Self.worker })
+        #expect(byTrack[0].allSatisfy { $0.workerID == String(Self.worker) })
         #expect(byTrack[1].allSatisfy { $0.workerID == nil })
         #expect(Set(results.map(\.cropMessageID)).isSubset(of: Set(faces.map(\.messageID))))
         // The heartbeat says which mode runs and which gallery is in use.

@@ -4,18 +4,14 @@
 import Foundation
 import Imaging
 import Testing
+import TestSupport
 import Wire
 @testable import Agent
 
 @Suite(.serialized) struct EmulatedCameraAgentTests {
     /// The emulated device library, built by `swift build --build-tests` next to the agent executable.
     func fakeLibrary() throws -> String {
-        let folder = URL(fileURLWithPath: try AgentProcess.binary()).deletingLastPathComponent()
-        for candidate in [folder.path, FileManager.default.currentDirectoryPath + "/.build/debug"] {
-            let path = candidate + "/libFakeV4L2.so"
-            if FileManager.default.fileExists(atPath: path) { return path }
-        }
-        throw TestBrokerError.tool("libFakeV4L2.so not found next to \(folder.path): run `swift build --build-tests`")
+        try BuiltProducts.path("libFakeV4L2.so")
     }
 
     @Test func cropsFromTheEmulatedCameraReachTheCloudAcrossAnUnplug() async throws {
@@ -43,13 +39,13 @@ import Wire
         let captured = "rollcall_agent_frames_captured_total{camera=\"entrance\"}"
 
         // Crops arrive from the first tracks; the camera disappears after 15 frames and the agent reopens it.
-        #expect(await eventually(120, every: .milliseconds(200)) { !cloud.faces.isEmpty || !agent.isRunning }, "\(agent.log)")
-        #expect(await eventually(60, every: .milliseconds(200)) { agent.metric(restarts) == 1 || !agent.isRunning },
+        #expect(await eventually(within: 120, every: .milliseconds(200)) { !cloud.faces.isEmpty || !agent.isRunning }, "\(agent.log)")
+        #expect(await eventually(within: 60, every: .milliseconds(200)) { agent.metric(restarts) == 1 || !agent.isRunning },
                 "the unplug is seen and the device reopened: \(agent.log)")
         let framesAtReopen = agent.metric(captured)
         let tracksBefore = Set(cloud.faces.map(\.trackID))
         // The agent keeps going: more frames, and crops of tracks that started after the reopen.
-        #expect(await eventually(120, every: .milliseconds(200)) {
+        #expect(await eventually(within: 120, every: .milliseconds(200)) {
             agent.metric(captured) >= framesAtReopen + 10 && !Set(cloud.faces.map(\.trackID)).subtracting(tracksBefore).isEmpty
         }, "frames and new tracks after the reopen: \(agent.log)")
         #expect(agent.isRunning)

@@ -1,22 +1,13 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Agent
 
 /// Crash safety with a real process: `rollcall-agent outbox-soak` appends and delivers numbered messages (a line
 /// flushed to a file plays the broker's PUBACK) and is killed with SIGKILL mid-way, then restarted.
 @Suite struct OutboxKillTests {
-    /// The debug `rollcall-agent` built next to this test bundle (`swift build --build-tests` builds it).
-    static var agentBinary: String? {
-        let folder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        for candidate in [folder, folder.deletingLastPathComponent(), URL(fileURLWithPath: ".build/debug")] {
-            let path = candidate.appendingPathComponent("rollcall-agent").path
-            if FileManager.default.isExecutableFile(atPath: path) { return path }
-        }
-        return nil
-    }
-
     @Test func killNineLosesNothingAndResendsNothingAcknowledged() async throws {
-        let binary = try #require(Self.agentBinary, "rollcall-agent not built: run `swift build --build-tests`")
+        let binary = try BuiltProducts.path("rollcall-agent")
         let folder = temporaryFolder()
         let delivered = folder + "/delivered.log"
 

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Agent
 
 /// A fresh empty folder under the system's temporary folder.
@@ -27,16 +28,6 @@ final class RecordingPublisher: MessagePublishing, @unchecked Sendable {
             _delivered.append((topic, [UInt8](payload)))
         }
     }
-}
-
-/// Waits (polling every `interval`) until `condition` holds or `seconds` pass.
-func eventually(_ seconds: Double = 10, every interval: Duration = .milliseconds(10), _ condition: () -> Bool) async -> Bool {
-    let deadline = Date().addingTimeInterval(seconds)
-    while Date() < deadline {
-        if condition() { return true }
-        try? await Task.sleep(for: interval)
-    }
-    return condition()
 }
 
 @Suite struct OutboxTests {

@@ -3,7 +3,9 @@ import FaceDetection
 import FaceRecognition
 import Foundation
 import Imaging
+import RollcallCore
 import Testing
+import TestSupport
 @testable import Agent
 
 @Suite struct PipelineTests {
@@ -12,7 +14,7 @@ import Testing
     /// A face walking right across 30 frames, then gone.
     static let script: [[DetectedFace]] = (0..<30).map { [face(x: 60 + 2 * Float($0), y: 60, size: 100)] }
 
-    func processor(mode: AgentConfig.Mode, matcher: (any EdgeMatching)?, stats: AgentStats) -> FrameProcessor {
+    func processor(mode: AgentConfig.Mode, matcher: EdgeMatcher?, stats: AgentStats) -> FrameProcessor {
         var crops = Self.config.crops
         crops.improveIntervalSeconds = 1
         return FrameProcessor(camera: "entrance", mode: mode, detection: Self.config.detection,
@@ -20,6 +22,13 @@ import Testing
                               detector: ScriptedDetector(script: Self.script), renderer: CopyRenderer(),
                               embedder: PositionEmbedder(offset: Point(x: 0, y: 0)), matcher: matcher, stats: stats,
                               firstTrackID: 100)
+    }
+
+    /// FaceRecognition's snapshot of a 2-d test-net gallery (threshold 0.5) with one embedding per worker.
+    static func snapshot(_ workers: [WorkerID: [Float]]) throws -> Data {
+        var gallery = try Gallery(modelID: "test-net", dimension: 2, policy: MatchPolicy(threshold: 0.5, margin: 0))
+        for (id, embedding) in workers { try gallery.enroll(workerID: id, embeddings: [embedding]) }
+        return Data(gallery.snapshot())
     }
 
     func drain(_ outbox: Outbox) throws -> [(topic: String, text: String)] {
@@ -54,7 +63,7 @@ import Testing
         let stats = AgentStats()
         let outbox = try Outbox(folder: temporaryFolder(), maxBytes: 1 << 20)
         struct SlowDetector: FaceDetecting {
-            func detect(in image: Image) throws -> [DetectedFace] { usleep(20_000); return [] }
+            func detect(_ image: Image) throws -> [DetectedFace] { usleep(20_000); return [] }
         }
         let service = CameraService(camera: "c", source: SyntheticSource(frames: 30, intervalMilliseconds: 0), queueDepth: 1, stats: stats,
                                     sink: EventSink(encoder: TestEncoder(), outbox: outbox, stats: stats)) {
@@ -86,10 +95,11 @@ import Testing
         let folder = temporaryFolder()
         let key = Curve25519.Signing.PrivateKey()
         let gallery = try GalleryCache(folder: folder + "/gallery", verifier: TestGalleryFormat(publicKey: key.publicKey),
-                                       builder: TestGalleryBuilder())
-        // The face sits at (75, 75) in its margin crop: the test embedding (0.75, 0.75) is alice.
-        _ = gallery.apply(TestGalleryFormat.sign(version: 4, body: "alice:0.75,0.75\nbob:9,9", key: key))
-        let matcher = EdgeMatcher(cache: gallery, thresholds: MatchThresholds(distance: 0.5, margin: 0))
+                                       builder: RecognitionGalleryBuilder(modelID: "test-net"))
+        // The face sits at (75, 75) in its margin crop: the test embedding (0.75, 0.75) is worker 1.
+        #expect(gallery.apply(TestGalleryFormat.sign(version: 4, body: try Self.snapshot([1: [0.75, 0.75], 2: [9, 9]]),
+                                                     key: key)) == .applied(version: 4))
+        let matcher = EdgeMatcher(cache: gallery)
         let stats = AgentStats()
         let outbox = try Outbox(folder: folder + "/outbox", maxBytes: 1 << 20)
         let publisher = RecordingPublisher()
@@ -115,14 +125,14 @@ import Testing
         let faces = publisher.delivered.filter { $0.topic == "test/faces/entrance" }
         #expect(!results.isEmpty)
         #expect(results.count == faces.count, "one result per published face")
-        #expect(results.allSatisfy { $0.contains("worker alice v4") })
+        #expect(results.allSatisfy { $0.contains("worker 1 v4") })
     }
 
     @Test func privacyModeSendsNoImage() throws {
         let key = Curve25519.Signing.PrivateKey()
         let gallery = try GalleryCache(folder: temporaryFolder(), verifier: TestGalleryFormat(publicKey: key.publicKey),
-                                       builder: TestGalleryBuilder())
-        var processor = processor(mode: .privacy, matcher: EdgeMatcher(cache: gallery, thresholds: MatchThresholds(distance: 0.5, margin: 0)), stats: AgentStats())
+                                       builder: RecognitionGalleryBuilder(modelID: "test-net"))
+        var processor = processor(mode: .privacy, matcher: EdgeMatcher(cache: gallery), stats: AgentStats())
         var events: [PipelineEvent] = []
         for frame in 0..<40 {
             var pixels = [UInt8](repeating: 0, count: 320 * 240)

@@ -3,6 +3,7 @@
 import Crypto
 import FaceRecognition
 import Foundation
+import RollcallCore
 import Testing
 import Wire
 @testable import Agent
@@ -10,11 +11,13 @@ import Wire
 @Suite struct RecognitionAdapterTests {
     static let model = Backbone.dlib.modelID
 
-    /// A 4-d gallery: alice at (1,0,0,0), bob at (0,1,0,0).
-    func gallery() throws -> Gallery {
-        var gallery = try Gallery(modelID: Self.model, dimension: 4)
-        try gallery.enroll(workerID: "alice", embeddings: [[1, 0, 0, 0], [0.9, 0, 0, 0]])
-        try gallery.enroll(workerID: "bob", embeddings: [[0, 1, 0, 0]])
+    static let alice: WorkerID = 1, bob: WorkerID = 2
+
+    /// A 4-d gallery: alice at (1,0,0,0), bob at (0,1,0,0), decided under `policy`.
+    func gallery(_ policy: MatchPolicy = MatchPolicy(threshold: 0.3, margin: 0), model: String = Self.model) throws -> Gallery {
+        var gallery = try Gallery(modelID: model, dimension: 4, policy: policy)
+        try gallery.enroll(workerID: Self.alice, embeddings: [[1, 0, 0, 0], [0.9, 0, 0, 0]])
+        try gallery.enroll(workerID: Self.bob, embeddings: [[0, 1, 0, 0]])
         return gallery
     }
 
@@ -23,37 +26,46 @@ import Wire
                                  key: key).encoded()
     }
 
-    @Test func verdictAppliesThresholdAndMargin() throws {
-        let gallery = try gallery()
-        let strict = MatchThresholds(distance: 0.3, margin: 0)
-        let alice = try gallery.verdict(for: [0.95, 0.1, 0, 0], thresholds: strict)
-        #expect(alice.workerID == "alice" && abs((alice.distance ?? 1) - 0.1) < 1e-5)
-        let far = try gallery.verdict(for: [0, 0, 1, 0], thresholds: strict)
-        #expect(far.workerID == nil && far.distance != nil, "too far: unknown, with the nearest distance")
+    func cache(_ key: Curve25519.Signing.PrivateKey) throws -> GalleryCache<RecognitionGalleryBuilder> {
+        try GalleryCache(folder: temporaryFolder(), verifier: WireGalleryVerifier(rawPublicKey: key.publicKey.rawRepresentation),
+                         builder: RecognitionGalleryBuilder(modelID: Self.model), expectedModelID: Self.model)
+    }
+
+    @Test func theEdgeDecidesWithThePolicyThatCameWithTheGallery() throws {
+        let key = Curve25519.Signing.PrivateKey()
+        let cache = try cache(key)
+        let matcher = EdgeMatcher(cache: cache)
+        #expect(try matcher.match([1, 0, 0, 0]) == EdgeMatch(decision: .noGallery, galleryVersion: 0))
         // Halfway between alice and bob: near enough under a loose threshold, but not clear of the second.
         let between: [Float] = [0.5, 0.5, 0, 0]
-        #expect(try gallery.verdict(for: between, thresholds: MatchThresholds(distance: 1, margin: 0)).workerID != nil)
-        #expect(try gallery.verdict(for: between, thresholds: MatchThresholds(distance: 1, margin: 0.1)).workerID == nil)
-        let empty = try Gallery(modelID: Self.model, dimension: 4)
-        #expect(try empty.verdict(for: between, thresholds: strict) == GalleryVerdict(workerID: nil, distance: nil))
-        #expect(throws: RecognitionError.self) { try gallery.verdict(for: [1, 0], thresholds: strict) }
+        #expect(cache.apply(try signed(try gallery(MatchPolicy(threshold: 1, margin: 0)), version: 1, key: key)) == .applied(version: 1))
+        #expect(try matcher.match(between).decision.workerID != nil)
+        #expect(cache.apply(try signed(try gallery(MatchPolicy(threshold: 1, margin: 0.1)), version: 2, key: key)) == .applied(version: 2))
+        let ambiguous = try matcher.match(between)
+        #expect(ambiguous.decision.reason == .ambiguous && ambiguous.galleryVersion == 2)
+        // The edge's decision is the gallery's own, bit for bit.
+        let strict = try gallery()
+        #expect(cache.apply(try signed(strict, version: 3, key: key)) == .applied(version: 3))
+        for probe: [Float] in [[0.95, 0.1, 0, 0], [0, 0, 1, 0], between, [0, 0.97, 0.05, 0]] {
+            #expect(try matcher.match(probe).decision == (try strict.decide(probe)))
+        }
+        let alice = try matcher.match([0.95, 0.1, 0, 0]).decision
+        #expect(alice.workerID == Self.alice && abs((alice.distance ?? 1) - 0.1) < 1e-5)
+        let far = try matcher.match([0, 0, 1, 0]).decision
+        #expect(far.workerID == nil && far.reason == .tooFar && far.distance != nil, "too far: unknown, with the nearest distance")
+        #expect(throws: RecognitionError.self) { try matcher.match([1, 0]) }
     }
 
     @Test func cloudSnapshotIsDecodedVerifiedAndMatched() throws {
         let key = Curve25519.Signing.PrivateKey()
-        let cache = try GalleryCache(folder: temporaryFolder(), verifier: WireGalleryVerifier(rawPublicKey: key.publicKey.rawRepresentation),
-                                     builder: RecognitionGalleryBuilder(modelID: Self.model), expectedModelID: Self.model)
-        let matcher = EdgeMatcher(cache: cache, thresholds: MatchThresholds(distance: 0.3, margin: 0))
-        #expect(try matcher.match([1, 0, 0, 0]) == EdgeMatch(workerID: nil, distance: nil, galleryVersion: 0))
-
+        let cache = try cache(key)
+        let matcher = EdgeMatcher(cache: cache)
         #expect(cache.apply(try signed(try gallery(), version: 3, key: key)) == .applied(version: 3))
-        #expect(try matcher.match([0, 0.95, 0, 0]).workerID == "bob")
+        #expect(try matcher.match([0, 0.95, 0, 0]).decision.workerID == Self.bob)
         #expect(try matcher.match([0, 0.95, 0, 0]).galleryVersion == 3)
-        #expect(throws: RecognitionError.self) { try matcher.match([0, 1]) }
 
         // Another backbone, a damaged snapshot, a foreign key, a delta: refused, version 3 kept.
-        var vgg = try Gallery(modelID: Backbone.vgg16.modelID, dimension: 4)
-        try vgg.enroll(workerID: "carol", embeddings: [[0, 0, 1, 0]])
+        let vgg = try gallery(model: Backbone.vgg16.modelID)
         guard case .refused(_, .modelMismatch, _, 3) = cache.apply(try signed(vgg, version: 4, key: key)) else {
             Issue.record("a gallery of another backbone must be refused")
             return
@@ -77,7 +89,7 @@ import Wire
             return
         }
         #expect(cache.version == 3)
-        #expect(try matcher.match([1, 0, 0, 0]).workerID == "alice")
+        #expect(try matcher.match([1, 0, 0, 0]).decision.workerID == Self.alice)
     }
 
     @Test func localModesAssembleWithTheGalleryKeyAndNameItWhenMissing() throws {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Agent
 
 @Suite struct StatusTests {
@@ -42,12 +43,12 @@ import Testing
             group.addTask { try await server.run(boundPort: { port.set($0) }) }
             #expect(await eventually { port.value != nil })
             let bound = try #require(port.value)
-            let (status, body) = try httpGet("http://127.0.0.1:\(bound)/metrics")
+            let (status, body) = try LoopbackHTTP.get(port: bound, path: "/metrics")
             #expect(status == 200)
             #expect(body.contains("# TYPE rollcall_agent_frames_dropped_total counter"))
             #expect(body.contains("rollcall_agent_frames_dropped_total{camera=\"door\"} 3"))
             #expect(body.contains("rollcall_agent_gallery_version 42"))
-            #expect(try httpGet("http://127.0.0.1:\(bound)/other").status == 404)
+            #expect(try LoopbackHTTP.get(port: bound, path: "/other").status == 404)
             group.cancelAll()
         }
     }

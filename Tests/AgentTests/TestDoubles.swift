@@ -17,12 +17,17 @@ struct TestGalleryFormat: GalleryMessageVerifying {
 
     static func sign(version: UInt64, base: UInt64 = 0, model: String = "test-net", body: String,
                      key: Curve25519.Signing.PrivateKey) -> Data {
+        sign(version: version, base: base, model: model, body: Data(body.utf8), key: key)
+    }
+
+    static func sign(version: UInt64, base: UInt64 = 0, model: String = "test-net", body: Data,
+                     key: Curve25519.Signing.PrivateKey) -> Data {
         var data = Data()
         data.appendLittleEndian(version)
         data.appendLittleEndian(base)
         data.append(UInt8(model.utf8.count))
         data.append(contentsOf: model.utf8)
-        data.append(contentsOf: body.utf8)
+        data.append(body)
         // swiftlint:disable:next force_try
         return data + ((try? key.signature(for: data)) ?? Data())
     }
@@ -45,21 +50,9 @@ struct TestGalleryFormat: GalleryMessageVerifying {
     }
 }
 
-/// Test gallery: one line per worker, `name:x,y`; deltas add or replace lines.
-struct TestGallery: GalleryMatching, Equatable {
+/// Test gallery for the cache's own tests: one line per worker, `name:x,y`; deltas add or replace lines.
+struct TestGallery: Equatable {
     var centroids: [String: [Float]]
-
-    func verdict(for embedding: [Float], thresholds: MatchThresholds) throws -> GalleryVerdict {
-        var best: (workerID: String, distance: Float)?
-        for (id, centroid) in centroids {
-            var sum: Float = 0
-            for (a, b) in zip(centroid, embedding) { sum += (a - b) * (a - b) }
-            let distance = sum.squareRoot()
-            if distance < best?.distance ?? .infinity { best = (id, distance) }
-        }
-        guard let best else { return GalleryVerdict(workerID: nil, distance: nil) }
-        return GalleryVerdict(workerID: best.distance < thresholds.distance ? best.workerID : nil, distance: best.distance)
-    }
 }
 
 struct TestGalleryBuilder: GalleryBuilding {
@@ -100,7 +93,7 @@ struct TestEncoder: AgentMessageEncoding {
 
     func result(_ event: EdgeResultEvent) throws -> OutgoingMessage {
         OutgoingMessage(topic: "test/results",
-                        payload: Array("result \(event.faceMessageID) track \(event.trackID) worker \(event.match.workerID ?? "unknown") v\(event.match.galleryVersion)".utf8))
+                        payload: Array("result \(event.faceMessageID) track \(event.trackID) worker \(event.match.decision.workerID.map(String.init) ?? "unknown") v\(event.match.galleryVersion)".utf8))
     }
 
     func status(_ report: StatusReport) throws -> OutgoingMessage {
@@ -124,7 +117,7 @@ struct TestEncoder: AgentMessageEncoding {
 /// Detector stand-in: returns scripted faces per frame, keyed by the frame's first pixel value.
 struct ScriptedDetector: FaceDetecting {
     let script: [[DetectedFace]]
-    func detect(in image: Image) throws -> [DetectedFace] {
+    func detect(_ image: Image) throws -> [DetectedFace] {
         let index = Int(image.pixels[0])
         return index < script.count ? script[index] : []
     }
@@ -149,10 +142,12 @@ struct CopyRenderer: CropRendering {
 }
 
 /// Embeds a face as its box centre divided by 100 (so tests can place faces near gallery centroids).
-struct PositionEmbedder: FaceEmbedding {
+final class PositionEmbedder: FaceEmbedder {
     let modelID = "test-net"
+    let dimension = 2
     let offset: Point
-    func embed(face: DetectedFace, in image: Image) throws -> [Float] {
+    init(offset: Point) { self.offset = offset }
+    func embedding(of image: Image, face: DetectedFace) throws(RecognitionError) -> [Float] {
         [(face.box.center.x + offset.x) / 100, (face.box.center.y + offset.y) / 100]
     }
 }

@@ -1,5 +1,6 @@
 import Crypto
 import FaceDetection
+import FaceRecognition
 import Foundation
 import Imaging
 import Testing
@@ -36,10 +37,11 @@ import Wire
         let faceID = UUID()
         let result = try encoder.result(EdgeResultEvent(
             messageID: UUID(), faceMessageID: faceID, camera: "entrance", trackID: 5, frameTime: Date(),
-            match: EdgeMatch(workerID: "w-17", distance: 0.31, galleryVersion: 9)))
+            match: EdgeMatch(decision: MatchDecision(reason: .accepted, nearest: 17, distance: 0.31, margin: nil),
+                             galleryVersion: 9)))
         #expect(result.topic == "rollcall/v1/sites/hq/agents/door-1/results")
         let decoded = try RecognitionResult(decoding: Data(result.payload))
-        #expect(decoded.cropMessageID == faceID && decoded.workerID == "w-17" && decoded.source == .edge)
+        #expect(decoded.cropMessageID == faceID && decoded.workerID == "17" && decoded.source == .edge)
 
         let ack = try GalleryAck(decoding: Data(try encoder.galleryAck(
             .refused(version: 4, reason: .badSignature, detail: "nope", activeVersion: 3)).payload))

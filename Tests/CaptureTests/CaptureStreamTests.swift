@@ -2,6 +2,7 @@ import Capture
 import Foundation
 import Imaging
 import Testing
+import TestSupport
 
 @Suite struct CaptureStreamTests {
     @Test func slowConsumerCausesCountedDropsNeverBackpressure() async throws {
@@ -18,7 +19,7 @@ import Testing
             if sequences.count == 8 { break }
         }
         stream.stop()
-        for _ in 0 ..< 200 where stream.statistics.running { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(await eventually(within: 2) { !stream.statistics.running })
         let statistics = stream.statistics
         #expect(!statistics.running)
         #expect(statistics.dropped > 0)
@@ -74,12 +75,12 @@ import Testing
             try await CaptureSourceConfiguration.imageFolder(path: folder.path, framesPerSecond: 100, loop: true)
                 .run(deliver: { collector.add($0) })
         }
-        for _ in 0 ..< 500 where collector.snapshot.sequences.count < 3 { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(await eventually(within: 5) { collector.snapshot.sequences.count >= 3 })
         task.cancel()
         try await task.value // returns normally once the thread has stopped
         let delivered = collector.snapshot.sequences.count
         #expect(delivered > 2)
-        try await Task.sleep(for: .milliseconds(60))
+        // The task returned after its capture thread stopped: nothing can be delivered after that.
         #expect(collector.snapshot.sequences.count == delivered)
         do {
             try await CaptureSourceConfiguration.imageFolder(path: folder.path + "/none", framesPerSecond: nil, loop: false)

@@ -1,4 +1,5 @@
 import Cloud
+import FaceRecognition
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -63,8 +64,7 @@ import Testing
         let photo = TestImages.png(seed: 1)
         env.recognizer.scriptFace(photo, embedding: Embeddings.axis(0))
         let groupPhoto = TestImages.png(seed: 2)
-        let face = AnalyzedFace(box: .init(x: 0, y: 0, width: 100, height: 100), detectionScore: 0.9,
-                                embedding: Embeddings.axis(0), sharpness: 100)
+        let face = ScriptedRecognizer.face(embedding: Embeddings.axis(0))
         env.recognizer.script(groupPhoto, faces: [face, face])
         try await env.withApp { client in
             let worker = try await client.execute(uri: "/api/v1/workers", method: .post, headers: json(env.adminToken),
@@ -261,7 +261,8 @@ import Testing
         let enrolled = TestImages.png(seed: 1), probe = TestImages.png(width: 120, height: 80, seed: 2)
         env.recognizer.scriptFace(enrolled, embedding: Embeddings.axis(0))
         let face = { (e: [Float]) in
-            AnalyzedFace(box: .init(x: 5, y: 6, width: 50, height: 50), detectionScore: 0.9, embedding: e, sharpness: 80,
+            AnalyzedFace(box: .init(x: 5, y: 6, width: 50, height: 50), detectionScore: 0.9, embedding: e,
+                         quality: FaceQuality(score: 0.9, shorterSide: 50, frontalness: 1, laplacianVariance: 80),
                          emotion: EmotionEstimate(label: "neutral", score: 0.7))
         }
         env.recognizer.script(probe, faces: [face(Embeddings.axis(0, offset: 0.1)), face(Embeddings.axis(30))])

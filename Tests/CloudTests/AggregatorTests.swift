@@ -28,7 +28,7 @@ import Testing
         #expect(version.version == 2 && version.workerCount == 1)
         #expect(env.fleet.galleries.withLock { $0.map(\.0) } == [1, 2])
         #expect(env.fleet.galleries.withLock { $0.last?.1 } == ["depot", "hq"])
-        #expect(env.aggregator.gallery.entries.first?.centroid[1] == 0)
+        #expect(env.aggregator.gallery?.workers.first?.centroid[1] == 0)
 
         let known = try await env.aggregator.process(crop(probe))
         #expect(known.workerID == adaID && known.workerName == "Ada" && known.emotion == "happy")
@@ -72,8 +72,7 @@ import Testing
         let small = TestImages.png(seed: 12), blurred = TestImages.png(seed: 13)
         env.recognizer.scriptFace(small, embedding: Embeddings.axis(1), side: 30)
         env.recognizer.scriptFace(blurred, embedding: Embeddings.axis(1), sharpness: 2)
-        let face = AnalyzedFace(box: .init(x: 0, y: 0, width: 100, height: 100), detectionScore: 0.9,
-                                embedding: Embeddings.axis(1), sharpness: 100)
+        let face = ScriptedRecognizer.face(embedding: Embeddings.axis(1))
         env.recognizer.script(two, faces: [face, face])
         for (bytes, words) in [(none, "no face"), (two, "2 faces"), (small, "30 px"), (blurred, "blurred")] {
             await #expect {

@@ -7,6 +7,7 @@ import ModelSupply
 import MQTT
 import PKI
 import Testing
+import TestSupport
 import Synchronization
 import Wire
 
@@ -41,7 +42,7 @@ import Wire
         try authority.issue(.agent(site: "hq", agent: "door"))
         try authority.issue(.agent(site: "hq", agent: "silent"))
         let broker = MosquittoBroker(configuration: BrokerConfiguration(
-            pkiFolder: pki, runtimeFolder: folder.appendingPathComponent("run"), port: try MosquittoBroker.freePort()))
+            pkiFolder: pki, runtimeFolder: folder.appendingPathComponent("run"), port: try LoopbackPort.free()))
         try broker.start()
         defer { broker.kill() }
         let port = broker.configuration.port
@@ -100,7 +101,7 @@ import Wire
                                                 publicKey: try Curve25519.Signing.PublicKey(rawRepresentation: signer.publicKey))
         #expect(update.version == UInt64(version.version))
         let gallery = try Gallery(snapshot: [UInt8](update.snapshot), expectedModelID: Backbone.dlib.modelID)
-        #expect(gallery.workers.map(\.id) == [String(obamaID)] && gallery.workers[0].exemplars.count == 2)
+        #expect(gallery.workers.map(\.id) == [obamaID] && gallery.workers[0].exemplars.count == 2)
         try await agent.publish(try Wire.GalleryAck(version: update.version, outcome: .applied,
                                                     activeVersion: update.version).encoded(),
                                 to: try Topic.galleryAck(site: "hq", agent: "door").validated())
@@ -116,7 +117,7 @@ import Wire
         try await agent.publish(try Self.cropMessage(Data([0xFF, 0xD8, 0xFF, 0xD9] + [UInt8](repeating: 1, count: 1_200_000)),
                                                      track: 3), to: facesTopic)
         try await agent.publish(try Self.cropMessage(try Self.demo("obama3"), track: 1, id: obamaCropID), to: facesTopic)
-        #expect(await eventually(timeout: 60) {
+        #expect(await eventually(within: 60) {
             ((try? await aggregator.store.detections(.init(), limit: 10, cursor: nil))?.items.count ?? 0) >= 2
         })
         let stored = try await aggregator.store.detections(.init(), limit: 10, cursor: nil).items
@@ -146,11 +147,11 @@ import Wire
                                                           track: 5), to: facesTopic)
         try await agent.publish(try Self.embeddingMessage(obamaEmbedding, model: Backbone.vgg16.modelID, track: 6),
                                 to: facesTopic)
-        #expect(await eventually(timeout: 30) {
+        #expect(await eventually(within: 30) {
             metrics.counter("rollcall_cloud_embeddings_refused_total", labels: ["reason": "dimension"]) == 1
                 && metrics.counter("rollcall_cloud_embeddings_refused_total", labels: ["reason": "model"]) == 1
         })
-        #expect(await eventually(timeout: 30) {
+        #expect(await eventually(within: 30) {
             (try? await aggregator.store.detections(.init(trackID: "4"), limit: 10, cursor: nil))?.items.count == 1
         })
         let privacyRow = try #require(try await aggregator.store.detections(.init(trackID: "4"), limit: 10, cursor: nil)
@@ -169,7 +170,7 @@ import Wire
         try await silent.connect()
         try await silent.publish(try Self.cropMessage(try Self.demo("obama3"), track: 9),
                                  to: try Topic.faces(site: "hq", agent: "silent", camera: "door").validated())
-        #expect(await eventually(timeout: 30) {
+        #expect(await eventually(within: 30) {
             metrics.counter("rollcall_cloud_crops_refused_total", labels: ["reason": "badMessage"]) == 1
         })
         await silent.disconnect()
@@ -220,14 +221,4 @@ final class Collector: Sendable {
     deinit { task.cancel() }
 
     var messages: [MQTTMessage] { get async { box.messages.withLock { $0 } } }
-}
-
-/// Waits for `condition` up to `timeout` seconds.
-func eventually(timeout: Double = 10, _ condition: () async -> Bool) async -> Bool {
-    let deadline = Date().addingTimeInterval(timeout)
-    while Date() < deadline {
-        if await condition() { return true }
-        try? await Task.sleep(nanoseconds: 20_000_000)
-    }
-    return await condition()
 }

@@ -1,5 +1,6 @@
 import Cloud
 import Foundation
+import ModelSupply
 import Testing
 
 @Suite struct EncodedImageTests {
@@ -18,11 +19,12 @@ import Testing
         #expect(image.width == 640 && image.height == 480)
     }
 
-    @Test func readsTheDemoPhotosWhenPresent() throws {
-        let url = URL(fileURLWithPath: NSString(string: "~/.cache/rollcall/models/demo/obama.jpg").expandingTildeInPath)
-        guard let data = try? Data(contentsOf: url) else { return }
-        let image = try EncodedImage(bytes: [UInt8](data))
-        #expect(image.format == .jpeg && image.width > 100 && image.height > 100)
+    /// The demo photo (fetched and verified by `rollcall models fetch`, which scripts/test runs): 910×1137.
+    @Test func readsTheDemoPhoto() throws {
+        let url = try ModelStore.standard().url(for: "demo-obama")
+        let image = try EncodedImage(bytes: [UInt8](try Data(contentsOf: url)))
+        #expect(image.format == .jpeg)
+        #expect(image.width == 910 && image.height == 1137)
     }
 
     @Test func refusesWhatIsNotAnImage() {
@@ -40,12 +42,23 @@ import Testing
         #expect { try EncodedImage(bytes: huge) } throws: { ($0 as? CloudError)?.code == .notAnImage }
     }
 
-    @Test func randomBytesNeverCrash() {
+    /// Random bytes (half of them behind a JPEG signature) are either refused as `.notAnImage` or read as a
+    /// JPEG whose size is within the limits — never anything else, and never a crash.
+    @Test func randomBytesAreRefusedOrReadWithinLimits() {
         var generator = SystemRandomNumberGenerator()
+        var refused = 0
         for length in 0 ..< 400 {
             var bytes = (0 ..< length).map { _ in UInt8.random(in: 0 ... 255, using: &generator) }
             if length > 3, length % 2 == 0 { bytes[0 ..< 3] = [0xFF, 0xD8, 0xFF] }
-            _ = try? EncodedImage(bytes: bytes)
+            do {
+                let image = try EncodedImage(bytes: bytes)
+                #expect(image.format == .jpeg && bytes.starts(with: [0xFF, 0xD8, 0xFF]), "\(bytes.prefix(16))")
+                #expect((1 ... EncodedImage.maxSide).contains(image.width) && (1 ... EncodedImage.maxSide).contains(image.height))
+            } catch {
+                #expect(error.code == .notAnImage)
+                refused += 1
+            }
         }
+        #expect(refused >= 200, "every input without a signature is refused")
     }
 }

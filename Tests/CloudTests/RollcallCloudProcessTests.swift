@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -8,21 +9,6 @@ import FoundationNetworking
 /// and SIGINT; a bad configuration stops it at once with the offending key named.
 @Suite(.serialized) struct RollcallCloudProcessTests {
     static let binary = ".build/debug/rollcall-cloud"
-
-    func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-        }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
 
     func launch(config: String, folder: URL) throws -> (Process, Pipe) {
         let file = folder.appendingPathComponent("cloud.yaml")
@@ -49,21 +35,15 @@ import FoundationNetworking
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rollcall-cloud-proc-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let port = try freePort()
+        let port = try LoopbackPort.free()
         let (process, _) = try launch(config: """
             http: {port: \(port)}
             storage: {database: \(folder.path)/db.sqlite, crops_dir: \(folder.path)/crops, photos_dir: \(folder.path)/photos}
             gallery: {signing_key: \(folder.path)/gallery.key}
             """, folder: folder)
-        var up = false
-        for _ in 0 ..< 300 where !up {
-            up = await healthy(port: port)
-            if !up { try await Task.sleep(nanoseconds: 100_000_000) }
-        }
-        #expect(up)
+        #expect(await eventually(within: 30, every: .milliseconds(100)) { await healthy(port: port) })
         kill(process.processIdentifier, signal)
-        for _ in 0 ..< 150 where process.isRunning { try await Task.sleep(nanoseconds: 100_000_000) }
-        #expect(!process.isRunning)
+        #expect(await eventually(within: 15, every: .milliseconds(50)) { !process.isRunning })
         if process.isRunning { process.terminate() } else { #expect(process.terminationStatus == 0) }
         #expect(FileManager.default.fileExists(atPath: "\(folder.path)/gallery.pub"))
     }

@@ -2,7 +2,7 @@ import Cloud
 import Testing
 
 @Suite struct TrackEmotionTests {
-    let track = TrackFusion.Key(siteID: "hq", agentID: "a1", camera: "door", trackID: "7")
+    let track = TrackKey(siteID: "hq", agentID: "a1", camera: "door", trackID: "7")
 
     /// Seven probabilities with `p` on class `index` (FER order: angry, disgust, fear, happy, sad, surprise,
     /// neutral) and the rest spread evenly.
@@ -38,7 +38,7 @@ import Testing
 
     @Test func tracksAreSeparateBoundedAndForgotten() {
         var emotions = TrackEmotion(alpha: 0.3, uncertainBelow: 0.4, maxTracks: 3)
-        let other = TrackFusion.Key(siteID: "hq", agentID: "a1", camera: "yard", trackID: "7")
+        let other = TrackKey(siteID: "hq", agentID: "a1", camera: "yard", trackID: "7")
         _ = emotions.add(track, estimate(3, 0.9))
         #expect(emotions.add(other, estimate(0, 0.9)).label == "angry")
         #expect(emotions.count == 2)

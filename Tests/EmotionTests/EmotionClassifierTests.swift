@@ -3,6 +3,7 @@ import Foundation
 import Imaging
 import Neural
 import Testing
+import TestSupport
 
 @Suite struct EmotionClassifierTests {
     struct Reference: Decodable {
@@ -11,19 +12,15 @@ import Testing
     }
 
     /// fer's own probabilities for 105 FER-2013 test faces (`refs/fer-fer2013-sample.json`), within 1e-4.
-    @Test func matchesFerOnTheReferenceSample() throws {
-        guard let shared = EmotionTestSupport.shared,
-              FileManager.default.fileExists(atPath: shared + "/datasets/fer2013-test") else {
-            print("skipped: ../shared/datasets is absent")
-            return
-        }
-        let reference = try JSONDecoder().decode(Reference.self, from: Data(contentsOf: URL(fileURLWithPath: shared + "/refs/fer-fer2013-sample.json")))
+    @Test(.needsSharedDatasets, .needsSharedRefs)
+    func matchesFerOnTheReferenceSample() throws {
+        let reference = try JSONDecoder().decode(Reference.self, from: Data(contentsOf: SharedData.refs.appendingPathComponent("fer-fer2013-sample.json")))
         #expect(reference.labels == EmotionLabel.allCases.map(\.name))
         #expect(reference.probs.count == 105)
         let classifier = try EmotionClassifier(modelPath: try EmotionTestSupport.modelPath())
         var worst: Float = 0
         for (name, expected) in reference.probs.sorted(by: { $0.key < $1.key }) {
-            let face = try Image.load(contentsOf: shared + "/datasets/fer2013-test/" + name)
+            let face = try Image.load(contentsOf: EmotionTestSupport.fer2013 + "/" + name)
             let estimate = try classifier.classify(face: face)
             let error = zip(estimate.probabilities, expected).map { abs($0 - $1) }.max() ?? 1
             worst = max(worst, error)
@@ -96,15 +93,11 @@ import Testing
         #expect(corner.width == 40 - 45 + 10 + 40 && corner.height == corner.width)
     }
 
-    @Test func classifiesAFaceBoxOnAFullImage() throws {
-        guard let shared = EmotionTestSupport.shared,
-              FileManager.default.fileExists(atPath: shared + "/datasets/fer2013-test") else {
-            print("skipped: ../shared/datasets is absent")
-            return
-        }
+    @Test(.needsSharedDatasets)
+    func classifiesAFaceBoxOnAFullImage() throws {
         let classifier = try EmotionClassifier(modelPath: try EmotionTestSupport.modelPath())
-        let face = try Image.load(contentsOf: shared + "/datasets/fer2013-test/happy/" +
-                                  (try FileManager.default.contentsOfDirectory(atPath: shared + "/datasets/fer2013-test/happy").sorted()[0]))
+        let happy = EmotionTestSupport.fer2013 + "/happy"
+        let face = try Image.load(contentsOf: happy + "/" + (try FileManager.default.contentsOfDirectory(atPath: happy).sorted()[0]))
         // The face pasted in the middle of a larger gray frame, boxed tightly: the estimate must be a valid
         // distribution; the box path shares the network with the crop path.
         var frame = try Image(width: 160, height: 120, format: .gray)

@@ -1,12 +1,11 @@
 import Foundation
 import ModelSupply
+import TestSupport
 
 /// Paths the emotion tests share.
 enum EmotionTestSupport {
-    /// The shared reference folder: `<package root>/../shared` (a worktree one level deeper: `../../shared`).
-    static var shared: String? {
-        ["../shared", "../../shared"].first { FileManager.default.fileExists(atPath: $0 + "/refs") }
-    }
+    /// FER-2013's test split in the shared evaluation data.
+    static var fer2013: String { SharedData.dataset("fer2013-test").path }
 
     /// fer's model, verified by the model store.
     static func modelPath() throws -> String {

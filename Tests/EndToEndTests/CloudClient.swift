@@ -143,21 +143,3 @@ func prometheusSum(_ text: String, metric: String, labels: String? = nil) -> Dou
     }
     return sum
 }
-
-/// Polls `probe` every `interval` until it returns a value or `seconds` pass; then throws with `what` and
-/// `context()` (the processes' logs). Errors inside the probe count as "not yet".
-func eventually<T>(_ what: String, within seconds: Double, every interval: Double = 0.5,
-                   context: () -> String = { "" }, _ probe: () async throws -> T?) async throws -> T {
-    let deadline = Date().addingTimeInterval(seconds)
-    var lastError: (any Error)?
-    while Date() < deadline {
-        do {
-            if let value = try await probe() { return value }
-        } catch {
-            lastError = error
-        }
-        try await Task.sleep(for: .milliseconds(Int(interval * 1000)))
-    }
-    throw HarnessError(.timeout, what, "not reached within \(Int(seconds)) s"
-        + (lastError.map { "; last error: \($0)" } ?? "") + "\n" + context())
-}

@@ -2,6 +2,7 @@
 // release `rollcall-cloud` and `rollcall-agent`, certificates from `rollcall pki`, all state in a temporary
 // folder. Every process it starts is stopped by `shutdown()` (also from `deinit`).
 import Foundation
+import TestSupport
 
 final class SystemUnderTest: @unchecked Sendable {
     static let site = "hq"
@@ -50,9 +51,9 @@ final class SystemUnderTest: @unchecked Sendable {
         photos = URL(fileURLWithPath: obama).deletingLastPathComponent()
         root = FileManager.default.temporaryDirectory.appendingPathComponent("rollcall-e2e-\(getpid())-\(UInt32.random(in: 0 ... .max))")
         try FileManager.default.createDirectory(at: root.appendingPathComponent("logs"), withIntermediateDirectories: true)
-        brokerPort = try Self.freePort()
-        httpPort = try Self.freePort()
-        metricsPort = try Self.freePort()
+        brokerPort = try LoopbackPort.free()
+        httpPort = try LoopbackPort.free()
+        metricsPort = try LoopbackPort.free()
     }
 
     deinit { shutdown() }
@@ -102,10 +103,10 @@ final class SystemUnderTest: @unchecked Sendable {
         let process = try ChildProcess(name: "mosquitto", executable: mosquitto, arguments: ["-c", config],
                                        log: root.appendingPathComponent("logs/mosquitto.out"))
         broker = process
-        _ = try await eventually("mosquitto listening on 127.0.0.1:\(brokerPort)", within: 15, every: 0.05,
+        _ = try await poll("mosquitto listening on 127.0.0.1:\(brokerPort)", within: 15, every: .milliseconds(50),
                                  context: logs) { () async throws -> Bool? in
             guard process.isRunning else { throw HarnessError(.exited, "mosquitto", logs()) }
-            return Self.accepts(port: brokerPort) ? true : nil
+            return LoopbackPort.accepts(brokerPort) ? true : nil
         }
     }
 
@@ -154,7 +155,7 @@ final class SystemUnderTest: @unchecked Sendable {
                                        log: root.appendingPathComponent("logs/cloud.log"))
         cloud = process
         let client = self.client
-        _ = try await eventually("rollcall-cloud answering /healthz", within: 60, context: logs) { () async throws -> Bool? in
+        _ = try await poll("rollcall-cloud answering /healthz", within: 60, context: logs) { () async throws -> Bool? in
             guard process.isRunning else { throw HarnessError(.exited, "rollcall-cloud", logs()) }
             return await client.healthy() ? true : nil
         }
@@ -244,55 +245,11 @@ final class SystemUnderTest: @unchecked Sendable {
 
     /// Runs a short command to completion and returns its standard output; throws with its output when it fails.
     static func capture(_ executable: String, _ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
-        guard process.terminationStatus == 0 else {
+        let result = try Tool.run(executable, arguments)
+        guard result.status == 0 else {
             throw HarnessError(.setup, ([executable] + arguments).joined(separator: " "),
-                               "exit status \(process.terminationStatus): \(text)")
+                               "exit status \(result.status): \(result.standardOutput)\(result.standardError)")
         }
-        return text
-    }
-
-    /// A TCP port on 127.0.0.1 that was free a moment ago.
-    static func freePort() throws -> Int {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard descriptor >= 0 else { throw HarnessError(.setup, "socket", String(cString: strerror(errno))) }
-        defer { close(descriptor) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = 0
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { socketAddress in
-                bind(descriptor, socketAddress, length) == 0 && getsockname(descriptor, socketAddress, &length) == 0
-            }
-        }
-        guard bound else { throw HarnessError(.setup, "bind", String(cString: strerror(errno))) }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
-
-    /// Whether something accepts TCP connections on 127.0.0.1:`port`.
-    static func accepts(port: Int) -> Bool {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard descriptor >= 0 else { return false }
-        defer { close(descriptor) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = UInt16(port).bigEndian
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        return withUnsafePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
-            }
-        }
+        return result.standardOutput
     }
 }

@@ -3,43 +3,17 @@ import Foundation
 import Imaging
 import ModelSupply
 import Testing
+import TestSupport
 
 /// A handful of ORL images through the detector in-process, compared with MediaPipe's reference (the full
 /// parity check over every image runs the release CLI: `BlazeFaceParityTests`).
 @Suite struct BlazeFaceDebugTests {
-    /// Reads a binary PGM (P5, maxval 255) — ORL's format — for this test only.
-    static func readPGM(_ url: URL) throws -> Image {
-        let bytes = [UInt8](try Data(contentsOf: url))
-        var fields = [String](), i = 0
-        while fields.count < 4 && i < bytes.count {
-            while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x0A || bytes[i] == 0x0D || bytes[i] == 0x09 { i += 1 }
-            if i < bytes.count, bytes[i] == 0x23 {  // comment to end of line
-                while i < bytes.count, bytes[i] != 0x0A { i += 1 }
-                continue
-            }
-            var field = ""
-            while i < bytes.count, !(bytes[i] == 0x20 || bytes[i] == 0x0A || bytes[i] == 0x0D || bytes[i] == 0x09) {
-                field.append(Character(UnicodeScalar(bytes[i]))); i += 1
-            }
-            fields.append(field)
-        }
-        i += 1
-        guard fields.count == 4, fields[0] == "P5", let w = Int(fields[1]), let h = Int(fields[2]) else {
-            throw ImagingError(.unsupportedFormat, detail: "not P5", path: url.path)
-        }
-        return try Image(width: w, height: h, format: .gray, pixels: Array(bytes[i..<(i + w * h)]))
-    }
-
-    @Test(arguments: BlazeFaceModel.allCases)
+    @Test(.needsSharedDatasets, .needsSharedRefs, arguments: BlazeFaceModel.allCases)
     func orlSampleMatchesMediaPipe(model: BlazeFaceModel) throws {
-        guard TestPaths.hasDatasets else {
-            print("skipping: \(TestPaths.datasets.path) is absent")
-            return
-        }
         let detector = try BlazeFaceDetector(model: model, modelURL: try ModelStore.standard().url(for: model.modelID))
         let reference = try loadReference("mediapipe-orl.json")
         for rel in ["s1/1.pgm", "s2/3.pgm", "s10/5.pgm", "s25/7.pgm", "s40/10.pgm"] {
-            let image = try Self.readPGM(TestPaths.datasets.appendingPathComponent("orl").appendingPathComponent(rel))
+            let image = try Image.load(contentsOf: SharedData.dataset("orl").appendingPathComponent(rel).path)
             let faces = detector.detect(image)
             let expected = try #require(reference[rel]).faces(model)
             #expect(faces.count == expected.count, "\(rel) \(model)")

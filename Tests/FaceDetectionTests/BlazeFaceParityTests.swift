@@ -2,6 +2,7 @@ import FaceDetection
 import Foundation
 import Imaging
 import Testing
+import TestSupport
 
 /// Parity with MediaPipe 0.10.14 over every image of `celeba-dev` and `orl`, both models, through the release CLI
 /// (`$ROLLCALL_BIN detect`): ≥ 99 % of reference faces matched with IoU ≥ 0.9, score within 0.02 and every
@@ -35,16 +36,11 @@ import Testing
         let error: String?
     }
 
-    @Test(arguments: cases)
+    @Test(.needsSharedDatasets, .needsSharedRefs, .needsReleaseCLI, arguments: cases)
     func matchesMediaPipe(_ c: Case) throws {
-        let root = TestPaths.datasets.appendingPathComponent(c.dataset)
-        guard FileManager.default.fileExists(atPath: root.path) else {
-            print("skipping parity for \(c.testDescription): \(root.path) is absent")
-            return
-        }
-        let bin = try #require(ProcessInfo.processInfo.environment["ROLLCALL_BIN"],
-                               "ROLLCALL_BIN is unset: build with `swift build -c release --product rollcall` and export ROLLCALL_BIN=$PWD/.build/release/rollcall (scripts/test does)")
-        let output = try runCLI(bin, ["detect", "--model", c.model.rawValue, root.path])
+        let root = SharedData.dataset(c.dataset)
+        // Exit status ignored: a file that fails is reported on its own line and counted below.
+        let output = try ReleaseCLI.run(["detect", "--model", c.model.rawValue, root.path]).standardOutput
         var ours: [String: Line] = [:]
         for line in output.split(separator: "\n") {
             let parsed = try JSONDecoder().decode(Line.self, from: Data(line.utf8))
@@ -98,16 +94,4 @@ import Testing
 
     func box(_ f: Line.Face) -> Rect { Rect(x: f.box[0], y: f.box[1], width: f.box[2], height: f.box[3]) }
 
-    /// Runs the CLI and returns its stdout (its exit status is ignored: a failing file is reported per line).
-    func runCLI(_ bin: String, _ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: bin)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
-    }
 }

@@ -3,6 +3,7 @@ import Foundation
 import Imaging
 import ModelSupply
 import Testing
+import TestSupport
 @testable import FaceRecognition
 
 /// The whole path from an LFW photo: BlazeFace → dlib alignment → ResNet, against dlib's own pipeline
@@ -15,7 +16,7 @@ import Testing
 /// faces; where the HOG detector chose a neighbouring lattice box, the descriptor differs. This test pins what
 /// the alignment reaches (see docs/performance.md, "Identity").
 @Suite struct DlibPipelineTests {
-    @Test(.enabled(if: SharedData.datasetsPresent, "needs ../shared/datasets"))
+    @Test(.needsSharedDatasets)
     func embeddingsFromThePhotoAreCloseToDlibs() throws {
         let store = try ModelStore.standard()
         let models = try DlibModels(network: store.url(for: "dlib-resnet"), shapePredictor: store.url(for: "dlib-shape-5"),

@@ -3,6 +3,7 @@ import Imaging
 import ModelSupply
 import Neural
 import Testing
+import TestSupport
 @testable import FaceRecognition
 
 @Suite struct DlibResNetTests {
@@ -16,7 +17,7 @@ import Testing
         #expect(net.convolutions.count == 29)
     }
 
-    @Test(.enabled(if: SharedData.datasetsPresent, "needs ../shared/datasets"))
+    @Test(.needsSharedDatasets)
     func chipEmbeddingMatchesDlib() throws {
         let net = try #require(Self.net)
         let workspace = net.makeWorkspace()

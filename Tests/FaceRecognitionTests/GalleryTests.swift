@@ -1,5 +1,6 @@
 import FaceDetection
 import Imaging
+import RollcallCore
 import Testing
 @testable import FaceRecognition
 
@@ -13,38 +14,43 @@ private func embedding(_ seed: Int, dimension: Int = 8) -> [Float] {
 }
 
 @Suite struct GalleryTests {
+    static let zoe: WorkerID = 26, adam: WorkerID = 1
+    static let policy = MatchPolicy(threshold: 0.5, margin: 0)
+
     func sample() throws -> Gallery {
-        var g = try Gallery(modelID: "dlib-resnet-v1", dimension: 8)
-        try g.enroll(workerID: "zoe", embeddings: [embedding(1), embedding(2)])
-        try g.enroll(workerID: "adam", embeddings: [embedding(3), embedding(4), embedding(5)])
+        var g = try Gallery(modelID: "dlib-resnet-v1", dimension: 8, policy: Self.policy)
+        try g.enroll(workerID: Self.zoe, embeddings: [embedding(1), embedding(2)])
+        try g.enroll(workerID: Self.adam, embeddings: [embedding(3), embedding(4), embedding(5)])
         return g
     }
 
     @Test func centroidIsTheMeanAndWorkersAreSorted() throws {
         let g = try sample()
-        #expect(g.workers.map(\.id) == ["adam", "zoe"])
+        #expect(g.workers.map(\.id) == [Self.adam, Self.zoe])
         let zoe = try #require(g.workers.last)
         for i in 0 ..< 8 { #expect(abs(zoe.centroid[i] - (embedding(1)[i] + embedding(2)[i]) / 2) < 1e-6) }
         #expect(zoe.exemplars.count == 2)
     }
 
-    @Test func matchesNearestAndRefusesFarOrAmbiguousProbes() throws {
-        let g = try sample()
-        let zoe = try #require(g.workers.last).centroid
+    @Test func decidesNearestAndRefusesFarOrAmbiguousProbesWithTheReason() throws {
+        var g = try sample()
+        let zoe = try #require(g.worker(Self.zoe)).centroid
         let near = zoe.map { $0 + 0.01 }
-        #expect(try g.match(near, thresholds: MatchThresholds(distance: 0.5, margin: 0)).workerID == "zoe")
-        if case .unknown(let nearest, _, let reason) = try g.match(near, thresholds: MatchThresholds(distance: 0.01, margin: 0)) {
-            #expect(nearest == "zoe")
-            #expect(reason == .tooFar)
-        } else { Issue.record("a probe beyond the threshold was accepted") }
+        let accepted = try g.decide(near)
+        #expect(accepted.workerID == Self.zoe && accepted.reason == .accepted)
+        #expect(abs((accepted.distance ?? 0) - euclideanDistance(zoe, near)) < 1e-6)
+        g.policy = MatchPolicy(threshold: 0.01, margin: 0)
+        let far = try g.decide(near)
+        #expect(far.workerID == nil && far.nearest == Self.zoe && far.reason == .tooFar)
         // Exactly between the two centroids: margin 0 → ambiguous under any positive margin.
-        let adam = try #require(g.workers.first).centroid
+        let adam = try #require(g.worker(Self.adam)).centroid
         let middle = zip(zoe, adam).map { ($0 + $1) / 2 }
-        if case .unknown(_, _, let reason) = try g.match(middle, thresholds: MatchThresholds(distance: 10, margin: 0.05)) {
-            #expect(reason == .ambiguous)
-        } else { Issue.record("an ambiguous probe was accepted") }
-        let empty = try Gallery(modelID: "m", dimension: 8)
-        #expect(try empty.match(near, thresholds: .defaults(for: .dlib)) == .unknown(nearest: nil, distance: .infinity, reason: .emptyGallery))
+        g.policy = MatchPolicy(threshold: 10, margin: 0.05)
+        let ambiguous = try g.decide(middle)
+        #expect(ambiguous.reason == .ambiguous && ambiguous.workerID == nil)
+        #expect(abs(ambiguous.margin ?? 1) < 1e-5)
+        let empty = try Gallery(modelID: "m", dimension: 8, policy: Self.policy)
+        #expect(try empty.decide(near) == MatchDecision(reason: .emptyGallery, nearest: nil, distance: nil, margin: nil))
     }
 
     @Test func invalidEmbeddingsNeverEnter() throws {
@@ -52,25 +58,58 @@ private func embedding(_ seed: Int, dimension: Int = 8) -> [Float] {
         let before = g
         var nan = embedding(9)
         nan[3] = .nan
-        #expect(throws: RecognitionError.self) { try g.enroll(workerID: "eve", embeddings: [embedding(8), nan]) }
-        #expect(throws: RecognitionError.self) { try g.enroll(workerID: "eve", embeddings: [embedding(8, dimension: 7)]) }
-        #expect(throws: RecognitionError.self) { try g.enroll(workerID: "eve", embeddings: [[Float](repeating: .infinity, count: 8)]) }
-        #expect(throws: RecognitionError.self) { try g.enroll(workerID: "", embeddings: [embedding(8)]) }
-        #expect(throws: RecognitionError.self) { try g.enroll(workerID: "eve", embeddings: []) }
-        #expect(throws: RecognitionError.self) { _ = try g.match(nan, thresholds: .defaults(for: .dlib)) }
+        #expect(throws: RecognitionError.self) { try g.enroll(workerID: 5, embeddings: [embedding(8), nan]) }
+        #expect(throws: RecognitionError.self) { try g.enroll(workerID: 5, embeddings: [embedding(8, dimension: 7)]) }
+        #expect(throws: RecognitionError.self) { try g.enroll(workerID: 5, embeddings: [[Float](repeating: .infinity, count: 8)]) }
+        #expect(throws: RecognitionError.self) { try g.enroll(workerID: 0, embeddings: [embedding(8)]) }
+        #expect(throws: RecognitionError.self) { try g.enroll(workerID: -3, embeddings: [embedding(8)]) }
+        #expect(throws: RecognitionError.self) { try g.enroll(workerID: 5, embeddings: []) }
+        #expect(throws: RecognitionError.self) { _ = try g.decide(nan) }
+        #expect(throws: RecognitionError.self) { _ = try g.decide(embedding(8, dimension: 7)) }
         #expect(g == before)
     }
 
     @Test func snapshotsAreDeterministicAndRoundTrip() throws {
         let a = try sample()
         // Same content enrolled in another order gives the same bytes.
-        var b = try Gallery(modelID: "dlib-resnet-v1", dimension: 8)
-        try b.enroll(workerID: "adam", embeddings: [embedding(3), embedding(4), embedding(5)])
-        try b.enroll(workerID: "zoe", embeddings: [embedding(1), embedding(2)])
+        var b = try Gallery(modelID: "dlib-resnet-v1", dimension: 8, policy: Self.policy)
+        try b.enroll(workerID: Self.adam, embeddings: [embedding(3), embedding(4), embedding(5)])
+        try b.enroll(workerID: Self.zoe, embeddings: [embedding(1), embedding(2)])
         #expect(a.snapshot() == b.snapshot())
         let decoded = try Gallery(snapshot: a.snapshot(), expectedModelID: "dlib-resnet-v1")
         #expect(decoded == a)
         #expect(decoded.snapshot() == a.snapshot())
+        // The policy travels with the workers: a receiver decides with the sender's threshold and margin.
+        b.policy = MatchPolicy(threshold: 0.31, margin: 0.07)
+        #expect(try Gallery(snapshot: b.snapshot(), expectedModelID: nil).policy == b.policy)
+        #expect(b.snapshot() != a.snapshot())
+    }
+
+    @Test func snapshotsOfAnotherVersionOrWithABadPolicyAreRefusedWithTheReason() throws {
+        var bytes = try sample().snapshot()
+        // Version 1 (text worker ids, no policy) is no longer read.
+        bytes[4] = 1
+        bytes[5] = 0
+        do {
+            _ = try Gallery(snapshot: bytes, expectedModelID: nil)
+            Issue.record("a version 1 snapshot was accepted")
+        } catch {
+            #expect(error.code == .invalidSnapshot && error.detail.contains("version 1"))
+        }
+        // A policy that is not finite cannot be built, nor decoded (written here by hand, checksum fixed).
+        #expect(throws: RecognitionError.self) {
+            _ = try Gallery(modelID: "m", dimension: 8, policy: MatchPolicy(threshold: .nan, margin: 0))
+        }
+        var nanPolicy = try sample().snapshot()
+        let policyOffset = 4 + 2 + 1 + "dlib-resnet-v1".utf8.count + 4
+        for (i, byte) in withUnsafeBytes(of: Float.nan.bitPattern.littleEndian, Array.init).enumerated() {
+            nanPolicy[policyOffset + i] = byte
+        }
+        let body = nanPolicy.count - 4
+        for (i, byte) in withUnsafeBytes(of: CRC32.checksum(nanPolicy[0 ..< body]).littleEndian, Array.init).enumerated() {
+            nanPolicy[body + i] = byte
+        }
+        #expect(throws: RecognitionError.self) { _ = try Gallery(snapshot: nanPolicy, expectedModelID: nil) }
     }
 
     @Test func damagedOrForeignSnapshotsAreRefused() throws {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import FaceRecognition
 
 /// The lattice of boxes dlib's HOG detector can report, checked against the boxes dlib itself reported.
@@ -11,7 +12,7 @@ import Testing
         }
     }
 
-    @Test(.enabled(if: FileManager.default.fileExists(atPath: SharedData.refs.path), "needs ../shared/refs"))
+    @Test(.needsSharedRefs)
     func everyBoxDlibReportedIsALatticeBox() throws {
         let boxes = try Self.referenceBoxes()
         #expect(boxes.count == 50)
@@ -27,7 +28,7 @@ import Testing
         }
     }
 
-    @Test(.enabled(if: FileManager.default.fileExists(atPath: SharedData.refs.path), "needs ../shared/refs"))
+    @Test(.needsSharedRefs)
     func nearbyEstimatesSnapBack() throws {
         for box in try Self.referenceBoxes() {
             for (dx, dy, grow) in [(2, -3, 0), (-3, 2, 4), (1, 1, -2), (4, 0, 2)] {

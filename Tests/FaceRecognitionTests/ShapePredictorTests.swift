@@ -2,6 +2,7 @@ import Foundation
 import Imaging
 import ModelSupply
 import Testing
+import TestSupport
 @testable import FaceRecognition
 
 @Suite struct ShapePredictorTests {
@@ -13,7 +14,7 @@ import Testing
         #expect(predictor.file.levels.count > 1)
     }
 
-    @Test(.enabled(if: SharedData.datasetsPresent, "needs ../shared/datasets"))
+    @Test(.needsSharedDatasets)
     func landmarksFromDlibsBoxMatchDlib() throws {
         let predictor = try #require(Self.predictor)
         var exact = 0

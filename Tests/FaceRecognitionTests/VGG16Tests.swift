@@ -4,6 +4,7 @@ import FaceDetection
 import Foundation
 import Neural
 import Testing
+import TestSupport
 
 /// Fast checks of the VGG16 backbone's parts; the full 224×224 parity with PyTorch runs in the release CLI
 /// (`VGG16ReleaseTests`).
@@ -14,13 +15,10 @@ import Testing
         let input_first4: [Float]
     }
 
-    @Test func hashStreamMatchesTheReferenceDefinition() throws {
-        guard let shared = VGG16SharedFolder.path else {
-            print("skipped: ../shared/refs is absent")
-            return
-        }
-        let path = shared + "/refs/vgg16-hash-weights.json"
-        let reference = try JSONDecoder().decode(Reference.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
+    @Test(.needsSharedRefs)
+    func hashStreamMatchesTheReferenceDefinition() throws {
+        let path = SharedData.refs.appendingPathComponent("vgg16-hash-weights.json")
+        let reference = try JSONDecoder().decode(Reference.self, from: Data(contentsOf: path))
         // features.0.weight (t = 0, fan_in 27), first four values in PyTorch's flat OIHW order.
         let weights = VGG16Hash.values(stream: 0, count: 4, scale: (6.0 / 27).squareRoot())
         #expect(weights == reference.first_weights_t0)

@@ -2,12 +2,13 @@ import Crypto
 import Foundation
 import MQTT
 import Testing
+import TestSupport
 import Wire
 
 /// The broker's ACL, rendered from config/mosquitto/acl, confines each agent certificate.
 @Suite struct ACLTests {
     @Test func agentCannotPublishIntoAnotherAgentsTopics() async throws {
-        let fixture = try BrokerFixture()
+        let fixture = try BrokerFixture.forMQTTTests()
         let cloud = try await fixture.connectedClient("cloud/main")
         let (inbox, task) = Inbox.collect(try await cloud.subscribe(to: TopicFilter.allAgentTopics))
         let a1 = try await fixture.connectedClient("agents/s1/a1")
@@ -21,11 +22,11 @@ import Wire
         await #expect(throws: MQTTError.self) { try await a1.publish(Data([1]), to: Topic.gallery(site: "s1").name) }
         await #expect(throws: MQTTError.self) { try await a1.publish(Data([1]), to: Topic.results(site: "s1").name) }
 
-        // Its own topic works, and is the only thing the cloud sees.
+        // Its own topic works, and is the only thing the cloud sees: the broker delivers one publisher's
+        // messages in order, so anything refused above that had slipped through would arrive before this one.
         let own = Topic.faces(site: "s1", agent: "a1", camera: "cam1").name
         try await a1.publish(try facePayload(), to: own)
-        #expect(await eventually { await inbox.count >= 1 })
-        try await Task.sleep(nanoseconds: 200_000_000)
+        #expect(await eventually { await inbox.messages.contains { $0.topic == own } })
         #expect(await inbox.messages.map(\.topic) == [own])
         task.cancel()
         await a1.disconnect()
@@ -33,13 +34,15 @@ import Wire
     }
 
     @Test func agentReadsOnlyItsOwnSitesGallery() async throws {
-        let fixture = try BrokerFixture()
+        let fixture = try BrokerFixture.forMQTTTests()
         let cloud = try await fixture.connectedClient("cloud/main")
         let key = Curve25519.Signing.PrivateKey()
         for site in ["s1", "s2"] {
             let update = try GalleryUpdate.signed(version: 3, modelID: "dlib-resnet", snapshot: Data(site.utf8), key: key)
             try await cloud.publish(try update.encoded(), to: Topic.gallery(site: site).name, retain: true)
         }
+        let commands = "rollcall/v1/sites/s1/commands"
+        try await cloud.publish(Data("sentinel".utf8), to: commands, retain: true)
         let a1 = try await fixture.connectedClient("agents/s1/a1")
         let own = try await a1.subscribe(to: Topic.gallery(site: "s1").name)
         var iterator = own.makeAsyncIterator()
@@ -47,34 +50,41 @@ import Wire
         let update = try GalleryUpdate.verified(decoding: try #require(received).payload, publicKey: key.publicKey)
         #expect(update.snapshot == Data("s1".utf8))
 
-        // Another site's gallery: refused at subscribe, or never delivered.
+        // Another site's gallery: refused at subscribe, or never delivered; then a wildcard over every site's
+        // gallery. Each granted subscription gets its retained messages when the broker handles it, in order,
+        // so once a last subscription's retained gallery (the sentinel) has arrived, anything the two could
+        // have delivered has arrived before it and is counted in the client's statistics.
+        let receivedBefore = a1.statistics.messagesReceived
         do {
-            let other = try await a1.subscribe(to: Topic.gallery(site: "s2").name)
-            let (inbox, task) = Inbox.collect(other)
-            try await Task.sleep(nanoseconds: 500_000_000)
-            #expect(await inbox.count == 0)
-            task.cancel()
+            _ = try await a1.subscribe(to: Topic.gallery(site: "s2").name)
         } catch let error as MQTTError {
             #expect(error.code == .subscribeRefused)
         }
-        // A wildcard over every site's gallery yields only its own.
         let wide = try await a1.subscribe(to: "rollcall/v1/sites/+/gallery")
         let (wideInbox, wideTask) = Inbox.collect(wide)
-        try await Task.sleep(nanoseconds: 500_000_000)
+        let (sentinelInbox, sentinelTask) = Inbox.collect(try await a1.subscribe(to: commands))
+        #expect(await eventually { await sentinelInbox.messages.contains { $0.topic == commands } })
+        // Exactly two deliveries: its own site's gallery for the wildcard, and the sentinel.
+        #expect(a1.statistics.messagesReceived - receivedBefore == 2)
         #expect(await wideInbox.messages.allSatisfy { $0.topic == Topic.gallery(site: "s1").name })
         wideTask.cancel()
+        sentinelTask.cancel()
         await a1.disconnect()
         await cloud.disconnect()
     }
 
     @Test func agentCannotReadOtherAgentsFaces() async throws {
-        let fixture = try BrokerFixture()
+        let fixture = try BrokerFixture.forMQTTTests()
         let a2 = try await fixture.connectedClient("agents/s1/a2")
         let a1 = try await fixture.connectedClient("agents/s1/a1")
         let (inbox, task) = Inbox.collect(try await a1.subscribe(to: TopicFilter.allFaces))
         try await a2.publish(try facePayload(), to: Topic.faces(site: "s1", agent: "a2", camera: "cam1").name)
-        try await Task.sleep(nanoseconds: 500_000_000)
-        #expect(await inbox.count == 0)
+        // The sentinel: a1's own face message, published after a2's was acknowledged (so routed), reaches a1's
+        // subscription after anything of a2's would have.
+        let own = Topic.faces(site: "s1", agent: "a1", camera: "cam1").name
+        try await a1.publish(try facePayload(), to: own)
+        #expect(await eventually { await inbox.count >= 1 })
+        #expect(await inbox.messages.map(\.topic) == [own])
         task.cancel()
         await a1.disconnect()
         await a2.disconnect()

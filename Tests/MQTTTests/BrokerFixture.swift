@@ -1,71 +1,31 @@
 import Foundation
+import TestSupport
 import MQTT
 import PKI
 import Wire
 
-/// A fresh PKI (CA, broker, cloud, agents of two sites, an expired agent, an agent of a foreign CA) and a
-/// real Mosquitto on a free loopback port with the project's configuration.
-final class BrokerFixture: @unchecked Sendable {
-    let folder: URL
-    let pki: URL
-    let foreignPKI: URL
-    let broker: MosquittoBroker
-    var port: Int { broker.configuration.port }
-
-    init() throws {
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("rollcall-mqtt-\(UUID().uuidString)")
-        pki = folder.appendingPathComponent("pki")
-        foreignPKI = folder.appendingPathComponent("foreign")
-        let authority = try CertificateAuthority.create(in: pki)
-        try authority.issue(.broker(hosts: ["127.0.0.1", "localhost"]))
-        try authority.issue(.cloud(name: "main"))
-        try authority.issue(.cloud(name: "second"))
-        try authority.issue(.agent(site: "s1", agent: "a1"))
-        try authority.issue(.agent(site: "s1", agent: "a2"))
-        try authority.issue(.agent(site: "s2", agent: "b1"))
-        try authority.issue(.agent(site: "s1", agent: "old"), days: 1, notBefore: Date().addingTimeInterval(-3 * 86_400))
-        let foreign = try CertificateAuthority.create(in: foreignPKI, name: "Someone else's CA")
-        try foreign.issue(.agent(site: "s1", agent: "a1"))
-        // Tests run in parallel: a port found free may be taken before mosquitto binds it, so try a few.
-        var attempt = 0
-        while true {
-            let configuration = BrokerConfiguration(pkiFolder: pki, runtimeFolder: folder.appendingPathComponent("run"),
-                                                    port: try MosquittoBroker.freePort())
-            let broker = MosquittoBroker(configuration: configuration)
-            do {
-                try broker.start()
-                self.broker = broker
-                break
-            } catch {
-                attempt += 1
-                if attempt == 5 { throw error }
-            }
+/// The MQTT suites' broker: TestSupport's fixture with the certificates they need — two clouds, agents of
+/// two sites, an agent certificate that has expired (`agents/s1/old`) and one from a foreign CA
+/// (`foreignPKI`, `agents/s1/a1`).
+extension BrokerFixture {
+    static func forMQTTTests() throws -> BrokerFixture {
+        try BrokerFixture(clouds: ["main", "second"], agents: [("s1", "a1"), ("s1", "a2"), ("s2", "b1")],
+                          folderPrefix: "rollcall-mqtt") { authority in
+            try authority.issue(.agent(site: "s1", agent: "old"), days: 1,
+                                notBefore: Date().addingTimeInterval(-3 * 86_400))
         }
     }
 
-    deinit {
-        broker.kill()
-        try? FileManager.default.removeItem(at: folder)
-    }
-
-    /// Client configuration for an identity's certificate (`cloud/main`, `agents/s1/a1`) or none.
-    func configuration(_ identity: String?, clientID: String? = nil, pkiFolder: URL? = nil, cleanStart: Bool = true,
-                       will: MQTTConfiguration.Will? = nil) -> MQTTConfiguration {
-        let root = pkiFolder ?? pki
-        let tls = MQTTConfiguration.TLS(
-            caFile: pki.appendingPathComponent("ca.crt").path,
-            certificateFile: identity.map { root.appendingPathComponent("\($0).crt").path },
-            keyFile: identity.map { root.appendingPathComponent("\($0).key").path })
-        return MQTTConfiguration(port: port, clientID: clientID ?? (identity ?? "anonymous").replacingOccurrences(of: "/", with: "-"),
-                                 tls: tls, keepAlive: 10, cleanStart: cleanStart, sessionExpiry: cleanStart ? 0 : 600,
-                                 will: will, reconnect: ReconnectPolicy(initialDelay: 0.05, maxDelay: 0.5),
-                                 connectTimeout: 5)
-    }
-
-    func connectedClient(_ identity: String, clientID: String? = nil, cleanStart: Bool = true) async throws -> MQTTClient {
-        let client = try MQTTClient(configuration: configuration(identity, clientID: clientID, cleanStart: cleanStart))
-        try await client.connect()
-        return client
+    /// A second CA, unknown to the broker, with its own `agents/s1/a1` certificate.
+    var foreignPKI: URL {
+        get throws {
+            let folder = self.folder.appendingPathComponent("foreign")
+            if !FileManager.default.fileExists(atPath: folder.appendingPathComponent("ca.crt").path) {
+                let foreign = try CertificateAuthority.create(in: folder, name: "Someone else's CA")
+                try foreign.issue(.agent(site: "s1", agent: "a1"))
+            }
+            return folder
+        }
     }
 }
 
@@ -77,16 +37,6 @@ func facePayload(_ id: UUID = UUID(), camera: String = "cam1", jpegBytes: Int = 
     return try FaceCrop(messageID: id, camera: camera, trackID: 1, frameTime: Date(), frameWidth: 640, frameHeight: 480,
                         box: .init(x: 10, y: 20, width: 100, height: 120), keypoints: [], detectionScore: 0.9,
                         quality: 0.8, content: .jpeg(jpeg)).encoded()
-}
-
-/// Waits for `condition` up to `timeout` seconds.
-func eventually(timeout: Double = 10, _ condition: () async -> Bool) async -> Bool {
-    let deadline = Date().addingTimeInterval(timeout)
-    while Date() < deadline {
-        if await condition() { return true }
-        try? await Task.sleep(nanoseconds: 5_000_000)
-    }
-    return await condition()
 }
 
 /// Collects a subscription's messages in the background.

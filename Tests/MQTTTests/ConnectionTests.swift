@@ -1,11 +1,12 @@
 import Foundation
 import MQTT
 import Testing
+import TestSupport
 import Wire
 
 @Suite struct ConnectionTests {
     @Test func mutualTLSConnects() async throws {
-        let fixture = try BrokerFixture()
+        let fixture = try BrokerFixture.forMQTTTests()
         let client = try await fixture.connectedClient("agents/s1/a1")
         #expect(client.isConnected)
         try await client.publish(try facePayload(), to: Topic.faces(site: "s1", agent: "a1", camera: "cam1").name)
@@ -27,33 +28,33 @@ import Wire
     }
 
     @Test func clientWithoutCertificateIsRefused() async throws {
-        let fixture = try BrokerFixture()
+        let fixture = try BrokerFixture.forMQTTTests()
         let error = await refusal(fixture, fixture.configuration(nil))
         #expect(error?.code == .connectFailed)
     }
 
     @Test func certificateFromAnotherCAIsRefused() async throws {
-        let fixture = try BrokerFixture()
-        let error = await refusal(fixture, fixture.configuration("agents/s1/a1", pkiFolder: fixture.foreignPKI))
+        let fixture = try BrokerFixture.forMQTTTests()
+        let error = await refusal(fixture, fixture.configuration("agents/s1/a1", pkiFolder: try fixture.foreignPKI))
         #expect(error?.code == .connectFailed)
     }
 
     @Test func expiredCertificateIsRefused() async throws {
-        let fixture = try BrokerFixture()
+        let fixture = try BrokerFixture.forMQTTTests()
         let error = await refusal(fixture, fixture.configuration("agents/s1/old"))
         #expect(error?.code == .connectFailed)
         #expect(fixture.broker.logTail(lines: 50).contains("certificate verify failed"))
     }
 
     @Test func unreachableBrokerFailsFast() async throws {
-        let fixture = try BrokerFixture()
+        let fixture = try BrokerFixture.forMQTTTests()
         fixture.broker.stop()
         let error = await refusal(fixture, fixture.configuration("agents/s1/a1"))
         #expect(error?.code == .connectFailed)
     }
 
     @Test func lastWillAnnouncesAnUncleanLoss() async throws {
-        let fixture = try BrokerFixture()
+        let fixture = try BrokerFixture.forMQTTTests()
         let cloud = try await fixture.connectedClient("cloud/main")
         let availability = try await cloud.subscribe(to: TopicFilter.allAvailability)
         let (inbox, task) = Inbox.collect(availability)

@@ -1,6 +1,7 @@
 import Foundation
 import MQTT
 import Testing
+import TestSupport
 import Wire
 
 /// Tracks which face message ids arrived (duplicates removed by message id).
@@ -13,7 +14,7 @@ actor FaceTally {
 
 @Suite struct DeliveryTests {
     @Test func qos1SurvivesABrokerRestartMidway() async throws {
-        let fixture = try BrokerFixture()
+        let fixture = try BrokerFixture.forMQTTTests()
         let cloud = try await fixture.connectedClient("cloud/main", clientID: "cloud-main", cleanStart: false)
         let faces = try await cloud.subscribe(to: TopicFilter.allFaces)
         let tally = FaceTally()
@@ -43,14 +44,14 @@ actor FaceTally {
             }
             // Midway, the broker goes down for a while and comes back with its persisted sessions.
             group.addTask {
-                _ = await eventually(timeout: 30) { await tally.unique >= total / 2 }
+                _ = await eventually(within: 30) { await tally.unique >= total / 2 }
                 fixture.broker.stop()
                 try await Task.sleep(nanoseconds: 700_000_000)
                 try fixture.broker.start()
             }
             try await group.waitForAll()
         }
-        #expect(await eventually(timeout: 30) { await tally.unique == total })
+        #expect(await eventually(within: 30) { await tally.unique == total })
         #expect(await tally.ids == Set(ids))
         #expect(agent.statistics.connectionLosses >= 1)
         #expect(cloud.statistics.connectionLosses >= 1)
@@ -60,7 +61,7 @@ actor FaceTally {
     }
 
     @Test func messagesPublishedWhileTheBrokerIsDownArriveAfterItReturns() async throws {
-        let fixture = try BrokerFixture()
+        let fixture = try BrokerFixture.forMQTTTests()
         let cloud = try await fixture.connectedClient("cloud/main", clientID: "cloud-main", cleanStart: false)
         let (inbox, task) = Inbox.collect(try await cloud.subscribe(to: TopicFilter.allFaces))
         // SIGKILL: the broker saved nothing, so the cloud's session is gone; the cloud reconnects first and
@@ -80,7 +81,8 @@ actor FaceTally {
                 try await group.waitForAll()
             }
         }
-        try await Task.sleep(nanoseconds: 500_000_000)
+        // While the broker is down the publishes wait: the client keeps failing to connect and nothing arrives.
+        #expect(await eventually { agent.statistics.failedConnects >= 1 })
         #expect(await inbox.count == 0)
         try fixture.broker.start()
         try await publishes.value
@@ -91,7 +93,7 @@ actor FaceTally {
     }
 
     @Test func sharedSubscriptionSplitsTheLoad() async throws {
-        let fixture = try BrokerFixture()
+        let fixture = try BrokerFixture.forMQTTTests()
         let first = try await fixture.connectedClient("cloud/main", clientID: "cloud-1")
         let second = try await fixture.connectedClient("cloud/second", clientID: "cloud-2")
         let filter = TopicFilter.shared(group: "aggregators", TopicFilter.allFaces)
@@ -110,7 +112,7 @@ actor FaceTally {
     }
 
     @Test func unsubscribeEndsTheStream() async throws {
-        let fixture = try BrokerFixture()
+        let fixture = try BrokerFixture.forMQTTTests()
         let cloud = try await fixture.connectedClient("cloud/main")
         let subscription = try await cloud.subscribe(to: TopicFilter.allStatus)
         let ended = Task { () -> Int in

@@ -1,6 +1,7 @@
 import Foundation
 import MQTT
 import Testing
+import TestSupport
 import Wire
 
 /// What a face consumer saw: rejected payloads by error code, and the valid crops it handled.
@@ -44,7 +45,7 @@ struct Mutator: RandomNumberGenerator {
 
 @Suite struct HostilePayloadTests {
     @Test func consumerRejectsTenThousandHostilePayloadsAndKeepsWorking() async throws {
-        let fixture = try BrokerFixture()
+        let fixture = try BrokerFixture.forMQTTTests()
         let cloud = try await fixture.connectedClient("cloud/main")
         let faces = try await cloud.subscribe(to: TopicFilter.allFaces)
         let counters = IngestCounters()
@@ -79,7 +80,7 @@ struct Mutator: RandomNumberGenerator {
         let goodID = UUID()
         try await agent.publish(try facePayload(goodID), to: topic)
 
-        #expect(await eventually(timeout: 60) { await counters.handled.contains(goodID) })
+        #expect(await eventually(within: 60) { await counters.handled.contains(goodID) })
         #expect(await counters.rejected == 10_000)
         #expect(await counters.handled == [goodID])
         #expect(await counters.rejectedByCode.count >= 4)

@@ -39,8 +39,8 @@ public struct WireAgentEncoder: AgentMessageEncoding {
     public func result(_ event: EdgeResultEvent) throws -> OutgoingMessage {
         let result = RecognitionResult(
             messageID: event.messageID, cropMessageID: event.faceMessageID, agent: agent, camera: event.camera,
-            trackID: event.trackID, frameTime: event.frameTime, decidedAt: Date(), workerID: event.match.workerID,
-            distance: event.match.distance, galleryVersion: event.match.galleryVersion, source: .edge)
+            trackID: event.trackID, frameTime: event.frameTime, decidedAt: Date(),
+            workerID: event.match.decision.workerID.map(String.init), distance: event.match.decision.distance, galleryVersion: event.match.galleryVersion, source: .edge)
         return OutgoingMessage(topic: try Topic.agentResults(site: site, agent: agent).validated(),
                                payload: [UInt8](try result.encoded()))
     }

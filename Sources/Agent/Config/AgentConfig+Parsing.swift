@@ -1,6 +1,5 @@
 // Reading `agent.yaml`: strict (unknown keys refused), defaults and bounds in one place, pure (no network,
 // no model resolution, no file other than the one given).
-import FaceRecognition
 import Foundation
 import Yams
 
@@ -166,8 +165,10 @@ extension GalleryConfig {
     static let keys: Set<String> = ["path", "public_key", "match_threshold", "match_margin"]
 
     static func parse(_ map: ConfigMapping) throws(AgentConfigError) -> GalleryConfig {
-        // The agent embeds with dlib ResNet (the cloud's default backbone): its calibrated thresholds.
-        let defaults = MatchThresholds.defaults(for: .dlib)
+        for retired in ["match_threshold", "match_margin"] where !map[retired].isAbsent {
+            throw map[retired].error(.unknownKey, "no longer read: the match policy arrives with the signed gallery "
+                                     + "(set recognition.match_threshold and match_margin on the cloud)")
+        }
         let key = try map.optionalString("public_key")
         if let key {
             guard let raw = Data(base64Encoded: key), raw.count == 32 else {
@@ -176,9 +177,7 @@ extension GalleryConfig {
         }
         return GalleryConfig(
             path: try map.string("path", default: "/var/lib/rollcall-agent/gallery"),
-            publicKey: key,
-            matchThreshold: try map.float("match_threshold", in: 0.01...2, default: Double(defaults.distance)),
-            matchMargin: try map.float("match_margin", in: 0...2, default: Double(defaults.margin))
+            publicKey: key
         )
     }
 }

@@ -146,12 +146,9 @@ public struct GalleryConfig: Sendable, Equatable {
     /// Folder that holds the latest verified gallery snapshot.
     public var path: String
     /// The cloud's Ed25519 public key (base64 of the 32 raw bytes) that every gallery must be signed with.
+    /// Local matches (edge-match and privacy modes) use the match policy that arrives with the signed gallery,
+    /// so the agent decides exactly as the cloud does.
     public var publicKey: String?
-    /// Local matches (edge-match and privacy modes) are accepted below this distance to the nearest worker's
-    /// centroid (default: dlib's calibrated 0.47, as the cloud).
-    public var matchThreshold: Float
-    /// … and only when the second-nearest worker is at least this much farther (default 0).
-    public var matchMargin: Float
 }
 
 /// Heartbeat and metrics.

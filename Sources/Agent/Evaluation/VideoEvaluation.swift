@@ -4,6 +4,7 @@
 import FaceDetection
 import Foundation
 import Imaging
+import RollcallCore
 
 /// What `eval video` reports.
 public struct VideoReport: Sendable, Codable, Equatable {
@@ -52,12 +53,16 @@ public struct VideoReport: Sendable, Codable, Equatable {
 public struct VideoEvaluation {
     var processor: FrameProcessor
     let framesPerSecond: Double
+    let names: [WorkerID: String]
     let start: Date
 
-    /// `processor` must embed and match locally (edge-match or privacy mode) for names to appear.
-    public init(processor: FrameProcessor, framesPerSecond: Double, start: Date = Date(timeIntervalSince1970: 0)) {
+    /// `processor` must embed and match locally (edge-match or privacy mode) for names to appear; `names` gives
+    /// each enrolled worker's name (a worker without one is reported by its id).
+    public init(processor: FrameProcessor, framesPerSecond: Double, names: [WorkerID: String],
+                start: Date = Date(timeIntervalSince1970: 0)) {
         self.processor = processor
         self.framesPerSecond = framesPerSecond
+        self.names = names
         self.start = start
     }
 
@@ -67,22 +72,22 @@ public struct VideoEvaluation {
         var count: Int
     }
 
-    /// Processes the frames named `names` in order (frame `i`, read by `load(i)`, at `i / framesPerSecond`
+    /// Processes the frames named `frameNames` in order (frame `i`, read by `load(i)`, at `i / framesPerSecond`
     /// seconds) and reports. Frames are read one at a time.
-    public mutating func run(names: [String], load: (Int) throws -> Image) rethrows -> VideoReport {
+    public mutating func run(frameNames: [String], load: (Int) throws -> Image) rethrows -> VideoReport {
         var decisions = [UInt64: Decision]()
         var reported = [VideoReport.Frame]()
         var seen = [UInt64: (first: Int, last: Int, frames: Int)]()
         func absorb(_ events: [PipelineEvent]) {
             for case .result(let result) in events {
                 var d = decisions[result.trackID] ?? Decision(count: 0)
-                d.name = result.match.workerID
-                d.distance = result.match.distance
+                d.name = result.match.decision.workerID.map { names[$0] ?? String($0) }
+                d.distance = result.match.decision.distance
                 d.count += 1
                 decisions[result.trackID] = d
             }
         }
-        for (index, name) in names.enumerated() {
+        for (index, name) in frameNames.enumerated() {
             let seconds = Double(index) / framesPerSecond
             absorb(processor.process(CapturedFrame(image: try load(index), time: start.addingTimeInterval(seconds),
                                                    monotonicSeconds: seconds)))

@@ -1,6 +1,7 @@
 // One camera's per-frame work after capture: detect → track → quality → crop selection → (embed, match) →
 // events for the outbox. Synchronous and single-threaded; `CameraService` feeds it from a bounded queue.
 import FaceDetection
+import FaceRecognition
 import Foundation
 import Imaging
 
@@ -28,8 +29,8 @@ public struct FrameProcessor {
     let crops: CropConfig
     var detector: any FaceDetecting
     let renderer: any CropRendering
-    let embedder: (any FaceEmbedding)?
-    let matcher: (any EdgeMatching)?
+    let embedder: (any FaceEmbedder)?
+    let matcher: EdgeMatcher?
     let stats: AgentStats
     var tracker: Tracker
     var selector: CropSelector<Candidate>
@@ -39,7 +40,7 @@ public struct FrameProcessor {
     /// Creates the processor. `embedder` and `matcher` are required in edge-match and privacy modes.
     public init(camera: String, mode: AgentConfig.Mode, detection: DetectionConfig, tracking: TrackingConfig,
                 crops: CropConfig, detector: any FaceDetecting, renderer: any CropRendering,
-                embedder: (any FaceEmbedding)?, matcher: (any EdgeMatching)?, stats: AgentStats, firstTrackID: UInt64) {
+                embedder: (any FaceEmbedder)?, matcher: EdgeMatcher?, stats: AgentStats, firstTrackID: UInt64) {
         self.camera = camera
         self.mode = mode
         self.detection = detection
@@ -60,7 +61,7 @@ public struct FrameProcessor {
     public mutating func process(_ frame: CapturedFrame) -> [PipelineEvent] {
         let faces: [DetectedFace]
         do {
-            faces = try detector.detect(in: frame.image).filter {
+            faces = try detector.detect(frame.image).filter {
                 $0.score >= detection.minScore && min($0.box.width, $0.box.height) >= Float(detection.minFacePixels)
             }
         } catch {
@@ -121,7 +122,7 @@ public struct FrameProcessor {
         var embedding: [Float]?
         if mode != .cloudMatch, let embedder {
             do {
-                embedding = try embedder.embed(face: c.faceInCrop, in: c.crop)
+                embedding = try embedder.embedding(of: c.crop, face: c.faceInCrop)
             } catch {
                 stats.count(.embeddingFailures)
             }

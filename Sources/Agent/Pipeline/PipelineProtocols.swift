@@ -1,6 +1,6 @@
 // The seams between the agent pipeline and the modules that do the heavy lifting: Capture delivers frames,
-// FaceDetection finds faces, Imaging cuts and encodes crops. The agent owns these small protocols; adapters to
-// the real implementations live in `Pipeline/Adapters`.
+// FaceDetection finds faces, Imaging cuts and encodes crops, FaceRecognition embeds (its `FaceEmbedder`). The
+// agent owns these small protocols; adapters that do more than conform live in `Agent/Adapters`.
 import FaceDetection
 import Foundation
 import Imaging
@@ -29,10 +29,13 @@ public protocol CameraFeed: Sendable {
              reopened: @escaping @Sendable () -> Void) async throws
 }
 
-/// A face detector (BlazeFace short or full range). One instance per camera worker.
+/// A face detector (BlazeFace short or full range, or both over scales). One instance per camera worker.
 public protocol FaceDetecting {
-    func detect(in image: Image) throws -> [DetectedFace]
+    func detect(_ image: Image) throws -> [DetectedFace]
 }
+
+extension BlazeFaceDetector: FaceDetecting {}
+extension MultiScaleFaceDetector: FaceDetecting {}
 
 /// Cuts face regions out of frames and encodes them as JPEG (Imaging).
 public protocol CropRendering: Sendable {

@@ -96,7 +96,7 @@ public enum CloudApp {
 
         router.get("healthz") { _, _ -> HealthView in
             _ = try await aggregator.store.latestGalleryVersion()   // the database answers
-            return HealthView(status: "ok", galleryWorkers: aggregator.gallery.entries.count,
+            return HealthView(status: "ok", galleryWorkers: aggregator.gallery?.workers.count ?? 0,
                               liveSubscribers: aggregator.live.subscriberCount)
         }
         router.get("metrics") { _, _ -> Response in

@@ -49,7 +49,9 @@ public struct CloudConfig: Sendable, Equatable {
         /// Largest embedding distance still counted as a match: the dlib backbone's calibrated default
         /// (0.47: strangers accepted 0.8% of the time on celeba-dev, against 53% at dlib's customary 0.6;
         /// docs/performance.md, "Identity").
-        public var matchThreshold = Double(MatchThresholds.defaults(for: .dlib).distance)
+        public var matchThreshold = Double(MatchPolicy.defaults(for: .dlib).threshold)
+        /// Smallest gap between the nearest and the second-nearest worker for a match (0: none needed).
+        public var matchMargin = Double(MatchPolicy.defaults(for: .dlib).margin)
         /// Smallest face side (pixels) accepted in an enrollment photo.
         public var minEnrollmentFacePixels = 80
         /// Smallest sharpness (variance of the Laplacian) accepted in an enrollment photo.
@@ -62,6 +64,12 @@ public struct CloudConfig: Sendable, Equatable {
         /// Below this smoothed top probability a track's emotion is "uncertain".
         public var emotionUncertainBelow = 0.4
         public init() {}
+
+        /// The match policy of the gallery: the cloud decides with it, and it travels in the signed snapshot so
+        /// that edge-matching agents decide with it too.
+        public var matchPolicy: MatchPolicy {
+            MatchPolicy(threshold: Float(matchThreshold), margin: Float(matchMargin))
+        }
 
         /// Workers actually started.
         public var effectiveWorkers: Int {

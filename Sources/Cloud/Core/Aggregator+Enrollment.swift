@@ -33,7 +33,7 @@ extension Aggregator {
         let file = try photos.save(bytes, extension: image.format.fileExtension)
         do {
             return try await store.addPhoto(EnrollmentPhoto(workerID: workerID, file: file, embedding: face.embedding,
-                                                            quality: face.quality), actor: actor)
+                                                            quality: Double(face.quality.overall)), actor: actor)
         } catch {
             photos.remove([file])
             throw error
@@ -56,10 +56,11 @@ extension Aggregator {
             throw CloudError(.photoRefused,
                              "face is \(side) px, at least \(config.recognition.minEnrollmentFacePixels) px needed")
         }
-        guard face.sharpness >= config.recognition.minEnrollmentSharpness else {
+        let sharpness = Double(face.quality.laplacianVariance)
+        guard sharpness >= config.recognition.minEnrollmentSharpness else {
             metrics.increment("rollcall_cloud_photos_refused_total", labels: ["reason": "blurred"])
             throw CloudError(.photoRefused, String(format: "face too blurred (sharpness %.1f, at least %.1f needed)",
-                                                   face.sharpness, config.recognition.minEnrollmentSharpness))
+                                                   sharpness, config.recognition.minEnrollmentSharpness))
         }
         return face
     }
@@ -115,13 +116,11 @@ extension Aggregator {
     @discardableResult
     public func publishGallery(reason: String, actor: String) async throws(CloudError) -> GalleryVersion {
         try await reloadGalleryFromStore()
-        let embeddings = try await store.enrollmentEmbeddings()
+        let gallery = try makeGallery(try await store.enrollmentEmbeddings())
         let signer = self.signer
-        let modelID = recognizer.modelID
-        let dimension = embeddings.values.first?.first?.count ?? recognizer.dimension
-        let version = try await store.addGalleryVersion(workerCount: embeddings.count, reason: reason,
+        let version = try await store.addGalleryVersion(workerCount: gallery.workers.count, reason: reason,
                                                         actor: actor) { number in
-            try signer.galleryMessage(version: number, modelID: modelID, dimension: dimension, embeddings: embeddings)
+            try signer.galleryMessage(version: number, gallery: gallery)
         }
         try await reloadGalleryFromStore()   // picks up the new version number
         try await store.audit(AuditEntry(actor: actor, action: "gallery.publish", subject: "gallery:\(version.version)",

@@ -1,6 +1,8 @@
 // The aggregator's core: recognition of crops and images, enrollment, gallery versions and deletion.
+import FaceRecognition
 import Foundation
 import Logging
+import RollcallCore
 import Synchronization
 
 /// Ties the store, the recognizer, the fleet and the live feed together. All HTTP and MQTT handlers go
@@ -18,9 +20,12 @@ public final class Aggregator: Sendable {
     let logger: Logger
 
     private struct State {
-        var gallery: CentroidGallery
+        /// FaceRecognition's gallery under the configured match policy; nil until `load()`.
+        var gallery: Gallery?
+        /// Enrolled workers' names (the gallery itself holds ids only, as agents receive it).
+        var names: [WorkerID: String] = [:]
         var galleryVersion = 0
-        var fusion = TrackFusion()
+        var fusion = TrackFusion<TrackKey>()
         var emotions: TrackEmotion
     }
 
@@ -39,8 +44,8 @@ public final class Aggregator: Sendable {
         live = LiveFeed(metrics: metrics)
         crops = FileVault(root: config.storage.cropsDirectory)
         photos = FileVault(root: config.storage.photosDirectory)
-        let fusion = TrackFusion()
-        state = Mutex(State(gallery: CentroidGallery(threshold: config.recognition.matchThreshold), fusion: fusion,
+        let fusion = TrackFusion<TrackKey>()
+        state = Mutex(State(gallery: nil, fusion: fusion,
                             emotions: TrackEmotion(alpha: config.recognition.emotionSmoothing,
                                                    uncertainBelow: config.recognition.emotionUncertainBelow,
                                                    maxTracks: fusion.maxTracks)))
@@ -54,8 +59,13 @@ public final class Aggregator: Sendable {
         try await reloadGallery()
     }
 
-    /// The current gallery.
-    public var gallery: CentroidGallery { state.withLock { $0.gallery } }
+    /// The current gallery (nil before `load()`).
+    public var gallery: Gallery? { state.withLock { $0.gallery } }
+
+    /// An enrolled worker's name.
+    public func workerName(_ id: WorkerID) -> String? {
+        state.withLock { $0.names[id] }
+    }
 
     /// Forgets every fused track (a worker is gone, so earlier decisions may name them).
     func forgetAllTracks() {
@@ -74,14 +84,39 @@ public final class Aggregator: Sendable {
         let names = Dictionary(uniqueKeysWithValues: try await store.workers().compactMap { worker in
             worker.id.map { ($0, worker.name) }
         })
-        let gallery = CentroidGallery(embeddings: embeddings, names: names,
-                                      threshold: config.recognition.matchThreshold)
+        let gallery = try makeGallery(embeddings)
         let version = try await store.latestGalleryVersion()?.version ?? 0
         state.withLock {
             $0.gallery = gallery
+            $0.names = names
             $0.galleryVersion = version
         }
-        metrics.set("rollcall_cloud_gallery_workers", to: Double(gallery.entries.count))
+        metrics.set("rollcall_cloud_gallery_workers", to: Double(gallery.workers.count))
+    }
+
+    /// The gallery of these enrollment embeddings under the configured match policy: what the cloud decides
+    /// with and what it signs for the agents.
+    func makeGallery(_ embeddings: [WorkerID: [[Float]]]) throws(CloudError) -> Gallery {
+        do {
+            var gallery = try Gallery(modelID: recognizer.modelID, dimension: recognizer.dimension,
+                                      policy: config.recognition.matchPolicy)
+            for (workerID, vectors) in embeddings where !vectors.isEmpty {
+                try gallery.enroll(workerID: workerID, embeddings: vectors)
+            }
+            return gallery
+        } catch {
+            throw CloudError(.storage, "the stored enrollment embeddings do not form a gallery: \(error)", subject: "gallery")
+        }
+    }
+
+    /// `embedding`'s decision against `gallery` (an empty decision before the first load).
+    static func decide(_ embedding: [Float], in gallery: Gallery?) throws(CloudError) -> MatchDecision {
+        guard let gallery else { return .noGallery }
+        do {
+            return try gallery.decide(embedding)
+        } catch {
+            throw CloudError(.badEmbedding, "cannot match the embedding: \(error)")
+        }
     }
 
     // MARK: Recognition of any image
@@ -90,16 +125,18 @@ public final class Aggregator: Sendable {
     public func recognize(_ bytes: [UInt8], emotion: Bool) async throws(CloudError) -> [RecognizedFace] {
         let image = try EncodedImage(bytes: bytes)
         let faces = try await recognizer.analyze(image, emotion: emotion)
-        let gallery = self.gallery
-        return faces.map { face in
-            let match = gallery.match(face.embedding)
-            return RecognizedFace(
+        let (gallery, names) = state.withLock { ($0.gallery, $0.names) }
+        var recognized: [RecognizedFace] = []
+        for face in faces {
+            let match = try Self.decide(face.embedding, in: gallery)
+            recognized.append(RecognizedFace(
                 box: .init(x: Double(face.box.x), y: Double(face.box.y), width: Double(face.box.width),
                            height: Double(face.box.height)),
                 detectionScore: face.detectionScore, workerID: match.workerID,
-                workerName: match.workerID.flatMap(gallery.name(of:)), distance: match.distance,
-                emotion: face.emotion)
+                workerName: match.workerID.flatMap { names[$0] }, distance: match.distance.map(Double.init),
+                emotion: face.emotion))
         }
+        return recognized
     }
 
     // MARK: Crops from agents
@@ -143,7 +180,8 @@ public final class Aggregator: Sendable {
             guard let face = faces.first else {
                 throw CloudError(.badMessage, "no face found in the crop", subject: "track \(crop.trackID)")
             }
-            observation = Observation(embedding: face.embedding, quality: max(0.001, crop.quality) * face.quality,
+            // The agent's quality (FaceRecognition's model, measured on the full-resolution frame) weighs the crop.
+            observation = Observation(embedding: face.embedding, quality: max(0.001, crop.quality),
                                       emotion: face.emotion, image: (bytes, image.format.fileExtension))
         case .embedding(let modelID, let values):
             try checkEmbedding(modelID: modelID, values: values, from: crop)
@@ -164,17 +202,27 @@ public final class Aggregator: Sendable {
     /// Fuses an observation into its track, smooths the track's emotion, stores, publishes and pushes.
     private func decide(_ crop: IncomingCrop, _ observation: Observation) async throws(CloudError) -> RecognitionResult {
         let key = crop.trackKey
-        let (decision, emotion, gallery, galleryVersion) = state.withLock { state in
-            let decision = state.fusion.add(key, embedding: observation.embedding, quality: observation.quality,
-                                            at: crop.frameTime, gallery: state.gallery)
+        let (decision, emotion, workerName, galleryVersion) = try state.withLock { state throws(CloudError) in
+            guard let gallery = state.gallery else {
+                throw CloudError(.unavailable, "no gallery loaded yet", subject: "gallery")
+            }
+            let decision: TrackFusion<TrackKey>.Decision
+            do {
+                decision = try state.fusion.add(key, embedding: observation.embedding, quality: observation.quality,
+                                                at: crop.frameTime, gallery: gallery)
+            } catch {
+                throw CloudError(.badEmbedding, "cannot fuse the face into its track: \(error)",
+                                 subject: "agent \(crop.agentID) track \(crop.trackID)")
+            }
             state.emotions.forget(decision.expired)
             let emotion = observation.emotion.map { state.emotions.add(key, $0) }
-            return (decision, emotion, state.gallery, state.galleryVersion)
+            return (decision, emotion, decision.match.workerID.flatMap { state.names[$0] }, state.galleryVersion)
         }
         let match = decision.match
+        let distance = match.distance.map(Double.init)
         if decision.revised {
             try await store.reviseTrack(agentID: crop.agentID, trackID: crop.trackID, workerID: match.workerID,
-                                        distance: match.distance)
+                                        distance: distance)
             metrics.increment("rollcall_cloud_track_revisions_total")
         }
         var cropFile: String?
@@ -185,7 +233,7 @@ public final class Aggregator: Sendable {
         do {
             detection = try await store.insertDetection(Detection(
                 time: crop.frameTime, siteID: crop.siteID, agentID: crop.agentID, camera: crop.camera,
-                trackID: crop.trackID, workerID: match.workerID, distance: match.distance,
+                trackID: crop.trackID, workerID: match.workerID, distance: distance,
                 emotion: emotion?.label, emotionScore: emotion?.score, quality: observation.quality,
                 cropFile: cropFile, privacy: observation.image == nil, cropEmotion: observation.emotion?.label,
                 cropEmotionScore: observation.emotion?.score))
@@ -196,7 +244,7 @@ public final class Aggregator: Sendable {
         let result = RecognitionResult(
             detectionID: detection.id ?? 0, siteID: crop.siteID, agentID: crop.agentID, camera: crop.camera,
             trackID: crop.trackID, time: crop.frameTime, workerID: match.workerID,
-            workerName: match.workerID.flatMap(gallery.name(of:)), distance: match.distance,
+            workerName: workerName, distance: distance,
             emotion: emotion?.label, emotionScore: emotion?.score, revised: decision.revised,
             galleryVersion: galleryVersion, cropMessageID: crop.messageID, privacy: detection.privacy)
         do {

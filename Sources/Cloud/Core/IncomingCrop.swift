@@ -48,8 +48,8 @@ public struct IncomingCrop: Sendable, Equatable {
     }
 
     /// The crop's track, as track fusion and emotion smoothing key it.
-    public var trackKey: TrackFusion.Key {
-        TrackFusion.Key(siteID: siteID, agentID: agentID, camera: camera, trackID: trackID)
+    public var trackKey: TrackKey {
+        TrackKey(siteID: siteID, agentID: agentID, camera: camera, trackID: trackID)
     }
 }
 

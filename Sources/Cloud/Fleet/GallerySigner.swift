@@ -40,17 +40,12 @@ public struct GallerySigner: Sendable {
         (try? Curve25519.Signing.PrivateKey(rawRepresentation: rawKey).publicKey.rawRepresentation) ?? Data()
     }
 
-    /// The signed `GalleryUpdate` message (a whole snapshot) for `version` of these enrollment embeddings, as
-    /// published on every site's gallery topic.
-    public func galleryMessage(version: Int, modelID: String, dimension: Int,
-                               embeddings: [Int64: [[Float]]]) throws(CloudError) -> Data {
+    /// The signed `GalleryUpdate` message (a whole snapshot) for `version` of `gallery` (its workers and its
+    /// match policy), as published on every site's gallery topic.
+    public func galleryMessage(version: Int, gallery: Gallery) throws(CloudError) -> Data {
         do {
-            var gallery = try Gallery(modelID: modelID, dimension: dimension)
-            for (workerID, vectors) in embeddings where !vectors.isEmpty {
-                try gallery.enroll(workerID: String(workerID), embeddings: vectors)
-            }
             let key = try Curve25519.Signing.PrivateKey(rawRepresentation: rawKey)
-            return try GalleryUpdate.signed(version: UInt64(version), modelID: modelID,
+            return try GalleryUpdate.signed(version: UInt64(version), modelID: gallery.modelID,
                                             snapshot: Data(gallery.snapshot()), key: key).encoded()
         } catch {
             throw CloudError(.io, "cannot build gallery version \(version): \(error)")

@@ -101,8 +101,7 @@ public final class DlibFaceRecognizer: FaceRecognizer {
                 let box = Rect(x: face.box.x * sx, y: face.box.y * sy, width: face.box.width * sx,
                                height: face.box.height * sy)
                 result.append(AnalyzedFace(box: box, detectionScore: Double(face.score), embedding: embedding,
-                                           sharpness: Sharpness.laplacianVariance(image, in: face.box),
-                                           emotion: estimate))
+                                           quality: FaceQuality(face: face, in: image), emotion: estimate))
             }
             return result
         }

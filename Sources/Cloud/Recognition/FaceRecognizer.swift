@@ -1,4 +1,5 @@
 // What the cloud needs from face recognition: faces found in an image, each with an embedding.
+import FaceRecognition
 import Foundation
 import Imaging
 
@@ -31,26 +32,18 @@ public struct AnalyzedFace: Sendable, Equatable {
     public var detectionScore: Double
     /// The identity embedding (128 floats for dlib ResNet).
     public var embedding: [Float]
-    /// Sharpness of the face region (variance of the Laplacian); higher is sharper.
-    public var sharpness: Double
+    /// The face's quality (FaceRecognition's one model, as agents measure theirs), measured in the decoded image.
+    public var quality: FaceQuality
     /// The estimated emotion, when asked for and available.
     public var emotion: EmotionEstimate?
 
-    public init(box: Rect, detectionScore: Double, embedding: [Float], sharpness: Double,
+    public init(box: Rect, detectionScore: Double, embedding: [Float], quality: FaceQuality,
                 emotion: EmotionEstimate? = nil) {
         self.box = box
         self.detectionScore = detectionScore
         self.embedding = embedding
-        self.sharpness = sharpness
+        self.quality = quality
         self.emotion = emotion
-    }
-
-    /// Quality in 0…1 from size and sharpness: how much a crop counts in track fusion.
-    public var quality: Double {
-        let side = Double(min(box.width, box.height))
-        let size = min(1, max(0, side / 150))
-        let sharp = min(1, max(0, sharpness / 200))
-        return max(0.01, 0.6 * size + 0.4 * sharp) * max(0.1, detectionScore)
     }
 }
 

@@ -19,7 +19,7 @@ public struct TrackEmotion: Sendable {
     /// The label of a track whose smoothed top probability is below the configured level.
     public static let uncertain = "uncertain"
 
-    private var smoother: EmotionSmoother<TrackFusion.Key>
+    private var smoother: EmotionSmoother<TrackKey>
 
     /// `alpha` is the newest crop's weight (1: no smoothing); below `uncertainBelow` a track reads
     /// "uncertain".
@@ -32,14 +32,14 @@ public struct TrackEmotion: Sendable {
     public var count: Int { smoother.trackCount }
 
     /// Folds one crop's estimate into its track and returns what the track now shows.
-    public mutating func add(_ key: TrackFusion.Key, _ estimate: EmotionEstimate) -> Reading {
+    public mutating func add(_ key: TrackKey, _ estimate: EmotionEstimate) -> Reading {
         let result = smoother.update(track: key, with: Emotion.EmotionEstimate(probabilities: Self.probabilities(of: estimate)))
         return Reading(label: result.label?.name ?? Self.uncertain, score: Double(result.smoothed.topProbability),
                        samples: result.samples)
     }
 
     /// Forgets tracks (expired by track fusion, or their identity was reset).
-    public mutating func forget(_ keys: [TrackFusion.Key]) {
+    public mutating func forget(_ keys: [TrackKey]) {
         for key in keys { smoother.end(track: key) }
     }
 

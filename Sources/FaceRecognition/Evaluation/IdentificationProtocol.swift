@@ -1,4 +1,5 @@
 import Foundation
+import RollcallCore
 
 /// Open-set identification as `rollcall eval identify` measures it (the protocol of dlib's reference
 /// script): people are the sorted subfolders; even-index people are enrolled with their first K images
@@ -45,18 +46,20 @@ public enum IdentificationProtocol {
     /// Runs the protocol with K enrollment images per enrolled person.
     public static func evaluate(people: [Person], enroll k: Int, modelID: String,
                                 dimension: Int) throws(RecognitionError) -> Result {
-        var gallery = try Gallery(modelID: modelID, dimension: dimension)
+        // Person i is worker i + 1 (the policy is irrelevant: the protocol reads ranked distances).
+        var gallery = try Gallery(modelID: modelID, dimension: dimension, policy: .defaults(for: .dlib))
         var noFaceEnroll = 0, noFaceKnown = 0, noFaceStranger = 0
-        var knownProbes = [(name: String, embedding: [Float]?)]()
+        var knownProbes = [(id: WorkerID, embedding: [Float]?)]()
         var strangerProbes = [[Float]?]()
         for (index, person) in people.enumerated() {
             if index % 2 == 0 {
                 let enrollment = person.embeddings.prefix(k).compactMap { $0 }
                 noFaceEnroll += min(k, person.embeddings.count) - enrollment.count
-                if !enrollment.isEmpty { try gallery.enroll(workerID: person.name, embeddings: enrollment) }
+                let id = WorkerID(index + 1)
+                if !enrollment.isEmpty { try gallery.enroll(workerID: id, embeddings: enrollment) }
                 for e in person.embeddings.dropFirst(k) {
                     if e == nil { noFaceKnown += 1 }
-                    knownProbes.append((person.name, e))
+                    knownProbes.append((id, e))
                 }
             } else {
                 for e in person.embeddings {
@@ -65,14 +68,14 @@ public enum IdentificationProtocol {
                 }
             }
         }
-        func nearest(_ e: [Float]?) throws(RecognitionError) -> (String?, Float) {
+        func nearest(_ e: [Float]?) throws(RecognitionError) -> (WorkerID?, Float) {
             guard let e, let best = try gallery.ranked(e).first else { return (nil, .infinity) }
             return (best.id, best.distance)
         }
         var known = [(correct: Bool, distance: Float)]()
         for probe in knownProbes {
             let (id, d) = try nearest(probe.embedding)
-            known.append((id == probe.name, d))
+            known.append((id == probe.id, d))
         }
         var strangers = [Float]()
         for probe in strangerProbes { strangers.append(try nearest(probe).1) }

@@ -1,18 +1,21 @@
 // The gallery's snapshot: a deterministic, versioned byte encoding that agents receive (Wire signs it).
 //
 // Layout (all integers little-endian):
-//   magic "RCGS" | version u16 (= 1) | model id: u8 length + UTF-8 | dimension u32 | worker count u32 |
-//   per worker, in id order: id (u8 length + UTF-8) | exemplar count u32 | centroid (dimension × f32 bits) |
+//   magic "RCGS" | version u16 (= 2) | model id: u8 length + UTF-8 | dimension u32 |
+//   policy: threshold f32 bits, margin f32 bits | worker count u32 |
+//   per worker, in id order: id i64 | exemplar count u32 | centroid (dimension × f32 bits) |
 //   exemplars (count × dimension × f32 bits) |
 //   CRC-32 (IEEE) of everything before it, u32.
-// Equal galleries give equal bytes. Decoding refuses a wrong magic or version, a truncated or over-long
-// buffer, a checksum mismatch, a model other than the expected one, unsorted or duplicate ids, and any
+// Equal galleries give equal bytes. Decoding refuses a wrong magic or version (version 1, with text worker
+// ids and no policy, is no longer read), a truncated or over-long buffer, a checksum mismatch, a model other
+// than the expected one, an invalid policy, ids that are not positive or not strictly increasing, and any
 // non-finite value.
+import RollcallCore
 
 extension Gallery {
     static let snapshotMagic: [UInt8] = Array("RCGS".utf8)
     /// The snapshot format version this code writes and reads.
-    public static let snapshotVersion: UInt16 = 1
+    public static let snapshotVersion: UInt16 = 2
 
     /// The snapshot bytes.
     public func snapshot() -> [UInt8] {
@@ -20,9 +23,11 @@ extension Gallery {
         out.appendLE(Self.snapshotVersion)
         out.appendString(modelID)
         out.appendLE(UInt32(dimension))
+        out.appendLE(policy.threshold.bitPattern)
+        out.appendLE(policy.margin.bitPattern)
         out.appendLE(UInt32(workers.count))
         for worker in workers {
-            out.appendString(worker.id)
+            out.appendLE(worker.id)
             out.appendLE(UInt32(worker.exemplars.count))
             for v in worker.centroid { out.appendLE(v.bitPattern) }
             for e in worker.exemplars {
@@ -45,7 +50,9 @@ extension Gallery {
         var reader = ByteReader(bytes: bytes, end: body)
         reader.offset = 4
         let version = try reader.u16()
-        guard version == Self.snapshotVersion else { throw bad("snapshot version \(version), this build reads \(Self.snapshotVersion)") }
+        guard version == Self.snapshotVersion else {
+            throw bad("snapshot version \(version), this build reads \(Self.snapshotVersion) only")
+        }
         guard CRC32.checksum(bytes[0 ..< body]) == stored else {
             throw bad("checksum mismatch: the snapshot is truncated or damaged")
         }
@@ -54,15 +61,16 @@ extension Gallery {
             throw RecognitionError(.backboneMismatch, detail: "snapshot holds \(modelID) embeddings, expected \(expectedModelID)")
         }
         let dimension = Int(try reader.u32())
-        let gallery = try Gallery(modelID: modelID, dimension: dimension)
+        let policy = MatchPolicy(threshold: Float(bitPattern: try reader.u32()), margin: Float(bitPattern: try reader.u32()))
+        let gallery = try Gallery(modelID: modelID, dimension: dimension, policy: policy)
         let count = Int(try reader.u32())
         guard count <= reader.remaining / 4 else { throw bad("worker count \(count) exceeds the data") }
         var workers = [GalleryWorker]()
         workers.reserveCapacity(count)
         for _ in 0 ..< count {
-            let id = try reader.string()
+            let id = WorkerID(bitPattern: try reader.u64())
             try Gallery.validateWorkerID(id)
-            if let last = workers.last, last.id >= id { throw bad("worker ids not strictly sorted at '\(id)'") }
+            if let last = workers.last, last.id >= id { throw bad("worker ids not strictly increasing at \(id)") }
             let exemplarCount = Int(try reader.u32())
             guard exemplarCount >= 1, exemplarCount <= reader.remaining / (4 * dimension) else {
                 throw bad("worker \(id): \(exemplarCount) exemplars do not fit the data")
@@ -74,7 +82,7 @@ extension Gallery {
             workers.append(GalleryWorker(id: id, exemplars: exemplars, centroid: centroid))
         }
         guard reader.remaining == 0 else { throw bad("\(reader.remaining) bytes after the last worker") }
-        self = Gallery(modelID: gallery.modelID, dimension: gallery.dimension, sortedWorkers: workers)
+        self = Gallery(modelID: gallery.modelID, dimension: gallery.dimension, policy: policy, sortedWorkers: workers)
     }
 }
 
@@ -102,6 +110,13 @@ struct ByteReader {
         let at = try take(4)
         var v: UInt32 = 0
         for i in 0 ..< 4 { v |= UInt32(bytes[at + i]) << (8 * i) }
+        return v
+    }
+
+    mutating func u64() throws(RecognitionError) -> UInt64 {
+        let at = try take(8)
+        var v: UInt64 = 0
+        for i in 0 ..< 8 { v |= UInt64(bytes[at + i]) << (8 * i) }
         return v
     }
 

@@ -1,31 +1,40 @@
-// Gallery: the enrolled workers of one embedding model, and matching a probe against them.
+// Gallery: the enrolled workers of one embedding model and the policy probes are decided with — the one
+// identity core the cloud and edge-matching agents share (agents receive it as a signed snapshot).
+import RollcallCore
 
-/// The enrolled workers for one backbone. A value type: enrolling returns a new gallery state; equal
-/// enrollments give equal galleries and byte-equal snapshots.
+/// The enrolled workers for one backbone, with the match policy every decision against them uses. A value
+/// type: enrolling returns a new gallery state; equal enrollments give equal galleries and byte-equal
+/// snapshots.
 public struct Gallery: Sendable, Equatable {
     /// Model identity of every embedding here (`Backbone.modelID`).
     public let modelID: String
     /// Embedding length.
     public let dimension: Int
+    /// How probes are decided against this gallery. Part of the snapshot, so an agent decides with exactly
+    /// the cloud's rule and values.
+    public var policy: MatchPolicy
     /// Workers sorted by id.
     public private(set) var workers: [GalleryWorker]
 
-    /// An empty gallery for `modelID` embeddings of length `dimension`.
-    public init(modelID: String, dimension: Int) throws(RecognitionError) {
+    /// An empty gallery for `modelID` embeddings of length `dimension`, decided under `policy`.
+    public init(modelID: String, dimension: Int, policy: MatchPolicy) throws(RecognitionError) {
         guard !modelID.isEmpty, modelID.utf8.count <= 255 else {
             throw RecognitionError(.invalidInput, detail: "model id must be 1…255 bytes")
         }
         guard (1 ... 65536).contains(dimension) else {
             throw RecognitionError(.invalidInput, detail: "dimension \(dimension) is outside 1…65536")
         }
+        try policy.validate()
         self.modelID = modelID
         self.dimension = dimension
+        self.policy = policy
         self.workers = []
     }
 
-    init(modelID: String, dimension: Int, sortedWorkers: [GalleryWorker]) {
+    init(modelID: String, dimension: Int, policy: MatchPolicy, sortedWorkers: [GalleryWorker]) {
         self.modelID = modelID
         self.dimension = dimension
+        self.policy = policy
         self.workers = sortedWorkers
     }
 
@@ -41,7 +50,7 @@ public struct Gallery: Sendable, Equatable {
 
     /// Enrolls (or re-enrolls, replacing) `workerID` with one embedding per enrollment photo. Nothing
     /// changes when any embedding is invalid.
-    public mutating func enroll(workerID: String, embeddings: [[Float]]) throws(RecognitionError) {
+    public mutating func enroll(workerID: WorkerID, embeddings: [[Float]]) throws(RecognitionError) {
         try Self.validateWorkerID(workerID)
         guard !embeddings.isEmpty else {
             throw RecognitionError(.invalidEmbedding, detail: "worker \(workerID): no embeddings to enroll")
@@ -58,55 +67,39 @@ public struct Gallery: Sendable, Equatable {
 
     /// Removes a worker; returns whether they were enrolled.
     @discardableResult
-    public mutating func remove(workerID: String) -> Bool {
+    public mutating func remove(workerID: WorkerID) -> Bool {
         guard let i = workers.firstIndex(where: { $0.id == workerID }) else { return false }
         workers.remove(at: i)
         return true
     }
 
-    static func validateWorkerID(_ id: String) throws(RecognitionError) {
-        guard !id.isEmpty, id.utf8.count <= 255, !id.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
-            throw RecognitionError(.invalidWorker, detail: "worker id must be 1…255 bytes without control characters")
+    /// The enrolled worker with this id.
+    public func worker(_ id: WorkerID) -> GalleryWorker? {
+        workers.first { $0.id == id }
+    }
+
+    static func validateWorkerID(_ id: WorkerID) throws(RecognitionError) {
+        guard id > 0 else {
+            throw RecognitionError(.invalidWorker, detail: "worker id \(id) is not positive")
         }
     }
 
-    /// The verdict for one probe.
-    public enum Match: Sendable, Equatable {
-        /// Accepted as this worker.
-        case worker(id: String, distance: Float, margin: Float)
-        /// Not accepted: the nearest worker (if any) is too far or too close to the second-nearest.
-        case unknown(nearest: String?, distance: Float, reason: UnknownReason)
-
-        /// The matched worker id, or nil for unknown.
-        public var workerID: String? {
-            if case .worker(let id, _, _) = self { return id }
-            return nil
-        }
+    /// One worker's distance to a probe.
+    public struct Candidate: Sendable, Equatable {
+        public var id: WorkerID
+        /// Euclidean distance from the probe to the worker's centroid.
+        public var distance: Float
     }
 
-    /// Why a probe is unknown.
-    public enum UnknownReason: String, Sendable, Equatable {
-        case emptyGallery, tooFar, ambiguous
-    }
-
-    /// Distance from `embedding` to each worker's centroid, nearest first.
-    public func ranked(_ embedding: [Float]) throws(RecognitionError) -> [(id: String, distance: Float)] {
+    /// Distance from `embedding` to each worker's centroid, nearest first (equal distances: lower id first).
+    public func ranked(_ embedding: [Float]) throws(RecognitionError) -> [Candidate] {
         try validate(embedding)
-        return workers.map { ($0.id, euclideanDistance($0.centroid, embedding)) }
+        return workers.map { Candidate(id: $0.id, distance: euclideanDistance($0.centroid, embedding)) }
             .sorted { $0.distance < $1.distance || ($0.distance == $1.distance && $0.id < $1.id) }
     }
 
-    /// Matches `embedding` against the workers' centroids under `thresholds`.
-    public func match(_ embedding: [Float], thresholds: MatchThresholds) throws(RecognitionError) -> Match {
-        let ranking = try ranked(embedding)
-        guard let best = ranking.first else { return .unknown(nearest: nil, distance: .infinity, reason: .emptyGallery) }
-        let margin = ranking.count > 1 ? ranking[1].distance - best.distance : .infinity
-        guard best.distance < thresholds.distance else {
-            return .unknown(nearest: best.id, distance: best.distance, reason: .tooFar)
-        }
-        guard margin >= thresholds.margin else {
-            return .unknown(nearest: best.id, distance: best.distance, reason: .ambiguous)
-        }
-        return .worker(id: best.id, distance: best.distance, margin: margin)
+    /// The decision for `embedding` under this gallery's own policy.
+    public func decide(_ embedding: [Float]) throws(RecognitionError) -> MatchDecision {
+        try policy.decide(embedding, in: self)
     }
 }

@@ -1,27 +1,41 @@
+import RollcallCore
+
 /// One enrolled worker: the embeddings of their enrollment photos and their mean.
 public struct GalleryWorker: Sendable, Equatable {
-    /// Stable identifier (non-empty, at most 255 UTF-8 bytes).
-    public let id: String
+    /// The worker's id (positive; the cloud's store assigns it).
+    public let id: WorkerID
     /// One embedding per accepted enrollment photo, in enrollment order.
     public let exemplars: [[Float]]
-    /// The mean of the exemplars.
+    /// The mean of the exemplars (accumulated in double precision).
     public let centroid: [Float]
 
     /// A worker from validated exemplars (non-empty, equal lengths, finite).
-    init(id: String, exemplars: [[Float]]) {
+    init(id: WorkerID, exemplars: [[Float]]) {
         self.id = id
         self.exemplars = exemplars
-        let dimension = exemplars.first?.count ?? 0
-        var sum = [Double](repeating: 0, count: dimension)
-        for e in exemplars {
-            for i in 0 ..< dimension { sum[i] += Double(e[i]) }
-        }
-        centroid = sum.map { Float($0 / Double(max(exemplars.count, 1))) }
+        centroid = Self.mean(exemplars) ?? []
     }
 
-    init(id: String, exemplars: [[Float]], centroid: [Float]) {
+    init(id: WorkerID, exemplars: [[Float]], centroid: [Float]) {
         self.id = id
         self.exemplars = exemplars
         self.centroid = centroid
+    }
+
+    /// The mean of equal-length vectors, each weighted by `weights[i]` (1 when absent), accumulated in double
+    /// precision; nil when there is nothing to average (no vectors, mismatched lengths, no positive weight).
+    public static func mean(_ vectors: [[Float]], weights: [Double]? = nil) -> [Float]? {
+        guard let length = vectors.first?.count, length > 0, vectors.allSatisfy({ $0.count == length }),
+              weights == nil || weights?.count == vectors.count else { return nil }
+        var sum = [Double](repeating: 0, count: length)
+        var total = 0.0
+        for (index, vector) in vectors.enumerated() {
+            let weight = weights?[index] ?? 1
+            guard weight > 0, weight.isFinite else { continue }
+            for i in 0 ..< length { sum[i] += Double(vector[i]) * weight }
+            total += weight
+        }
+        guard total > 0 else { return nil }
+        return sum.map { Float($0 / total) }
     }
 }

@@ -1,6 +1,7 @@
 // A test recognizer: the faces of each image are set by the test, keyed by the image's bytes.
 import Cloud
 import Crypto
+import FaceRecognition
 import Foundation
 import Imaging
 import Synchronization
@@ -17,10 +18,17 @@ final class ScriptedRecognizer: FaceRecognizer {
     }
 
     /// Scripts one clear, large face with the given embedding.
-    func scriptFace(_ bytes: [UInt8], embedding: [Float], side: Float = 120, sharpness: Double = 150,
+    func scriptFace(_ bytes: [UInt8], embedding: [Float], side: Float = 120, sharpness: Float = 150,
                     emotion: EmotionEstimate? = EmotionEstimate(label: "happy", score: 0.9)) {
-        script(bytes, faces: [AnalyzedFace(box: Rect(x: 10, y: 10, width: side, height: side), detectionScore: 0.95,
-                                           embedding: embedding, sharpness: sharpness, emotion: emotion)])
+        script(bytes, faces: [Self.face(embedding: embedding, side: side, sharpness: sharpness, emotion: emotion)])
+    }
+
+    /// A frontal face of `side` pixels whose Laplacian variance is `sharpness`.
+    static func face(embedding: [Float], side: Float = 100, sharpness: Float = 100,
+                     emotion: EmotionEstimate? = nil) -> AnalyzedFace {
+        AnalyzedFace(box: Rect(x: 10, y: 10, width: side, height: side), detectionScore: 0.95, embedding: embedding,
+                     quality: FaceQuality(score: 0.95, shorterSide: side, frontalness: 1, laplacianVariance: sharpness),
+                     emotion: emotion)
     }
 
     func analyze(_ image: EncodedImage, emotion: Bool) async throws(CloudError) -> [AnalyzedFace] {

@@ -1,28 +1,16 @@
 // Track fusion: one identity per track, decided from all its crops weighted by quality, revised as crops arrive.
 import Foundation
 
-/// Remembers the embeddings of recent tracks and decides each track's identity from all of them.
-/// A pure value type: no clock, no I/O; the caller passes times in.
-public struct TrackFusion: Sendable {
-    /// A track's key: site, agent, camera and the agent's track id (agents number tracks per run and camera).
-    public struct Key: Hashable, Sendable {
-        public var siteID: String
-        public var agentID: String
-        public var camera: String
-        public var trackID: String
-        public init(siteID: String, agentID: String, camera: String, trackID: String) {
-            self.siteID = siteID
-            self.agentID = agentID
-            self.camera = camera
-            self.trackID = trackID
-        }
-    }
-
+/// Remembers the evidence of recent tracks and decides each track's identity from all of it. A pure value
+/// type: no clock, no I/O; the caller passes times in. `Key` names a track (the cloud: site, agent, camera and
+/// the agent's track id).
+public struct TrackFusion<Key: Hashable & Sendable>: Sendable {
     /// The decision after adding one crop.
     public struct Decision: Sendable, Equatable {
-        public var match: CentroidGallery.Match
+        /// The track's decision now.
+        public var match: MatchDecision
         /// The track's decision before this crop, nil for a track's first crop.
-        public var previous: CentroidGallery.Match?
+        public var previous: MatchDecision?
         /// Crops fused so far.
         public var crops: Int
         /// Tracks forgotten while adding this crop (idle too long, or too many tracks): state kept per track
@@ -32,13 +20,8 @@ public struct TrackFusion: Sendable {
         public var revised: Bool { previous != nil && previous?.workerID != match.workerID }
     }
 
-    private struct Track {
-        var samples: [([Float], Double)] = []
-        var decision: CentroidGallery.Match?
-        var lastSeen: Date
-    }
-
-    private var tracks: [Key: Track] = [:]
+    /// The tracks held, by key.
+    public private(set) var tracks: [Key: TrackEvidence] = [:]
     /// Tracks idle longer than this are forgotten.
     public var idleTimeout: TimeInterval
     /// Most crops kept per track (the best by quality stay).
@@ -55,23 +38,19 @@ public struct TrackFusion: Sendable {
     /// Number of tracks remembered.
     public var count: Int { tracks.count }
 
-    /// Adds one crop's embedding and decides the track again against `gallery`.
+    /// Adds one crop's embedding (weighted by its `quality`) to its track and decides the track again against
+    /// `gallery` under the gallery's policy. Throws, changing nothing, for an embedding the gallery cannot
+    /// compare.
     public mutating func add(_ key: Key, embedding: [Float], quality: Double, at now: Date,
-                             gallery: CentroidGallery) -> Decision {
+                             gallery: Gallery) throws(RecognitionError) -> Decision {
+        try gallery.validate(embedding)
         let expired = evict(now: now)
-        var track = tracks[key] ?? Track(lastSeen: now)
-        track.samples.append((embedding, max(0.001, quality)))
-        if track.samples.count > maxCropsPerTrack {
-            track.samples.sort { $0.1 > $1.1 }
-            track.samples.removeLast(track.samples.count - maxCropsPerTrack)
-        }
-        track.lastSeen = now
-        let fused = CentroidGallery.mean(track.samples) ?? embedding
-        let match = gallery.match(fused)
-        let decision = Decision(match: match, previous: track.decision, crops: track.samples.count, expired: expired)
-        track.decision = match
+        var track = tracks[key] ?? TrackEvidence(lastSeen: now)
+        let previous = track.decision
+        track.add(embedding: embedding, quality: quality, at: now, capacity: maxCropsPerTrack)
+        let match = try track.decide(against: gallery)
         tracks[key] = track
-        return decision
+        return Decision(match: match, previous: previous, crops: track.samples.count, expired: expired)
     }
 
     /// Forgets a track (its worker was deleted, or it was assigned by hand).

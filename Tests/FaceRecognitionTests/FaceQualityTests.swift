@@ -1,7 +1,14 @@
 import FaceDetection
 import Imaging
 import Testing
-@testable import Agent
+@testable import FaceRecognition
+
+/// A frontal face: box at (x, y) of `size`, keypoints where a frontal face has them (MediaPipe order).
+private func face(x: Float, y: Float, size: Float = 80, score: Float = 0.9) -> DetectedFace {
+    let k: [(Float, Float)] = [(0.3, 0.4), (0.7, 0.4), (0.5, 0.6), (0.5, 0.8), (0, 0.45), (1, 0.45)]
+    return DetectedFace(score: score, box: Rect(x: x, y: y, width: size, height: size),
+                        keypoints: k.map { Point(x: x + $0.0 * size, y: y + $0.1 * size) })
+}
 
 @Suite struct FaceQualityTests {
     @Test func frontalFaceScoresHigherThanProfileOrRolled() {

@@ -1,19 +1,9 @@
 import Foundation
 import Imaging
+import TestSupport
 
-/// Paths to the shared reference data (`<package root>/../shared`) and the release CLI.
-enum SharedData {
-    /// `<package root>/../shared`; from a worktree one level deeper (`wt/<name>`), `../../shared`.
-    static let root: URL = {
-        let parent = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).deletingLastPathComponent()
-        let direct = parent.appendingPathComponent("shared")
-        if FileManager.default.fileExists(atPath: direct.path) { return direct }
-        return parent.deletingLastPathComponent().appendingPathComponent("shared")
-    }()
-    static var refs: URL { root.appendingPathComponent("refs") }
-    static var datasets: URL { root.appendingPathComponent("datasets") }
-    static var datasetsPresent: Bool { FileManager.default.fileExists(atPath: datasets.path) }
-
+/// The recognition tests' readers of the shared reference data (`SharedData` itself is TestSupport's).
+extension SharedData {
     /// One sample of dlib-lfw-sample.json.
     struct DlibSample: Decodable {
         var hog_box_ltrb: [Int]

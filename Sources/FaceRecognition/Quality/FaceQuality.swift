@@ -1,10 +1,12 @@
-// How useful a face crop is for recognition: detection score, face size, frontalness (from BlazeFace's six
-// keypoints) and sharpness (variance of the Laplacian on the face), combined into one number in [0, 1].
+// How useful a face is for recognition: detection score, face size, frontalness (from BlazeFace's six
+// keypoints) and sharpness (variance of the Laplacian on the face), combined into one number in [0, 1]. The
+// one quality model: agents gate and rank crops by it, the cloud weighs a track's crops by it (the agent's
+// figure, measured on the full-resolution frame) and grades enrollment photos with it.
 import FaceDetection
 import Foundation
 import Imaging
 
-/// A crop's quality and the parts it is made of, each in [0, 1].
+/// A face's quality and the parts it is made of, each in [0, 1], with the raw focus measure.
 public struct FaceQuality: Sendable, Equatable, Codable {
     /// The detector's confidence.
     public var score: Float
@@ -14,6 +16,9 @@ public struct FaceQuality: Sendable, Equatable, Codable {
     public var frontalness: Float
     /// 1 for a sharp face, falling towards 0 with motion blur or defocus.
     public var sharpness: Float
+    /// The focus measure `sharpness` is made from: `Sharpness.laplacianVariance` over the face box (grey
+    /// levels squared; 0 when not measured). Enrollment photos are refused below a configured value of it.
+    public var laplacianVariance: Float
 
     /// Shorter side (pixels) at which a face counts as fully sized: the crop size recognition wants.
     public static let fullSizePixels: Float = 112
@@ -25,20 +30,28 @@ public struct FaceQuality: Sendable, Equatable, Codable {
         0.2 * score + 0.2 * size + 0.35 * frontalness + 0.25 * sharpness
     }
 
-    public init(score: Float, size: Float, frontalness: Float, sharpness: Float) {
+    public init(score: Float, size: Float, frontalness: Float, sharpness: Float, laplacianVariance: Float = 0) {
         self.score = score
         self.size = size
         self.frontalness = frontalness
         self.sharpness = sharpness
+        self.laplacianVariance = laplacianVariance
     }
 
-    /// Measures `face` in `image` (the frame it was detected in).
+    /// Measures `face` in `image` (the frame or photo it was detected in).
     public init(face: DetectedFace, in image: Image) {
-        let laplacian = Sharpness.laplacianVariance(of: image, in: face.box)
-        self.init(score: min(1, max(0, face.score)),
-                  size: min(1, max(0, min(face.box.width, face.box.height) / Self.fullSizePixels)),
+        self.init(score: face.score, shorterSide: min(face.box.width, face.box.height),
                   frontalness: Self.frontalness(face.keypoints),
-                  sharpness: laplacian / (laplacian + Self.sharpnessHalfPoint))
+                  laplacianVariance: Sharpness.laplacianVariance(of: image, in: face.box))
+    }
+
+    /// The quality of a face from its raw measures: detector score, the box's shorter side in pixels,
+    /// frontalness (0…1) and the Laplacian variance over the box.
+    public init(score: Float, shorterSide: Float, frontalness: Float, laplacianVariance: Float) {
+        let laplacian = max(0, laplacianVariance.isFinite ? laplacianVariance : 0)
+        self.init(score: min(1, max(0, score)), size: min(1, max(0, shorterSide / Self.fullSizePixels)),
+                  frontalness: min(1, max(0, frontalness)),
+                  sharpness: laplacian / (laplacian + Self.sharpnessHalfPoint), laplacianVariance: laplacian)
     }
 
     /// Frontalness from the six MediaPipe keypoints (right eye, left eye, nose tip, mouth, right ear, left ear).
