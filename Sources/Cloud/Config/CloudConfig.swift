@@ -52,6 +52,10 @@ public struct CloudConfig: Sendable, Equatable {
         public var matchThreshold = Double(MatchPolicy.defaults(for: .dlib).threshold)
         /// Smallest gap between the nearest and the second-nearest worker for a match (0: none needed).
         public var matchMargin = Double(MatchPolicy.defaults(for: .dlib).margin)
+        /// The nearest worker must be closer than this fraction of the second-nearest's distance (1: no such
+        /// test; 0.86 keeps accepted strangers near 1% from a dozen to thousands of workers; docs/performance.md,
+        /// "Open-set decisions").
+        public var matchRatio = Double(MatchPolicy.defaults(for: .dlib).ratio)
         /// Smallest face side (pixels) accepted in an enrollment photo.
         public var minEnrollmentFacePixels = 80
         /// Smallest sharpness (variance of the Laplacian) accepted in an enrollment photo.
@@ -68,7 +72,7 @@ public struct CloudConfig: Sendable, Equatable {
         /// The match policy of the gallery: the cloud decides with it, and it travels in the signed snapshot so
         /// that edge-matching agents decide with it too.
         public var matchPolicy: MatchPolicy {
-            MatchPolicy(threshold: Float(matchThreshold), margin: Float(matchMargin))
+            MatchPolicy(threshold: Float(matchThreshold), margin: Float(matchMargin), ratio: Float(matchRatio))
         }
 
         /// Workers actually started.
