@@ -44,7 +44,7 @@ extension EvalCommand {
                 return ["face_px": Double(min(face.box.width, face.box.height)), "score": Double(face.score),
                         "frontalness": Double(FaceQuality.frontalness(face.keypoints)),
                         "box_sharpness": Double(Sharpness.laplacianVariance(of: image, in: face.box)),
-                        "chip_sharpness": Double(ChipSharpness.measure(chip))]
+                        "chip_sharpness": Double(ChipSharpness.laplacianVariance(ofChip: chip))]
             }
             var columns = [String: [Double]]()
             var noFace = 0
@@ -68,15 +68,5 @@ extension EvalCommand {
             }
             try printJSON(["photos": files.count, "no_face": noFace, "percentiles": percentiles])
         }
-    }
-}
-
-/// Sharpness of an aligned 150×150 chip: the variance of the Laplacian over its central 100×100 (the face,
-/// without the chip's padding), so that it does not depend on the photo's resolution.
-enum ChipSharpness {
-    static func measure(_ chip: Image) -> Float {
-        let inset = Float(chip.width) / 6
-        return Sharpness.laplacianVariance(of: chip, in: Rect(x: inset, y: inset, width: Float(chip.width) - 2 * inset,
-                                                              height: Float(chip.height) - 2 * inset))
     }
 }

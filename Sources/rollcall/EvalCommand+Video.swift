@@ -1,5 +1,6 @@
 import Agent
 import ArgumentParser
+import Cloud
 import FaceDetection
 import FaceRecognition
 import Foundation
@@ -61,18 +62,24 @@ extension EvalCommand {
             let store = try ModelStore.standard()
             let models = try DlibModels(network: store.url(for: "dlib-resnet"), shapePredictor: store.url(for: "dlib-shape-5"))
             let embedder = DlibFaceEmbedder(models: models)
-            let enrollmentDetector = try BlazeFaceDetector(model: .short, modelURL: store.url(for: "blazeface-short"))
+            // Enrollment photos are checked and embedded as the cloud does (whole-image detection, the same check).
+            let enrollmentDetector = MultiScaleFaceDetector(
+                short: try BlazeFaceDetector(model: .short, modelURL: store.url(for: BlazeFaceModel.short.modelID)),
+                full: try BlazeFaceDetector(model: .full, modelURL: store.url(for: BlazeFaceModel.full.modelID)))
             var photos = [String: [[Float]]]()
             for item in enroll {
                 let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
                 let image = try Image.load(contentsOf: parts[1], options: DecodeOptions(format: .rgb, maxPixels: 1 << 20))
-                let face: DetectedFace
-                do {
-                    face = try EnrollmentPhotoCheck().face(in: enrollmentDetector.detect(image))
-                } catch {
-                    throw ValidationError("enrollment photo \(parts[1]) of \(parts[0]) refused: \(error)")
+                let measured = try enrollmentDetector.detect(image).compactMap { face in
+                    (try? embedder.measuredEmbedding(of: image, face: face)).map { (face, $0.quality, $0.embedding) }
                 }
-                photos[parts[0], default: []].append(try embedder.embedding(of: image, face: face))
+                do {
+                    let index = try CloudConfig().recognition.enrollmentPhotoCheck
+                        .accept(measured.map { .init(box: $0.0.box, quality: $0.1) })
+                    photos[parts[0], default: []].append(measured[index].2)
+                } catch {
+                    throw ValidationError("enrollment photo \(parts[1]) of \(parts[0]) refused: \(error.detail)")
+                }
             }
             // Workers are numbered in name order, as the cloud's store would number them.
             var policy = MatchPolicy.defaults(for: .dlib)

@@ -41,6 +41,7 @@ extension CloudConfig {
 
         let recognition = try top.section("recognition", allowed: [
             "workers", "queue_depth", "match_threshold", "match_margin", "match_ratio", "min_enrollment_face_pixels", "min_enrollment_sharpness",
+            "min_enrollment_frontalness",
             "blas_threads", "emotion_smoothing", "emotion_uncertain_below",
         ])
         self.recognition.workers = try recognition.int("workers", default: self.recognition.workers, in: 0 ... 256)
@@ -56,6 +57,8 @@ extension CloudConfig {
             "min_enrollment_face_pixels", default: self.recognition.minEnrollmentFacePixels, in: 16 ... 4096)
         self.recognition.minEnrollmentSharpness = try recognition.double(
             "min_enrollment_sharpness", default: self.recognition.minEnrollmentSharpness, in: 0 ... 100_000)
+        self.recognition.minEnrollmentFrontalness = try recognition.double(
+            "min_enrollment_frontalness", default: self.recognition.minEnrollmentFrontalness, in: 0 ... 1)
         self.recognition.blasThreads = try recognition.int("blas_threads", default: self.recognition.blasThreads,
                                                            in: 0 ... 256)
         self.recognition.emotionSmoothing = try recognition.double(

@@ -58,8 +58,11 @@ public struct CloudConfig: Sendable, Equatable {
         public var matchRatio = Double(MatchPolicy.defaults(for: .dlib).ratio)
         /// Smallest face side (pixels) accepted in an enrollment photo.
         public var minEnrollmentFacePixels = 80
-        /// Smallest sharpness (variance of the Laplacian) accepted in an enrollment photo.
-        public var minEnrollmentSharpness = 20.0
+        /// Smallest sharpness accepted in an enrollment photo: the variance of the Laplacian of the aligned
+        /// 150×150 face chip (`ChipSharpness`; calibrated on LFW-a, docs/performance.md, "Enrollment photos").
+        public var minEnrollmentSharpness = Double(EnrollmentPhotoCheck().minimumChipSharpness)
+        /// Smallest frontalness (0 profile … 1 frontal) accepted in an enrollment photo.
+        public var minEnrollmentFrontalness = Double(EnrollmentPhotoCheck().minimumFrontalness)
         /// OpenBLAS threads per matrix product; 0 means cores / workers (1 when every core has a worker: the
         /// parallelism comes from the pool, and threaded OpenBLAS products from two workers serialise).
         public var blasThreads = 0
@@ -73,6 +76,13 @@ public struct CloudConfig: Sendable, Equatable {
         /// that edge-matching agents decide with it too.
         public var matchPolicy: MatchPolicy {
             MatchPolicy(threshold: Float(matchThreshold), margin: Float(matchMargin), ratio: Float(matchRatio))
+        }
+
+        /// The enrollment photo check with these limits.
+        public var enrollmentPhotoCheck: EnrollmentPhotoCheck {
+            EnrollmentPhotoCheck(minimumFacePixels: Float(minEnrollmentFacePixels),
+                                 minimumChipSharpness: Float(minEnrollmentSharpness),
+                                 minimumFrontalness: Float(minEnrollmentFrontalness))
         }
 
         /// Workers actually started.

@@ -53,6 +53,21 @@ public final class DlibFaceEmbedder: FaceEmbedder {
         try embedding(of: image, landmarks: models.aligner.landmarks(in: image, box: face.box))
     }
 
+    /// The aligned 150×150 chip of `face` in `image`: what `embedding(of:face:)` embeds.
+    public func chip(of image: Image, face: DetectedFace) throws(RecognitionError) -> Image {
+        try models.aligner.chip(from: image, landmarks: models.aligner.landmarks(in: image, box: face.box))
+    }
+
+    /// `face`'s quality — measured in `image`, with the sharpness of its aligned chip — and its embedding (the
+    /// chip is made once for both).
+    public func measuredEmbedding(of image: Image, face: DetectedFace) throws(RecognitionError)
+        -> (quality: FaceQuality, embedding: [Float]) {
+        let chip = try chip(of: image, face: face)
+        var quality = FaceQuality(face: face, in: image)
+        quality.chipLaplacianVariance = ChipSharpness.laplacianVariance(ofChip: chip)
+        return (quality, try embedding(ofChip: chip))
+    }
+
     /// The embedding for dlib landmarks already found in `image`.
     public func embedding(of image: Image, landmarks: [Point2D]) throws(RecognitionError) -> [Float] {
         try embedding(ofChip: models.aligner.chip(from: image, landmarks: landmarks))
