@@ -96,6 +96,11 @@ struct TestEncoder: AgentMessageEncoding {
                         payload: Array("result \(event.faceMessageID) track \(event.trackID) worker \(event.match.decision.workerID.map(String.init) ?? "unknown") v\(event.match.galleryVersion)".utf8))
     }
 
+    func sighting(_ event: SightingEvent) throws -> OutgoingMessage {
+        OutgoingMessage(topic: "test/sightings/\(event.camera)",
+                        payload: Array("sighting track \(event.trackID) \(event.reason.rawValue) \(event.detections) \(Int(event.largestFacePixels))".utf8))
+    }
+
     func status(_ report: StatusReport) throws -> OutgoingMessage {
         OutgoingMessage(topic: "test/status", payload: Array("status \(report.galleryVersion)".utf8))
     }

@@ -43,6 +43,9 @@ public struct VideoReport: Sendable, Codable, Equatable {
         public var name: String?
         /// Distance to the nearest worker at the latest decision; nil when never decided.
         public var distance: Float?
+        /// Set when the track never passed the crop gate and ended as an image-free sighting: why
+        /// (`too_small`, `low_quality`).
+        public var sighting: String?
     }
 
     public var frames: [Frame]
@@ -76,32 +79,40 @@ public struct VideoEvaluation {
     /// seconds) and reports. Frames are read one at a time.
     public mutating func run(frameNames: [String], load: (Int) throws -> Image) rethrows -> VideoReport {
         var decisions = [UInt64: Decision]()
+        var sightings = [UInt64: String]()
         var reported = [VideoReport.Frame]()
         var seen = [UInt64: (first: Int, last: Int, frames: Int)]()
+        func name(_ id: WorkerID?) -> String? { id.map { names[$0] ?? String($0) } }
         func absorb(_ events: [PipelineEvent]) {
-            for case .result(let result) in events {
-                var d = decisions[result.trackID] ?? Decision(count: 0)
-                d.name = result.match.decision.workerID.map { names[$0] ?? String($0) }
-                d.distance = result.match.decision.distance
-                d.count += 1
-                decisions[result.trackID] = d
+            for event in events {
+                switch event {
+                case .result(let result):
+                    var d = decisions[result.trackID] ?? Decision(count: 0)
+                    d.name = name(result.match.decision.workerID)
+                    d.distance = result.match.decision.distance
+                    d.count += 1
+                    decisions[result.trackID] = d
+                case .sighting(let sighting):
+                    sightings[sighting.trackID] = sighting.reason.rawValue
+                case .face:
+                    break
+                }
             }
         }
-        for (index, name) in frameNames.enumerated() {
+        for (index, frameName) in frameNames.enumerated() {
             let seconds = Double(index) / framesPerSecond
             absorb(processor.process(CapturedFrame(image: try load(index), time: start.addingTimeInterval(seconds),
                                                    monotonicSeconds: seconds)))
             let faces = processor.lastFrameFaces.map { tracked -> VideoReport.Face in
                 let b = tracked.face.box
-                let now = decisions[tracked.trackID]
                 var s = seen[tracked.trackID] ?? (index, index, 0)
                 s.last = index
                 s.frames += 1
                 seen[tracked.trackID] = s
                 return VideoReport.Face(track: tracked.trackID, box: [b.x, b.y, b.width, b.height], score: tracked.face.score,
-                                        nameAtFrame: now?.name, distanceAtFrame: now?.distance)
+                                        nameAtFrame: name(tracked.decision?.workerID), distanceAtFrame: tracked.decision?.distance)
             }
-            reported.append(VideoReport.Frame(name: name, index: index, time: seconds, faces: faces))
+            reported.append(VideoReport.Frame(name: frameName, index: index, time: seconds, faces: faces))
         }
         absorb(processor.finish())
         // Every frame inherits its track's final identity.
@@ -115,7 +126,8 @@ public struct VideoEvaluation {
         let tracks = seen.keys.sorted().map { id -> VideoReport.Track in
             let s = seen[id] ?? (0, 0, 0), d = decisions[id]
             return VideoReport.Track(id: id, firstFrame: s.first, lastFrame: s.last, frames: s.frames,
-                                     decisions: d?.count ?? 0, name: d?.name, distance: d?.distance)
+                                     decisions: d?.count ?? 0, name: d?.name, distance: d?.distance,
+                                     sighting: sightings[id])
         }
         return VideoReport(frames: reported, tracks: tracks)
     }

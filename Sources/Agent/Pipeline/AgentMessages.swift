@@ -73,6 +73,8 @@ public struct StatusReport: Sendable, Equatable {
 public protocol AgentMessageEncoding: Sendable {
     func face(_ event: FaceEvent) throws -> OutgoingMessage
     func result(_ event: EdgeResultEvent) throws -> OutgoingMessage
+    /// A track that never passed the crop gate (Wire's image-free `FaceSighting`).
+    func sighting(_ event: SightingEvent) throws -> OutgoingMessage
     func status(_ report: StatusReport) throws -> OutgoingMessage
     /// The retained availability message (`online: false` is the last will).
     func availability(online: Bool, since: Date) throws -> OutgoingMessage

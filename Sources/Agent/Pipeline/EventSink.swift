@@ -20,6 +20,7 @@ public struct EventSink: Sendable {
                 switch event {
                 case .face(let face): message = try encoder.face(face)
                 case .result(let result): message = try encoder.result(result)
+                case .sighting(let sighting): message = try encoder.sighting(sighting)
                 }
                 try outbox.append(topic: message.topic, payload: Data(message.payload), retain: message.retain)
                 switch event {
@@ -27,6 +28,7 @@ public struct EventSink: Sendable {
                     stats.count(.cropsQueued)
                     stats.count(.facesQueued, camera: face.camera)
                 case .result: stats.count(.resultsQueued)
+                case .sighting(let sighting): stats.count(.sightingsQueued, camera: sighting.camera)
                 }
             } catch {
                 stats.count(.outboxFailures)

@@ -1,5 +1,9 @@
 // One camera's per-frame work after capture: detect → track → quality → crop selection → (embed, match) →
-// events for the outbox. Synchronous and single-threaded; `CameraService` feeds it from a bounded queue.
+// events for the outbox. Every detected face is tracked, however small; only faces of `min_face_px` and up
+// reach the crop gate, and a track that never passes it ends as an image-free sighting. In edge-match and
+// privacy modes each track remembers its latest embedding and decision: a face that reappears where motion
+// cannot place it (a cut, an occlusion) is re-associated by embedding, and every frame's faces carry their
+// track's identity. Synchronous and single-threaded; `CameraService` feeds it from a bounded queue.
 import FaceDetection
 import FaceRecognition
 import Foundation
@@ -9,6 +13,7 @@ import Imaging
 public enum PipelineEvent: Sendable {
     case face(FaceEvent)
     case result(EdgeResultEvent)
+    case sighting(SightingEvent)
 }
 
 /// The per-camera pipeline state machine around the detector.
@@ -34,7 +39,11 @@ public struct FrameProcessor {
     let stats: AgentStats
     var tracker: Tracker
     var selector: CropSelector<Candidate>
-    /// The faces of the latest frame, each with its track (what per-frame results and `eval video` report).
+    var sightings = SightingLedger()
+    /// Each live track's latest local decision (edge-match and privacy modes).
+    var trackDecisions: [UInt64: MatchDecision] = [:]
+    /// The faces of the latest frame, each with its track and the track's latest decision (what per-frame
+    /// results and `eval video` report).
     public private(set) var lastFrameFaces: [TrackedFace] = []
 
     /// Creates the processor. `embedder` and `matcher` are required in edge-match and privacy modes.
@@ -61,20 +70,31 @@ public struct FrameProcessor {
     public mutating func process(_ frame: CapturedFrame) -> [PipelineEvent] {
         let faces: [DetectedFace]
         do {
-            faces = try detector.detect(frame.image).filter {
-                $0.score >= detection.minScore && min($0.box.width, $0.box.height) >= Float(detection.minFacePixels)
-            }
+            faces = try detector.detect(frame.image).filter { $0.score >= detection.minScore }
         } catch {
             stats.count(.detectorFailures, camera: camera)
             faces = []
         }
         stats.count(.framesProcessed, camera: camera)
         stats.count(.faces, camera: camera, by: faces.count)
-        let update = tracker.update(faces, at: frame.monotonicSeconds)
+        let gateSize = Float(detection.minFacePixels)
+        func passesSize(_ face: DetectedFace) -> Bool { min(face.box.width, face.box.height) >= gateSize }
+        // Re-association by embedding: only where the agent embeds anyway, and only faces large enough to embed.
+        let reembed: (Int) -> [Float]? = { [embedder, mode, stats] i in
+            guard mode != .cloudMatch, let embedder, passesSize(faces[i]) else { return nil }
+            do {
+                return try embedder.embedding(of: frame.image, face: faces[i])
+            } catch {
+                stats.count(.embeddingFailures)
+                return nil
+            }
+        }
+        let update = tracker.update(faces, at: frame.monotonicSeconds, embed: reembed)
         stats.count(.tracksStarted, camera: camera, by: update.started.count)
-        lastFrameFaces = zip(faces, update.trackIDs).map { TrackedFace(trackID: $1, face: $0) }
         var events: [PipelineEvent] = []
         for (face, trackID) in zip(faces, update.trackIDs) {
+            sightings.saw(trackID, face: face, at: frame.time, frameWidth: frame.image.width, frameHeight: frame.image.height)
+            guard passesSize(face) else { continue }
             let quality = FaceQuality(face: face, in: frame.image).overall
             guard selector.wants(trackID: trackID, quality: quality) else { continue }
             do {
@@ -86,15 +106,27 @@ public struct FrameProcessor {
                 stats.count(.cropFailures)
             }
         }
-        for track in update.ended {
-            if let decision = selector.end(trackID: track.id) { events += publish(decision) }
+        lastFrameFaces = zip(faces, update.trackIDs).map {
+            TrackedFace(trackID: $1, face: $0, decision: trackDecisions[$1])
         }
+        for track in update.ended { events += end(track.id) }
         return events
     }
 
-    /// Ends every track (the source stopped) and returns their final crops.
+    /// Ends every track (the source stopped) and returns their final crops and sightings.
     public mutating func finish() -> [PipelineEvent] {
-        tracker.endAll().flatMap { track in selector.end(trackID: track.id).map(publish) ?? [] }
+        tracker.endAll().flatMap { end($0.id) }
+    }
+
+    /// A track ended: its best unpublished crop, or its sighting when nothing of it was ever published.
+    mutating func end(_ trackID: UInt64) -> [PipelineEvent] {
+        var events = [PipelineEvent]()
+        if let decision = selector.end(trackID: trackID) { events += publish(decision) }
+        if let sighting = sightings.end(trackID, camera: camera, minFacePixels: Float(detection.minFacePixels)) {
+            events.append(.sighting(sighting))
+        }
+        trackDecisions[trackID] = nil
+        return events
     }
 
     /// The face box grown by the margin on every side.
@@ -116,9 +148,10 @@ public struct FrameProcessor {
                          frameWidth: frame.image.width, frameHeight: frame.image.height)
     }
 
-    func publish(_ decision: CropDecision<Candidate>) -> [PipelineEvent] {
+    mutating func publish(_ decision: CropDecision<Candidate>) -> [PipelineEvent] {
         let c = decision.candidate
         let messageID = UUID()
+        sightings.published(decision.trackID)
         var embedding: [Float]?
         if mode != .cloudMatch, let embedder {
             do {
@@ -127,6 +160,7 @@ public struct FrameProcessor {
                 stats.count(.embeddingFailures)
             }
         }
+        if let embedding { tracker.setEmbedding(embedding, for: decision.trackID) }
         let content: FaceEvent.Content
         if mode == .privacy {
             guard let embedding, let embedder else { return [] }   // no image may leave the site
@@ -145,9 +179,11 @@ public struct FrameProcessor {
             reason: decision.reason, content: content))]
         if let embedding, let matcher {
             do {
+                let match = try matcher.match(embedding)
+                trackDecisions[decision.trackID] = match.decision
                 events.append(.result(EdgeResultEvent(messageID: UUID(), faceMessageID: messageID, camera: camera,
                                                       trackID: decision.trackID, frameTime: c.frameTime,
-                                                      match: try matcher.match(embedding))))
+                                                      match: match)))
             } catch {
                 stats.count(.matchFailures)
             }

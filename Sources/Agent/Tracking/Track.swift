@@ -1,4 +1,5 @@
 import FaceDetection
+import FaceRecognition
 import Imaging
 
 /// One followed face.
@@ -33,13 +34,16 @@ public struct Track: Sendable, Equatable {
     public var predictedBox: Rect { motion.box }
 }
 
-/// One detection of a frame with the track it belongs to.
+/// One detection of a frame with the track it belongs to and the identity its track carries.
 public struct TrackedFace: Sendable, Equatable {
     public var trackID: UInt64
     public var face: DetectedFace
+    /// The track's latest local decision (edge-match and privacy modes); nil before any or in cloud-match.
+    public var decision: MatchDecision?
 
-    public init(trackID: UInt64, face: DetectedFace) {
+    public init(trackID: UInt64, face: DetectedFace, decision: MatchDecision? = nil) {
         self.trackID = trackID
         self.face = face
+        self.decision = decision
     }
 }
