@@ -39,10 +39,12 @@ extension EvalCommand {
             }) { detector, i -> [String: Double]? in
                 guard let image = try? Image.load(contentsOf: files[i], options: DecodeOptions(format: .rgb, maxPixels: 1 << 20)),
                       let face = detector.detect(image).max(by: { $0.box.area < $1.box.area }),
-                      let chip = try? models.aligner.chip(from: image, landmarks: models.aligner.landmarks(in: image, box: face.box))
+                      case let landmarks = models.aligner.landmarks(in: image, box: face.box),
+                      let chip = try? models.aligner.chip(from: image, landmarks: landmarks)
                 else { return nil }
                 return ["face_px": Double(min(face.box.width, face.box.height)), "score": Double(face.score),
                         "frontalness": Double(FaceQuality.frontalness(face.keypoints)),
+                        "landmark_frontalness": Double(LandmarkPose.frontalness(landmarks) ?? -1),
                         "box_sharpness": Double(Sharpness.laplacianVariance(of: image, in: face.box)),
                         "chip_sharpness": Double(ChipSharpness.laplacianVariance(ofChip: chip))]
             }

@@ -22,7 +22,8 @@ enum HTML {
     /// A whole page with the navigation bar.
     static func page(title: String, active: String, role: Role?, body: String) -> String {
         let links = [("live", "/dashboard", "Live"), ("workers", "/dashboard/workers", "Workers"),
-                     ("agents", "/dashboard/agents", "Agents"), ("unknown", "/dashboard/unknown", "Unknown tracks")]
+                     ("agents", "/dashboard/agents", "Agents"), ("unknown", "/dashboard/unknown", "Unknown tracks"),
+                     ("sightings", "/dashboard/sightings", "Seen, not sent")]
         let nav = links.map { key, href, label in
             "<a href=\"\(href)\"\(key == active ? " class=\"active\"" : "")>\(label)</a>"
         }.joined(separator: " ")

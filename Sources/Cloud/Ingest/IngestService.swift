@@ -35,6 +35,9 @@ public struct IngestService: Service {
         let status = try await client.subscribe(to: TopicFilter.allStatus)
         let availability = try await client.subscribe(to: TopicFilter.allAvailability)
         let acks = try await client.subscribe(to: TopicFilter.allGalleryAcks)
+        // Sightings are stored once each: shared like faces, so N aggregators split them.
+        let sightings = try await client.subscribe(to: TopicFilter.shared(group: config.mqtt.shareGroup,
+                                                                          TopicFilter.allSightings))
         logger.info("ingest subscribed on \(config.mqtt.host ?? "?"):\(config.mqtt.port) as \(config.mqtt.clientID)")
         await cancelWhenGracefulShutdown {
             await withTaskGroup(of: Void.self) { group in
@@ -42,6 +45,9 @@ public struct IngestService: Service {
                 group.addTask { for await message in status { await self.handleStatus(message) } }
                 group.addTask { for await message in availability { await self.handleAvailability(message) } }
                 group.addTask { for await message in acks { await self.handleAck(message) } }
+                group.addTask {
+                    for await message in sightings { await self.handleSighting(topic: message.topic, payload: message.payload) }
+                }
             }
         }
         await client.disconnect()

@@ -92,6 +92,23 @@ enum Migrations {
                 t.add(column: "cropEmotionScore", .double)
             }
         }
+        migrator.registerMigration("v3-face-sightings") { db in
+            // Tracks an agent followed without ever sending a crop (faces too small or too poor): image-free.
+            try db.create(table: "faceSighting") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("messageID", .text).notNull().unique()
+                t.column("siteID", .text).notNull()
+                t.column("agentID", .text).notNull()
+                t.column("camera", .text).notNull()
+                t.column("trackID", .text).notNull()
+                t.column("firstSeen", .datetime).notNull()
+                t.column("lastSeen", .datetime).notNull().indexed()
+                t.column("detections", .integer).notNull()
+                t.column("largestFacePixels", .double).notNull()
+                t.column("reason", .text).notNull()
+                t.column("storedAt", .datetime).notNull()
+            }
+        }
         return migrator
     }
 }

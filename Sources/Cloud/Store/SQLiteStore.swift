@@ -20,7 +20,7 @@ public final class SQLiteStore: Store {
         }
     }
 
-    private func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(CloudError) -> T {
+    func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(CloudError) -> T {
         do {
             return try await pool.read(body)
         } catch let error as CloudError {
@@ -30,7 +30,7 @@ public final class SQLiteStore: Store {
         }
     }
 
-    private func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(CloudError) -> T {
+    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(CloudError) -> T {
         do {
             return try await pool.write(body)
         } catch let error as CloudError {

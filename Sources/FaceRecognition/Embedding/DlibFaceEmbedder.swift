@@ -58,13 +58,15 @@ public final class DlibFaceEmbedder: FaceEmbedder {
         try models.aligner.chip(from: image, landmarks: models.aligner.landmarks(in: image, box: face.box))
     }
 
-    /// `face`'s quality — measured in `image`, with the sharpness of its aligned chip — and its embedding (the
-    /// chip is made once for both).
+    /// `face`'s quality — measured in `image`, with the sharpness of its aligned chip and the head pose from
+    /// the alignment's landmarks — and its embedding (landmarks and chip are made once for all).
     public func measuredEmbedding(of image: Image, face: DetectedFace) throws(RecognitionError)
         -> (quality: FaceQuality, embedding: [Float]) {
-        let chip = try chip(of: image, face: face)
+        let landmarks = models.aligner.landmarks(in: image, box: face.box)
+        let chip = try models.aligner.chip(from: image, landmarks: landmarks)
         var quality = FaceQuality(face: face, in: image)
         quality.chipLaplacianVariance = ChipSharpness.laplacianVariance(ofChip: chip)
+        quality.landmarkFrontalness = LandmarkPose.frontalness(landmarks)
         return (quality, try embedding(ofChip: chip))
     }
 

@@ -22,6 +22,9 @@ public struct FaceQuality: Sendable, Equatable, Codable {
     /// The same measure on the aligned 150×150 chip (`ChipSharpness`), which does not depend on the photo's
     /// resolution; nil when no chip was made. Enrollment photos are refused below a configured value of it.
     public var chipLaplacianVariance: Float?
+    /// Frontalness from the alignment's five landmarks (`LandmarkPose`), more precise than `frontalness`
+    /// (the detector's keypoints); nil when the face was not aligned.
+    public var landmarkFrontalness: Float?
 
     /// Shorter side (pixels) at which a face counts as fully sized: the crop size recognition wants.
     public static let fullSizePixels: Float = 112
