@@ -7,6 +7,7 @@ import HummingbirdTesting
 import Logging
 import MQTT
 import Testing
+import TestSupport
 import Wire
 
 @Suite struct SightingTests {
@@ -89,5 +90,27 @@ import Wire
                 #expect(response.text.contains("<td class=\"count\">2</td>") && response.text.contains("33 px"))
             }
         }
+    }
+
+    @Test func aSightingCrossesMosquittoFromTheAgentsCertificateToTheStore() async throws {
+        let fixture = try BrokerFixture(agents: [("hq", "gate")], folderPrefix: "rollcall-sightings")
+        let env = try await TestEnvironment()
+        defer { env.remove() }
+        let cloud = try MQTTClient(configuration: fixture.configuration("cloud/main"))
+        let ingest = IngestService(client: cloud, aggregator: env.aggregator, logger: Logger(label: "ingest"))
+        let running = Task { try await ingest.run() }
+        defer { running.cancel() }
+        #expect(await eventually { cloud.isConnected })
+        let agent = try await fixture.connectedClient("agents/hq/gate")
+        defer { Task { await agent.disconnect() } }
+        // Published (QoS 1) until the cloud's subscription is in place and the row appears.
+        let payload = try sighting().encoded()
+        let topic = try Topic.sightings(site: "hq", agent: "gate", camera: "yard").validated()
+        #expect(await eventually(within: 20, every: .milliseconds(200)) {
+            try? await agent.publish(payload, to: topic)
+            return (try? await env.store.sightingsPerCamera(since: .distantPast))?.first?.count == 1
+        })
+        // Redeliveries of the same message stay one row.
+        #expect(try await env.store.sightingsPerCamera(since: .distantPast).first?.agentID == "gate")
     }
 }
