@@ -43,6 +43,9 @@ extension EvalCommand {
         @Option(help: "Match threshold (default: the backbone's calibrated default).")
         var threshold: Float?
 
+        @Option(help: "Match ratio: nearest distance below this fraction of the second-nearest (default: the backbone's; 1 = off).")
+        var ratio: Float?
+
         @Option(help: "Truth of a synthetic clip (default: <frames>/truth.json when present).")
         var truth: String?
 
@@ -84,6 +87,7 @@ extension EvalCommand {
             // Workers are numbered in name order, as the cloud's store would number them.
             var policy = MatchPolicy.defaults(for: .dlib)
             if let threshold { policy.threshold = threshold }
+            if let ratio { policy.ratio = ratio }
             var gallery = try Gallery(modelID: Backbone.dlib.modelID, dimension: models.network.dimension, policy: policy)
             var workerNames = [WorkerID: String]()
             for (index, name) in photos.keys.sorted().enumerated() {
@@ -134,6 +138,7 @@ extension EvalCommand {
             }
             object["detector"] = detector.rawValue
             object["threshold"] = Double(policy.threshold)
+            object["ratio"] = Double(policy.ratio)
             object["enrolled"] = photos.keys.sorted()
             object["seconds"] = Date().timeIntervalSince(started)
             try printJSON(object)

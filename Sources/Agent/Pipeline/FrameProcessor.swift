@@ -40,8 +40,11 @@ public struct FrameProcessor {
     var tracker: Tracker
     var selector: CropSelector<Candidate>
     var sightings = SightingLedger()
-    /// Each live track's latest local decision (edge-match and privacy modes).
-    var trackDecisions: [UInt64: MatchDecision] = [:]
+    /// Each live track's embedded crops and latest decision (edge-match and privacy modes): a track is decided
+    /// on all its crops fused by quality, as the cloud's `TrackFusion` decides it.
+    var trackEvidence: [UInt64: TrackEvidence] = [:]
+    /// Crops a track's decision is fused from (its best by quality), as in the cloud's `TrackFusion`.
+    static let cropsFusedPerTrack = 32
     /// The faces of the latest frame, each with its track and the track's latest decision (what per-frame
     /// results and `eval video` report).
     public private(set) var lastFrameFaces: [TrackedFace] = []
@@ -107,7 +110,7 @@ public struct FrameProcessor {
             }
         }
         lastFrameFaces = zip(faces, update.trackIDs).map {
-            TrackedFace(trackID: $1, face: $0, decision: trackDecisions[$1])
+            TrackedFace(trackID: $1, face: $0, decision: trackEvidence[$1]?.decision)
         }
         for track in update.ended { events += end(track.id) }
         return events
@@ -125,7 +128,7 @@ public struct FrameProcessor {
         if let sighting = sightings.end(trackID, camera: camera, minFacePixels: Float(detection.minFacePixels)) {
             events.append(.sighting(sighting))
         }
-        trackDecisions[trackID] = nil
+        trackEvidence[trackID] = nil
         return events
     }
 
@@ -179,8 +182,11 @@ public struct FrameProcessor {
             reason: decision.reason, content: content))]
         if let embedding, let matcher {
             do {
-                let match = try matcher.match(embedding)
-                trackDecisions[decision.trackID] = match.decision
+                var evidence = trackEvidence[decision.trackID] ?? TrackEvidence(lastSeen: c.frameTime)
+                evidence.add(embedding: embedding, quality: Double(decision.quality), at: c.frameTime,
+                             capacity: Self.cropsFusedPerTrack)
+                let match = try matcher.match(&evidence)
+                trackEvidence[decision.trackID] = evidence
                 events.append(.result(EdgeResultEvent(messageID: UUID(), faceMessageID: messageID, camera: camera,
                                                       trackID: decision.trackID, frameTime: c.frameTime,
                                                       match: match)))
