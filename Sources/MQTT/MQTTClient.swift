@@ -17,7 +17,7 @@ import Foundation
 /// when the broker acknowledges them. Subscriptions survive reconnections (the broker keeps them in a
 /// persistent session; otherwise the client subscribes again).
 public final class MQTTClient: Sendable {
-    private let session: MosquittoSession
+    let session: MosquittoSession
 
     /// Creates a client; nothing connects until `connect()` or `start()`.
     public init(configuration: MQTTConfiguration) throws {

@@ -11,6 +11,10 @@ public struct MQTTConfiguration: Sendable {
         public var minimumVersion: String
         /// Check the broker certificate's name against the host (turn off only in tests).
         public var verifyHostname: Bool
+        /// The TLS 1.2 suites offered (OpenSSL syntax): forward-secret AEAD only, as the broker's
+        /// configuration. TLS 1.3's suites are all AEAD.
+        public var ciphers = "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:"
+            + "ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-RSA-CHACHA20-POLY1305"
 
         public init(caFile: String, certificateFile: String? = nil, keyFile: String? = nil,
                     minimumVersion: String = "tlsv1.2", verifyHostname: Bool = true) {
@@ -54,13 +58,21 @@ public struct MQTTConfiguration: Sendable {
     public var reconnect: ReconnectPolicy
     /// Seconds to wait for CONNACK after the TCP connection is up.
     public var connectTimeout: Double
-    /// Messages a subscription buffers before dropping (and counting) new ones.
+    /// Messages a subscription buffers before dropping (and counting) new ones. Ignored with
+    /// `manualAcknowledgements`: the broker's Receive Maximum bounds those buffers, which never drop.
     public var subscriptionBufferLimit: Int
+    /// Acknowledge QoS 1 messages only when the application calls `MQTTClient.acknowledge(_:)` (after it
+    /// has stored what the message carried), not on receipt. See `MQTTAcknowledgement`.
+    public var manualAcknowledgements: Bool
+    /// MQTT v5 Receive Maximum sent in CONNECT: how many QoS 1 messages the broker may send before this client
+    /// acknowledges them (1…65535). With manual acknowledgements it bounds the messages held unacknowledged.
+    public var receiveMaximum: Int
 
     public init(host: String = "127.0.0.1", port: Int = 8883, clientID: String, tls: TLS?, keepAlive: Int = 30,
                 cleanStart: Bool = false, sessionExpiry: UInt32 = 7 * 24 * 3600, will: Will? = nil,
                 reconnect: ReconnectPolicy = ReconnectPolicy(), connectTimeout: Double = 10,
-                subscriptionBufferLimit: Int = 100_000) {
+                subscriptionBufferLimit: Int = 100_000, manualAcknowledgements: Bool = false,
+                receiveMaximum: Int = 20) {
         self.host = host
         self.port = port
         self.clientID = clientID
@@ -72,6 +84,8 @@ public struct MQTTConfiguration: Sendable {
         self.reconnect = reconnect
         self.connectTimeout = connectTimeout
         self.subscriptionBufferLimit = subscriptionBufferLimit
+        self.manualAcknowledgements = manualAcknowledgements
+        self.receiveMaximum = receiveMaximum
     }
 
     /// Checks the options and that the TLS files exist.
@@ -88,6 +102,9 @@ public struct MQTTConfiguration: Sendable {
         guard connectTimeout > 0 else { throw MQTTError(.invalidConfiguration, detail: "connectTimeout must be > 0") }
         guard subscriptionBufferLimit > 0 else {
             throw MQTTError(.invalidConfiguration, detail: "subscriptionBufferLimit must be > 0")
+        }
+        guard (1...65_535).contains(receiveMaximum) else {
+            throw MQTTError(.invalidConfiguration, detail: "receiveMaximum \(receiveMaximum) is outside 1...65535")
         }
         try reconnect.validate()
         if let tls {

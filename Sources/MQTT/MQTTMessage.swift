@@ -16,12 +16,17 @@ public struct MQTTMessage: Sendable, Equatable {
     public var payload: Data
     public var qos: QoS
     public var retain: Bool
+    /// What `MQTTClient.acknowledge(_:)` needs to acknowledge this message: set on QoS 1 messages received by a
+    /// client with `manualAcknowledgements`, nil otherwise (the client acknowledged it on receipt).
+    public var acknowledgement: MQTTAcknowledgement?
 
-    public init(topic: String, payload: Data, qos: QoS = .atLeastOnce, retain: Bool = false) {
+    public init(topic: String, payload: Data, qos: QoS = .atLeastOnce, retain: Bool = false,
+                acknowledgement: MQTTAcknowledgement? = nil) {
         self.topic = topic
         self.payload = payload
         self.qos = qos
         self.retain = retain
+        self.acknowledgement = acknowledgement
     }
 }
 
@@ -47,5 +52,11 @@ public struct MQTTStatistics: Sendable, Equatable {
     /// Messages dropped because a subscription's buffer was full, or no subscription matched and the
     /// holding buffer for them was full.
     public var messagesDropped = 0
+    /// Manual acknowledgements that released a message's PUBACK.
+    public var messagesAcknowledged = 0
+    /// Manual acknowledgements of a message whose connection was lost first: the broker delivers it again.
+    public var staleAcknowledgements = 0
+    /// Subscriptions the broker refused when the client subscribed again on a new connection.
+    public var subscriptionsRefused = 0
     public init() {}
 }

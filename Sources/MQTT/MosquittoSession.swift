@@ -37,6 +37,12 @@ final class MosquittoSession: @unchecked Sendable {
         var orphans: [MQTTMessage] = []
         var statistics = MQTTStatistics()
         var nextToken: UInt64 = 1
+        /// Manual acknowledgements: the current connection's number and the packet ids received on it that
+        /// the application has not acknowledged yet (nothing is written to the broker while any is left).
+        var connection: UInt64 = 0
+        var unacknowledged: Set<Int32> = []
+        /// SUBSCRIBEs sent again on a new connection, by packet id, for their SUBACK.
+        var resubscribes: [Int32: String] = [:]
     }
 
     /// Messages that matched no subscription are held (up to this many) for the first subscription that
@@ -44,9 +50,11 @@ final class MosquittoSession: @unchecked Sendable {
     static let orphanLimit = 10_000
 
     let configuration: MQTTConfiguration
-    private let handle: OpaquePointer
-    private let condition = NSCondition()
-    private var state: State
+    let handle: OpaquePointer
+    let condition = NSCondition()
+    var state: State
+    /// With manual acknowledgements: a pipe that wakes the network thread's poll (acknowledgements, publishes).
+    let wakePipe: (read: Int32, write: Int32)?
     let events: AsyncStream<MQTTEvent>
     private let eventSink: AsyncStream<MQTTEvent>.Continuation
 
@@ -59,6 +67,7 @@ final class MosquittoSession: @unchecked Sendable {
         self.handle = handle
         self.configuration = configuration
         state = State(machine: ReconnectStateMachine(policy: configuration.reconnect))
+        wakePipe = configuration.manualAcknowledgements ? Self.makeWakePipe() : nil
         (events, eventSink) = AsyncStream.makeStream(of: MQTTEvent.self, bufferingPolicy: .bufferingNewest(256))
         do {
             try configureHandle()
@@ -72,6 +81,10 @@ final class MosquittoSession: @unchecked Sendable {
 
     deinit {
         mosquitto_destroy(handle)
+        if let wakePipe {
+            close(wakePipe.read)
+            close(wakePipe.write)
+        }
         eventSink.finish()
     }
 
@@ -86,10 +99,12 @@ final class MosquittoSession: @unchecked Sendable {
         try check(mosquitto_threaded_set(handle, true), "threaded mode")
         // Small packets (PUBACK, QoS 1 publishes one at a time) must not wait for Nagle's algorithm.
         try check(mosquitto_int_option(handle, MOSQ_OPT_TCP_NODELAY, 1), "TCP_NODELAY")
+        try check(mosquitto_int_option(handle, MOSQ_OPT_RECEIVE_MAXIMUM, Int32(configuration.receiveMaximum)),
+                  "receive maximum \(configuration.receiveMaximum)")
         if let tls = configuration.tls {
             try check(mosquitto_tls_set(handle, tls.caFile, nil, tls.certificateFile, tls.keyFile, nil),
                       "TLS files (ca \(tls.caFile), certificate \(tls.certificateFile ?? "none"))")
-            try check(mosquitto_tls_opts_set(handle, 1, tls.minimumVersion, nil), "TLS options")
+            try check(mosquitto_tls_opts_set(handle, 1, tls.minimumVersion, tls.ciphers), "TLS options")
             try check(mosquitto_tls_insecure_set(handle, !tls.verifyHostname), "TLS hostname check")
         }
         if let will = configuration.will {
@@ -125,7 +140,7 @@ final class MosquittoSession: @unchecked Sendable {
             let count = Int(max(0, message.pointee.payloadlen))
             let payload = message.pointee.payload.map { Data(bytes: $0, count: count) } ?? Data()
             session.handleMessage(MQTTMessage(topic: topic, payload: payload, qos: message.pointee.qos > 0 ? .atLeastOnce : .atMostOnce,
-                                              retain: message.pointee.retain))
+                                              retain: message.pointee.retain), packetID: message.pointee.mid)
         }
     }
 
@@ -157,6 +172,7 @@ final class MosquittoSession: @unchecked Sendable {
     private func handleSubscribeAck(mid: Int32, granted: Int32) {
         condition.lock()
         let waiter = state.subscribes.removeValue(forKey: mid)
+        if state.resubscribes.removeValue(forKey: mid) != nil, granted >= 0x80 { state.statistics.subscriptionsRefused += 1 }
         condition.unlock()
         if granted >= 0x80 {
             waiter?.resume(throwing: MQTTError.reasonCode(.subscribeRefused, granted, "broker refused the subscription"))
@@ -172,15 +188,25 @@ final class MosquittoSession: @unchecked Sendable {
         waiter?.resume()
     }
 
-    private func handleMessage(_ message: MQTTMessage) {
+    private func handleMessage(_ received: MQTTMessage, packetID: Int32) {
         condition.lock()
         defer { condition.unlock() }
         state.statistics.messagesReceived += 1
+        var message = received
+        if configuration.manualAcknowledgements, message.qos >= .atLeastOnce {
+            // Its PUBACK is queued already; the network thread writes nothing until it is acknowledged.
+            message.acknowledgement = MQTTAcknowledgement(connection: state.connection, packetID: packetID)
+            state.unacknowledged.insert(packetID)
+        }
         var delivered = false
         for subscription in state.subscriptions.values
         where MQTTTopic.matches(filter: subscription.matchFilter, topic: message.topic) {
-            delivered = true
-            if case .dropped = subscription.continuation.yield(message) { state.statistics.messagesDropped += 1 }
+            switch subscription.continuation.yield(message) {
+            case .enqueued: delivered = true
+            case .dropped: delivered = true; state.statistics.messagesDropped += 1
+            case .terminated: break
+            @unknown default: delivered = true
+            }
         }
         if !delivered {
             if state.orphans.count < Self.orphanLimit {
@@ -199,7 +225,7 @@ final class MosquittoSession: @unchecked Sendable {
         thread.start()
     }
 
-    private func locked<T>(_ body: (inout State) -> T) -> T {
+    func locked<T>(_ body: (inout State) -> T) -> T {
         condition.lock()
         defer { condition.unlock() }
         return body(&state)
@@ -216,7 +242,7 @@ final class MosquittoSession: @unchecked Sendable {
             case .connect:
                 action = connectOnce()
             case .run:
-                let rc = mosquitto_loop(handle, 100, 1)
+                let rc = loopOnce(timeoutMilliseconds: 100)
                 if rc != MosquittoLibrary.success {
                     let error = MQTTError.library(.connectionLost, rc, "connection to \(configuration.host):\(configuration.port) lost")
                     action = locked { state in
@@ -235,7 +261,11 @@ final class MosquittoSession: @unchecked Sendable {
             case .disconnect:
                 mosquitto_disconnect_v5(handle, 0, nil)
                 let deadline = Date().addingTimeInterval(1)
-                while Date() < deadline, mosquitto_loop(handle, 50, 1) == MosquittoLibrary.success {}
+                while Date() < deadline, mosquitto_want_write(handle),
+                      loopOnce(timeoutMilliseconds: 50) == MosquittoLibrary.success {}
+                // Messages still unacknowledged must not be acknowledged by a flush: drop the connection instead,
+                // so the broker delivers them again.
+                if !locked({ $0.unacknowledged.isEmpty }) { breakConnection() }
                 action = locked { $0.machine.disconnected() }
                 eventSink.yield(.disconnected)
             case let .fail(error):
@@ -251,7 +281,13 @@ final class MosquittoSession: @unchecked Sendable {
 
     /// One connection attempt: TCP and TLS, CONNECT, then the loop until CONNACK, an error or the timeout.
     private func connectOnce() -> ReconnectStateMachine.Action {
-        locked { $0.connack = nil }
+        locked { state in
+            state.connack = nil
+            // PUBACKs queued on the previous connection are discarded by libmosquitto's reconnect; the broker
+            // delivers those messages again, and acknowledging the old copies must not touch the new ones.
+            state.connection += 1
+            state.unacknowledged = []
+        }
         var properties: OpaquePointer?
         defer { mosquitto_property_free_all(&properties) }
         mosquitto_property_add_int32(&properties, Int32(MQTT_PROP_SESSION_EXPIRY_INTERVAL.rawValue), configuration.sessionExpiry)
@@ -263,7 +299,7 @@ final class MosquittoSession: @unchecked Sendable {
         }
         let deadline = Date().addingTimeInterval(configuration.connectTimeout)
         while outcome == nil {
-            rc = mosquitto_loop(handle, 100, 1)
+            rc = loopOnce(timeoutMilliseconds: 100)
             let (connack, stop) = locked { ($0.connack, $0.stopRequested) }
             if let connack {
                 outcome = connack
@@ -288,7 +324,7 @@ final class MosquittoSession: @unchecked Sendable {
                 // Re-subscribe on every connect, not only when the broker lost the session: Mosquitto 2.0
                 // does not keep `$share/…` subscriptions across a restart even when it reports a session.
                 // SUBSCRIBE is idempotent; retained messages may arrive again and consumers dedupe them.
-                resubscribeLocked(state)
+                resubscribeLocked(&state)
                 return (state.machine.connectSucceeded(), waiters)
             }
             eventSink.yield(.connected(sessionPresent: sessionPresent))
@@ -309,9 +345,14 @@ final class MosquittoSession: @unchecked Sendable {
     }
 
     /// Subscribes again to every filter (the broker had no session for us). Called with the lock held.
-    private func resubscribeLocked(_ state: State) {
+    private func resubscribeLocked(_ state: inout State) {
+        state.resubscribes = [:]
         for subscription in state.subscriptions.values {
-            mosquitto_subscribe_v5(handle, nil, subscription.filter, subscription.qos.rawValue, 0, nil)
+            var mid: Int32 = 0
+            if mosquitto_subscribe_v5(handle, &mid, subscription.filter, subscription.qos.rawValue, 0, nil)
+                == MosquittoLibrary.success {
+                state.resubscribes[mid] = subscription.filter
+            }
         }
     }
 
@@ -394,6 +435,7 @@ final class MosquittoSession: @unchecked Sendable {
             state.stopWaiters.append(continuation)
             condition.broadcast()
             condition.unlock()
+            wake()
         }
     }
 
@@ -449,6 +491,7 @@ final class MosquittoSession: @unchecked Sendable {
                 state.publishTokens[token] = mid
                 state.statistics.messagesPublished += 1
                 condition.unlock()
+                wake()
             }
         } onCancel: {
             let waiter = locked { state -> CheckedContinuation<Void, Error>? in
@@ -473,8 +516,37 @@ final class MosquittoSession: @unchecked Sendable {
 
     func subscribe(filter: String, qos: QoS) async throws -> (UInt64, AsyncStream<MQTTMessage>) {
         try MQTTTopic.validateFilter(filter)
-        let (stream, continuation) = AsyncStream.makeStream(
-            of: MQTTMessage.self, bufferingPolicy: .bufferingOldest(configuration.subscriptionBufferLimit))
+        let (token, stream) = register(filter: filter, qos: qos)
+        do {
+            try await withCheckedThrowingContinuation { (waiter: CheckedContinuation<Void, Error>) in
+                condition.lock()
+                var mid: Int32 = 0
+                let rc = mosquitto_subscribe_v5(handle, &mid, filter, qos.rawValue, 0, nil)
+                guard rc == MosquittoLibrary.success else {
+                    condition.unlock()
+                    waiter.resume(throwing: rc == MosquittoLibrary.noConnection
+                        ? MQTTError(.notConnected, reason: rc, detail: "connect() before subscribing to \(filter)")
+                        : MQTTError.library(.subscribeRefused, rc, "subscribe to \(filter)"))
+                    return
+                }
+                state.subscribes[mid] = waiter
+                condition.unlock()
+                wake()
+            }
+        } catch {
+            removeSubscription(token)
+            throw error
+        }
+        return (token, stream)
+    }
+
+    /// Adds a subscription locally (its stream receives matching messages from now on, including those held
+    /// for no subscription yet) without sending SUBSCRIBE; every connection sends it.
+    func register(filter: String, qos: QoS) -> (UInt64, AsyncStream<MQTTMessage>) {
+        // With manual acknowledgements the broker's Receive Maximum bounds what is outstanding: never drop.
+        let policy: AsyncStream<MQTTMessage>.Continuation.BufferingPolicy = configuration.manualAcknowledgements
+            ? .unbounded : .bufferingOldest(configuration.subscriptionBufferLimit)
+        let (stream, continuation) = AsyncStream.makeStream(of: MQTTMessage.self, bufferingPolicy: policy)
         let matchFilter = MQTTTopic.matchFilter(filter)
         let token = locked { state -> UInt64 in
             let token = state.nextToken
@@ -495,25 +567,6 @@ final class MosquittoSession: @unchecked Sendable {
         // A consumer that stops iterating (its task cancelled) no longer receives: forget it locally.
         continuation.onTermination = { [weak self] _ in
             _ = self?.locked { $0.subscriptions.removeValue(forKey: token) }
-        }
-        do {
-            try await withCheckedThrowingContinuation { (waiter: CheckedContinuation<Void, Error>) in
-                condition.lock()
-                var mid: Int32 = 0
-                let rc = mosquitto_subscribe_v5(handle, &mid, filter, qos.rawValue, 0, nil)
-                guard rc == MosquittoLibrary.success else {
-                    condition.unlock()
-                    waiter.resume(throwing: rc == MosquittoLibrary.noConnection
-                        ? MQTTError(.notConnected, reason: rc, detail: "connect() before subscribing to \(filter)")
-                        : MQTTError.library(.subscribeRefused, rc, "subscribe to \(filter)"))
-                    return
-                }
-                state.subscribes[mid] = waiter
-                condition.unlock()
-            }
-        } catch {
-            removeSubscription(token)
-            throw error
         }
         return (token, stream)
     }
@@ -540,6 +593,7 @@ final class MosquittoSession: @unchecked Sendable {
             }
             state.unsubscribes[mid] = waiter
             condition.unlock()
+            wake()
         }
     }
 

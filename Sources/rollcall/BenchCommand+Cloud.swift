@@ -13,7 +13,8 @@ import PKI
 import Wire
 
 /// `rollcall bench cloud`: face crops through the whole cloud path — agent publish → Mosquitto (mutual TLS) →
-/// shared subscription → recognition pool (BlazeFace, dlib with mirror averaging, mini-Xception) → track fusion
+/// shared subscription → recognition pool (dlib alignment from the shipped geometry, dlib ResNet with mirror
+/// averaging, mini-Xception; no detector on crops) → track fusion
 /// and emotion smoothing → SQLite + crop file → result published back to the agent — in four phases:
 /// 1. warm-up crops, not measured (first-touch of model memory, OpenBLAS buffers, SQLite pages);
 /// 2. `rounds` bursts of `crops` published at once: crops/s of each round = crops / (first publish → last
@@ -76,7 +77,7 @@ struct CloudBench: AsyncParsableCommand {
         let results = try await agent.subscribe(to: Topic.results(site: "bench").name)
         try await agent.publish(try Availability(online: true, agentVersion: "bench").encoded(),
                                 to: Topic.availability(site: "bench", agent: "a1").name, retain: true)
-        while try await aggregator.store.agent(id: "a1") == nil { try await Task.sleep(nanoseconds: 20_000_000) }
+        while try await aggregator.store.agent(siteID: "bench", id: "a1") == nil { try await Task.sleep(nanoseconds: 20_000_000) }
 
         let worker = try await aggregator.createWorker(name: "Obama", actor: "bench")
         _ = try await aggregator.enroll(workerID: worker.id ?? 0, photo: try [UInt8](Self.demo(models, "obama")), actor: "bench")
@@ -94,10 +95,11 @@ struct CloudBench: AsyncParsableCommand {
         }
         let topic = Topic.faces(site: "bench", agent: "a1", camera: "cam1").name
         func publish(_ index: Int) async throws {
+            let sample = samples[index % samples.count]
             let payload = try FaceCrop(
                 camera: "cam1", trackID: UInt64(index), frameTime: Date(), frameWidth: 640, frameHeight: 480,
-                box: .init(x: 0, y: 0, width: 160, height: 160), keypoints: [], detectionScore: 0.9, quality: 0.8,
-                content: .jpeg(samples[index % samples.count])).encoded()
+                box: sample.face.box, keypoints: sample.face.keypoints, detectionScore: sample.face.score, quality: 0.8,
+                content: .jpeg(sample.jpeg, region: sample.region)).encoded()
             clock.markSent(index)
             try await agent.publish(payload, to: topic)
         }
@@ -162,7 +164,7 @@ struct CloudBench: AsyncParsableCommand {
 
         try BenchTiming.printJSON([
             "benchmark": "cloud",
-            "path": "agent publish → mosquitto (mTLS) → shared subscription → BlazeFace + dlib ResNet (mirror-averaged: 2 forwards) + mini-Xception → fusion + emotion smoothing → SQLite + crop file → result published → agent",
+            "path": "agent publish → mosquitto (mTLS) → shared subscription → dlib alignment from the shipped geometry + dlib ResNet (mirror-averaged: 2 forwards) + mini-Xception → fusion + emotion smoothing → SQLite + crop file → result published → agent",
             "measures": "crops_per_s: median over rounds of crops / (first publish → last result received), after warm-up; p*_ms: publish → result received, crops paced at half that rate; recognition_only_crops_per_s: the recognizer alone in process; cpu_ms_per_crop: CPU time of this process (cloud + agent client) over the rounds per crop, broker_cpu_ms_per_crop: the broker's; cpu_bound_crops_per_s: cores × 1000 / (both), the rate with the cores to itself; cpu_used_of_cores: CPU time / (wall time × cores) during the rounds; other_cpu_used_of_cores: the same for every other process on the machine",
             "workers": workers,
             "blas_threads": config.recognition.effectiveBLASThreads,
@@ -187,22 +189,23 @@ struct CloudBench: AsyncParsableCommand {
             "p99_ms": BenchTiming.quantile(latencies, 0.99),
             "lost": lost,
             "stored": stored,
-            "crop_bytes": samples.map(\.count),
+            "crop_bytes": samples.map(\.jpeg.count),
             "load_average_before": loadBefore,
             "load_average_after": Self.loadAverage(),
         ])
     }
 
     /// Crops/s of the recognizer alone: `crops` crops (emotion on) over `workers` concurrent tasks.
-    static func recognitionOnly(_ recognizer: DlibFaceRecognizer, samples: [Data], crops: Int,
+    static func recognitionOnly(_ recognizer: DlibFaceRecognizer, samples: [Sample], crops: Int,
                                 workers: Int) async throws -> Double {
-        let images = try samples.map { try EncodedImage(bytes: [UInt8]($0)) }
+        let images = try samples.map { try EncodedImage(bytes: [UInt8]($0.jpeg)) }
         let start = MQTTBench.Clock.now()
         try await withThrowingTaskGroup(of: Void.self) { group in
             for slot in 0..<workers {
                 group.addTask {
                     for index in stride(from: slot, to: crops, by: workers) {
-                        _ = try await recognizer.analyzeCrop(images[index % images.count], emotion: true)
+                        _ = try await recognizer.analyzeCrop(images[index % images.count],
+                                                             face: samples[index % samples.count].face, emotion: true)
                     }
                 }
             }
@@ -269,17 +272,32 @@ struct CloudBench: AsyncParsableCommand {
         try Data(contentsOf: try models.url(for: "demo-\(name)"))
     }
 
-    /// Agent-like crops (the face box widened 1.6×, JPEG quality 90) of the demo photos.
-    static func crops(models: ModelStore) throws -> [Data] {
+    /// An agent-like crop: the JPEG, the face in its pixels, and the region of the photo it shows.
+    struct Sample {
+        var jpeg: Data
+        var face: DetectedFace
+        var region: Rect
+    }
+
+    /// Agent-like crops (the face box widened 1.6×, JPEG quality 90) of the demo photos, with the detection
+    /// moved into the crop's pixels as an agent ships it.
+    static func crops(models: ModelStore) throws -> [Sample] {
         let detector = try BlazeFaceDetector(model: .short, modelURL: try models.url(for: "blazeface-short"))
         let encoder = try JPEGEncoder()
-        var crops: [Data] = []
+        var crops: [Sample] = []
         for name in ["obama2", "obama3", "biden"] {
             let image = try Image.decode(try demo(models, name), options: DecodeOptions(format: .rgb, maxPixels: 1024 * 1024))
             guard let face = detector.detect(image).first else { continue }
             let side = max(face.box.width, face.box.height) * 1.6
             let box = Rect(x: face.box.center.x - side / 2, y: face.box.center.y - side / 2, width: side, height: side)
-            crops.append(Data(try encoder.encode(try image.cropped(covering: box), quality: 90)))
+            let crop = try image.cropped(covering: box)
+            let x = max(0, box.x.rounded(.down)), y = max(0, box.y.rounded(.down))
+            let shifted = DetectedFace(score: face.score,
+                                       box: Rect(x: face.box.x - x, y: face.box.y - y, width: face.box.width,
+                                                 height: face.box.height),
+                                       keypoints: face.keypoints.map { Point(x: $0.x - x, y: $0.y - y) })
+            crops.append(Sample(jpeg: Data(try encoder.encode(crop, quality: 90)), face: shifted,
+                                region: Rect(x: x, y: y, width: Float(crop.width), height: Float(crop.height))))
         }
         guard !crops.isEmpty else { throw ValidationError("no face found in the demo photos") }
         return crops

@@ -1,6 +1,7 @@
 import Agent
 import ArgumentParser
 import Cloud
+import Evaluation
 import FaceDetection
 import FaceRecognition
 import Foundation

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Evaluation
 import FaceDetection
 import FaceRecognition
 import Foundation
@@ -10,7 +11,8 @@ struct EvalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval",
         abstract: "Measure identity and emotion accuracy on labelled photos (JSON on stdout).",
-        subcommands: [LFW.self, Identify.self, Emotion.self, Video.self, SyntheticClip.self, Quality.self]
+        subcommands: [LFW.self, Identify.self, Emotion.self, Cluster.self, Negatives.self, Video.self, SyntheticClip.self,
+                      Quality.self]
     )
 
     /// Options shared by the identity evaluations.

@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Testing
+import TestSupport
 
 /// Agents in privacy mode send an embedding instead of a crop: matched like a crop's, stored without a crop
 /// file, shown with a "privacy" marker; embeddings of another backbone, length or with bad values are refused
@@ -42,7 +43,9 @@ import Testing
         #expect(stored.privacy && stored.cropFile == nil && stored.emotion == nil && stored.cropEmotion == nil)
         #expect(abs(stored.quality - 0.7) < 1e-9)
         #expect(env.files(under: env.config.storage.cropsDirectory).isEmpty)
-        #expect(env.fleet.results.withLock { $0.last?.privacy } == true)
+        #expect(await eventually {
+            env.fleet.results.withLock { $0.contains { $0.detectionID == known.detectionID && $0.privacy } }
+        })
         var events = live.events.makeAsyncIterator()
         let event = try #require(await events.next())
         #expect(event.name == "detection" && event.data.contains("\"privacy\":true"))
@@ -76,8 +79,8 @@ import Testing
                                      headers: auth(env.viewerToken)) { response in
                 #expect(response.status == .notFound && response.text.contains("privacy mode"))
             }
-            try await client.execute(uri: "/dashboard", method: .get,
-                                     headers: [.cookie: "rollcall_token=\(env.viewerToken)"]) { response in
+            let viewer = try await DashboardLogin.logIn(client, token: env.viewerToken)
+            try await client.execute(uri: "/dashboard", method: .get, headers: viewer.page) { response in
                 #expect(response.status == .ok)
                 let row = response.text.components(separatedBy: "data-id=\"\(known.detectionID)\"").dropFirst().first?
                     .components(separatedBy: "</tr>").first ?? ""

@@ -1,6 +1,8 @@
 import Cloud
+import Emotion
 import Foundation
 import Testing
+import TestSupport
 
 @Suite struct AggregatorTests {
     func crop(_ image: [UInt8], agent: String = "agent-1", site: String = "hq", track: String = "t1",
@@ -12,6 +14,8 @@ import Testing
     @Test func enrollRecognizeAndDelete() async throws {
         let env = try await TestEnvironment()
         defer { env.remove() }
+        let publisher = Task { await env.aggregator.galleryPublisher.run() }
+        defer { publisher.cancel() }
         try await env.registerAgent()
         let photo1 = TestImages.png(seed: 1), photo2 = TestImages.png(seed: 2)
         let probe = TestImages.png(seed: 3), stranger = TestImages.png(seed: 4)
@@ -26,7 +30,8 @@ import Testing
         _ = try await env.aggregator.enroll(workerID: adaID, photo: photo1, actor: "token:admin")
         let (_, version) = try await env.aggregator.enroll(workerID: adaID, photo: photo2, actor: "token:admin")
         #expect(version.version == 2 && version.workerCount == 1)
-        #expect(env.fleet.galleries.withLock { $0.map(\.0) } == [1, 2])
+        // The durable publisher publishes the latest version (an older one not yet sent is superseded).
+        #expect(await eventually { env.fleet.galleries.withLock { $0.last?.0 } == 2 })
         #expect(env.fleet.galleries.withLock { $0.last?.1 } == ["depot", "hq"])
         #expect(env.aggregator.gallery?.workers.first?.centroid[1] == 0)
 
@@ -38,29 +43,29 @@ import Testing
         let quiet = try await env.aggregator.process(crop(probe, site: "depot", track: "t3").withAgent("agent-2"),
                                                      registering: env)
         #expect(quiet.emotion == nil)   // depot's policy turns emotion off
-        #expect(env.fleet.results.withLock { $0.count } == 3)
+        #expect(await eventually { env.fleet.results.withLock { $0.count } == 3 })
 
         let stored = try #require(try await env.store.detection(id: known.detectionID))
         let cropFile = try #require(stored.cropFile)
-        #expect(env.aggregator.crops.exists(cropFile))
+        #expect(await env.aggregator.crops.exists(cropFile))
         let photoFiles = try await env.store.photos(workerID: adaID).map(\.file)
-        #expect(photoFiles.allSatisfy(env.aggregator.photos.exists))
+        for file in photoFiles { #expect(await env.aggregator.photos.exists(file)) }
 
         let deletion = try await env.aggregator.deleteWorker(id: adaID, actor: "token:admin")
         #expect(deletion.version == 3 && deletion.workerCount == 0)
-        #expect(!env.aggregator.crops.exists(cropFile))
-        #expect(!photoFiles.contains(where: env.aggregator.photos.exists))
+        #expect(await !env.aggregator.crops.exists(cropFile))
+        for file in photoFiles { #expect(await !env.aggregator.photos.exists(file)) }
         #expect(env.files(under: env.config.storage.photosDirectory).isEmpty)
         #expect(try await env.store.detections(.init(workerID: adaID), limit: 10, cursor: nil).items.isEmpty)
         // After deletion the same face is unknown.
         let after = try await env.aggregator.process(crop(probe, track: "t9"))
         #expect(after.workerID == nil)
 
-        try await env.aggregator.galleryAcknowledged(agentID: "agent-1", version: 3)
+        try await env.aggregator.galleryAcknowledged(siteID: "hq", agentID: "agent-1", version: 3)
         let audit = try await env.store.auditLog(limit: 20)
         #expect(audit.contains { $0.action == "worker.delete" && $0.actor == "token:admin" })
-        #expect(audit.contains { $0.action == "gallery.ack" && $0.subject == "gallery:3" && $0.actor == "agent:agent-1" })
-        #expect(try await env.store.agent(id: "agent-1")?.galleryVersionAcked == 3)
+        #expect(audit.contains { $0.action == "gallery.ack" && $0.subject == "gallery:3" && $0.actor == "agent:hq/agent-1" })
+        #expect(try await env.store.agent(siteID: "hq", id: "agent-1")?.galleryVersionAcked == 3)
     }
 
     @Test func enrollmentPhotosAreChecked() async throws {
@@ -102,14 +107,15 @@ import Testing
         await #expect { try await env.aggregator.process(crop(face, agent: "intruder")) } throws: {
             ($0 as? CloudError)?.code == .badMessage
         }
+        // An agent is (site, agent): hq's agent-1 is not depot's.
         await #expect { try await env.aggregator.process(crop(face, site: "depot")) } throws: {
-            ($0 as? CloudError)?.detail.contains("belongs to site hq") == true
+            ($0 as? CloudError)?.subject == "agent depot/agent-1"
         }
         await #expect { try await env.aggregator.process(crop(Array("junk".utf8))) } throws: {
             ($0 as? CloudError)?.code == .notAnImage
         }
         await #expect { try await env.aggregator.process(crop(TestImages.png(seed: 21))) } throws: {
-            ($0 as? CloudError)?.detail.contains("no face") == true
+            ($0 as? CloudError)?.detail.contains("cannot be aligned") == true
         }
         #expect(env.metrics.counter("rollcall_cloud_crops_refused_total", labels: ["reason": "badMessage"]) == 3)
         #expect(env.metrics.counter("rollcall_cloud_crops_refused_total", labels: ["reason": "notAnImage"]) == 1)
@@ -168,8 +174,7 @@ import Testing
         func estimate(_ index: Int, _ p: Float) -> EmotionEstimate {
             var probabilities = [Float](repeating: (1 - p) / 6, count: 7)
             probabilities[index] = p
-            return EmotionEstimate(label: ["angry", "disgust", "fear", "happy", "sad", "surprise", "neutral"][index],
-                                   score: Double(p), probabilities: probabilities)
+            return EmotionEstimate(probabilities: probabilities)
         }
         // Three happy crops, then one sad one on the same track; another track is sad from its first crop.
         var results: [RecognitionResult] = []
@@ -183,7 +188,9 @@ import Testing
         #expect(results[3].emotionScore.map { $0 < 0.9 && $0 > 0.5 } == true)
         let stored = try #require(try await env.store.detection(id: results[3].detectionID))
         #expect(stored.emotion == "happy" && stored.cropEmotion == "sad" && stored.cropEmotionScore == Double(Float(0.9)))
-        #expect(env.fleet.results.withLock { $0.last?.emotion } == "happy")
+        #expect(await eventually {
+            env.fleet.results.withLock { $0.contains { $0.detectionID == results[3].detectionID && $0.emotion == "happy" } }
+        })
         let other = TestImages.png(seed: 84)
         env.recognizer.scriptFace(other, embedding: Embeddings.axis(81), emotion: estimate(4, 0.9))
         #expect(try await env.aggregator.process(crop(other, track: "e2")).emotion == "sad")

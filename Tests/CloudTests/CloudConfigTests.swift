@@ -22,7 +22,7 @@ import Testing
     @Test func readsEverySection() throws {
         let config = try CloudConfig(yaml: """
             http: {host: 0.0.0.0, port: 9000, max_upload_bytes: 2048}
-            storage: {database: /tmp/x.sqlite, crops_dir: /tmp/c, photos_dir: /tmp/p}
+            storage: {database: /tmp/x.sqlite, crops_dir: /tmp/c, photos_dir: /tmp/p, postgres_url: "postgres://r@db/rc"}
             retention: {known_days: 1.5, unknown_days: 0.5, sweep_interval_seconds: 60}
             recognition: {workers: 3, queue_depth: 10, match_threshold: 0.5, blas_threads: 2, emotion_smoothing: 0.5,
                           emotion_uncertain_below: 0.35}
@@ -31,6 +31,8 @@ import Testing
             sites: [{id: a, name: Site A, emotion: false}, {id: b}]
             """)
         #expect(config.http.port == 9000)
+        #expect(config.storage.postgresURL == "postgres://r@db/rc")
+        #expect(config.recognition.queueDepth == 10)
         #expect(config.http.maxUploadBytes == 2048)
         #expect(config.retention.unknownDays == 0.5)
         #expect(config.recognition.effectiveWorkers == 3)
@@ -83,5 +85,34 @@ import Testing
         #expect {
             _ = try CloudConfig(contentsOf: "/nonexistent/cloud.yaml")
         } throws: { ($0 as? CloudError)?.subject == "/nonexistent/cloud.yaml" }
+    }
+
+    @Test func readsTheDashboardMetricsAndGalleryGuards() throws {
+        let config = try CloudConfig(yaml: """
+            http: {max_json_bytes: 4096}
+            dashboard: {session_hours: 2, secure_cookies: always, public_url: "https://Rollcall.Example.com:8443/x",
+                        trust_forwarded_headers: true, failed_logins_per_minute: 5}
+            metrics: {host: 10.0.0.5, port: 9464}
+            gallery: {max_age_hours: 48}
+            """)
+        #expect(config.http.maxJSONBytes == 4096)
+        #expect(config.dashboard.sessionHours == 2 && config.dashboard.secureCookies == .always)
+        #expect(config.dashboard.publicOrigin == "https://rollcall.example.com:8443")
+        #expect(config.dashboard.trustForwardedHeaders && config.dashboard.failedLoginsPerMinute == 5)
+        #expect(config.metrics.host == "10.0.0.5" && config.metrics.port == 9464)
+        #expect(config.gallery.maxAgeHours == 48)
+        #expect(CloudConfig().metrics.port == nil && CloudConfig().dashboard.secureCookies == .auto)
+        for (yaml, key) in [("dashboard: {secure_cookies: sometimes}", "dashboard.secure_cookies"),
+                            ("dashboard: {public_url: rollcall.example.com}", "dashboard.public_url"),
+                            ("dashboard: {session_hours: 0}", "dashboard.session_hours"),
+                            ("metrics: {port: 70000}", "metrics.port"),
+                            ("gallery: {max_age_hours: 0}", "gallery.max_age_hours")] {
+            do {
+                _ = try CloudConfig(yaml: yaml)
+                Issue.record("\(yaml) accepted")
+            } catch {
+                #expect(error.subject == key, "\(yaml): \(error)")
+            }
+        }
     }
 }

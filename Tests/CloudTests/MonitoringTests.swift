@@ -35,14 +35,4 @@ import Testing
         #expect(LiveEvent(name: "agent", data: "{}").sse == "event: agent\ndata: {}\n\n")
         #expect(LiveEvent(name: "", data: "").sse == ": keep-alive\n\n")
     }
-
-    @Test func deduplicatorForgetsOldestFirst() {
-        let dedupe = MessageDeduplicator(capacity: 2)
-        let a = UUID(), b = UUID(), c = UUID()
-        #expect(dedupe.firstSighting(a) && dedupe.firstSighting(b))
-        #expect(!dedupe.firstSighting(a))
-        #expect(dedupe.firstSighting(c))        // a forgotten
-        #expect(dedupe.firstSighting(a))
-        #expect(!dedupe.firstSighting(c))
-    }
 }

@@ -1,4 +1,6 @@
 import Cloud
+import Emotion
+import Foundation
 import Testing
 
 @Suite struct TrackEmotionTests {
@@ -9,8 +11,7 @@ import Testing
     func estimate(_ index: Int, _ p: Float) -> EmotionEstimate {
         var probabilities = [Float](repeating: (1 - p) / 6, count: 7)
         probabilities[index] = p
-        let names = ["angry", "disgust", "fear", "happy", "sad", "surprise", "neutral"]
-        return EmotionEstimate(label: names[index], score: Double(p), probabilities: probabilities)
+        return EmotionEstimate(probabilities: probabilities)
     }
 
     @Test func oneOddCropDoesNotFlipASteadyTrack() {
@@ -54,12 +55,16 @@ import Testing
         #expect(emotions.count == 0)
     }
 
-    @Test func aLabelWithoutProbabilitiesIsSpreadOverTheOtherClasses() {
+    @Test func aLabelWithoutProbabilitiesIsSpreadOverTheOtherClasses() throws {
         var emotions = TrackEmotion(alpha: 0.5, uncertainBelow: 0.4, maxTracks: 10)
-        let reading = emotions.add(track, EmotionEstimate(label: "surprise", score: 0.7))
+        let reading = emotions.add(track, EmotionEstimate(label: .surprise, probability: 0.7))
         #expect(reading.label == "surprise" && abs(reading.score - 0.7) < 1e-6)
-        // An unknown label carries no information: uniform, so uncertain.
-        #expect(emotions.add(.init(siteID: "x", agentID: "y", camera: "z", trackID: "1"),
-                             EmotionEstimate(label: "bored", score: 0.99)).label == TrackEmotion.uncertain)
+        // The API's form of an estimate reads back the same way; an unknown label is refused.
+        let json = try JSONEncoder().encode(EmotionEstimate(label: .sad, probability: 0.625))
+        #expect(String(decoding: json, as: UTF8.self).contains("\"label\":\"sad\""))
+        #expect(try JSONDecoder().decode(EmotionEstimate.self, from: json) == EmotionEstimate(label: .sad, probability: 0.625))
+        #expect(throws: DecodingError.self) {
+            _ = try JSONDecoder().decode(EmotionEstimate.self, from: Data(#"{"label":"bored","score":0.99}"#.utf8))
+        }
     }
 }

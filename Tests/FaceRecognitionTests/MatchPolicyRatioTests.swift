@@ -62,49 +62,48 @@ import Testing
         }
     }
 
-    @Test func theRatioTravelsInTheSnapshotAndVersion2StillReads() throws {
-        let g = try gallery([1: [0, 0], 2: [1, 0]], policy: MatchPolicy(threshold: 0.5, margin: 0.01, ratio: 0.86))
+    @Test func ratioAndNegativesTravelInTheSnapshot() throws {
+        var g = try gallery([1: [0, 0], 2: [1, 0]], policy: MatchPolicy(threshold: 0.5, margin: 0.01, ratio: 0.86))
+        try g.setNegatives([[0.2, 0.1]], of: 1)
         let bytes = g.snapshot()
+        #expect(bytes[4] == 4 && bytes[5] == 0, "version 4")
         let back = try Gallery(snapshot: bytes, expectedModelID: "test-net")
-        #expect(back == g && back.policy.ratio == 0.86)
-        // The same gallery as a version-2 snapshot (no ratio field): read with the ratio test off.
-        var v2 = Array(bytes[0 ..< 4]) + [2, 0]
-        let policyStart = 4 + 2 + 1 + "test-net".utf8.count + 4
-        v2 += bytes[6 ..< policyStart + 8]
-        v2 += bytes[(policyStart + 12) ..< (bytes.count - 4)]
-        v2.appendLE(CRC32.checksum(v2))
-        let old = try Gallery(snapshot: v2, expectedModelID: "test-net")
-        #expect(old.policy == MatchPolicy(threshold: 0.5, margin: 0.01, ratio: 1))
-        #expect(old.workers == g.workers)
-        // Any other version is refused.
-        var v4 = bytes
-        v4[4] = 4
-        #expect(throws: RecognitionError.self) { try Gallery(snapshot: v4, expectedModelID: nil) }
+        #expect(back == g && back.policy.ratio == 0.86 && back.worker(1)?.negatives == [[0.2, 0.1]])
+        // Any version after this build's is refused.
+        var v5 = bytes
+        v5[4] = 5
+        #expect(throws: RecognitionError.self) { try Gallery(snapshot: v5, expectedModelID: nil) }
     }
 
-    @Test func aPolicyStoredWithoutARatioDecodesWithTheTestOff() throws {
-        let json = Data(#"{"threshold":0.47,"margin":0}"#.utf8)
-        #expect(try JSONDecoder().decode(MatchPolicy.self, from: json) == MatchPolicy(threshold: 0.47, margin: 0, ratio: 1))
-        let now = MatchPolicy.defaults(for: .dlib)
-        #expect(try JSONDecoder().decode(MatchPolicy.self, from: JSONEncoder().encode(now)) == now)
+    /// A snapshot in an older layout: version 3 has negatives but no ratio, version 2 neither.
+    func oldSnapshot(version: UInt16) -> [UInt8] {
+        var out = Gallery.snapshotMagic
+        out.appendLE(version)
+        out.appendString("test-net")
+        out.appendLE(UInt32(2))
+        out.appendLE(Float(0.5).bitPattern)
+        out.appendLE(Float(0.01).bitPattern)
+        out.appendLE(UInt32(2))
+        for (id, x) in [(WorkerID(1), Float(0)), (WorkerID(2), Float(1))] {
+            out.appendLE(id)
+            out.appendLE(UInt32(1))
+            if version >= 3 { out.appendLE(UInt32(id == 1 ? 1 : 0)) }
+            for v: Float in [x, 0, x, 0] { out.appendLE(v.bitPattern) }   // centroid, then the one exemplar
+            if version >= 3, id == 1 { for v: Float in [-0.5, 0.5] { out.appendLE(v.bitPattern) } }
+        }
+        out.appendLE(CRC32.checksum(out))
+        return out
     }
 
-    @Test func theIdentificationProtocolDecidesWithThePolicy() throws {
-        // Enrolled people 0 and 2 (workers 1 and 3) at x = 0 and x = 1; stranger person 1 between them.
-        let people = [
-            IdentificationProtocol.Person(name: "a", embeddings: [[0, 0], [0.1, 0], [0.45, 0]]),
-            IdentificationProtocol.Person(name: "s", embeddings: [[0.4, 0], [0.5, 0], nil]),
-            IdentificationProtocol.Person(name: "b", embeddings: [[1, 0], [0.95, 0]]),
-        ]
-        let strict = try IdentificationProtocol.evaluate(people: people, enroll: 1, modelID: "m", dimension: 2,
-                                                         policy: MatchPolicy(threshold: 0.47, margin: 0, ratio: 0.86))
-        // Known probes: 0.1 (ratio 0.11, accepted), 0.45 (0.45 / 0.55 = 0.82, accepted), 0.95 (accepted).
-        #expect(strict.knownProbes == 3 && strict.tpir == 1)
-        // Strangers: 0.4 (0.4 / 0.6 = 0.67 < 0.86: accepted), 0.5 (tooFar), no face (refused).
-        #expect(strict.strangerProbes == 3 && abs(strict.fpir - 1.0 / 3.0) < 1e-9)
-        #expect(strict.noFaceStrangerProbe == 1)
-        let tighter = try IdentificationProtocol.evaluate(people: people, enroll: 1, modelID: "m", dimension: 2,
-                                                          policy: MatchPolicy(threshold: 0.47, margin: 0, ratio: 0.6))
-        #expect(tighter.fpir == 0 && abs(tighter.tpir - 2.0 / 3.0) < 1e-9)
+    @Test func versionsThreeAndTwoStillReadWithTheRatioTestOff() throws {
+        let v3 = try Gallery(snapshot: oldSnapshot(version: 3), expectedModelID: "test-net")
+        #expect(v3.policy == MatchPolicy(threshold: 0.5, margin: 0.01, ratio: 1))
+        #expect(v3.workers.map(\.id) == [1, 2] && v3.worker(1)?.negatives == [[-0.5, 0.5]])
+        // Without a ratio test a probe at 0.4 / 0.6 is accepted (it would be ambiguous at 0.5).
+        #expect(try v3.decide([0.4, 0]).workerID == 1)
+        let v2 = try Gallery(snapshot: oldSnapshot(version: 2), expectedModelID: "test-net")
+        #expect(v2.policy == v3.policy && v2.worker(1)?.negatives == [])
+        // Re-encoded, both become version 4 and read back equal.
+        #expect(try Gallery(snapshot: v3.snapshot(), expectedModelID: nil) == v3)
     }
 }

@@ -1,7 +1,9 @@
 // What the agent says over MQTT, before encoding: the pipeline produces these events and an
 // `AgentMessageEncoding` (Wire's formats and topic tree) turns them into topic + bytes.
 import FaceDetection
+import FaceRecognition
 import Foundation
+import Imaging
 
 /// A message ready for the outbox.
 public struct OutgoingMessage: Sendable, Equatable {
@@ -16,10 +18,12 @@ public struct OutgoingMessage: Sendable, Equatable {
     }
 }
 
-/// One face to send: its metadata and either the JPEG crop or (privacy mode) only its embedding.
+/// One face to send: its metadata, either the JPEG crop or (privacy mode) only its embedding, and the agent's own
+/// decision when it matches locally.
 public struct FaceEvent: Sendable {
     public enum Content: Sendable, Equatable {
-        case jpeg([UInt8])
+        /// The crop as JPEG and the region of the frame it shows (frame pixels).
+        case jpeg([UInt8], region: Rect)
         case embedding(modelID: String, values: [Float])
     }
 
@@ -30,21 +34,16 @@ public struct FaceEvent: Sendable {
     public var frameTime: Date
     public var frameWidth: Int
     public var frameHeight: Int
+    /// The face in the pixels of what `content` carries: the JPEG's for a crop, the frame's for an embedding.
     public var face: DetectedFace
     public var quality: Float
     public var reason: CropReason
     public var content: Content
-}
-
-/// A local recognition decision (edge-match and privacy modes).
-public struct EdgeResultEvent: Sendable, Equatable {
-    public var messageID: UUID
-    /// The face message the decision belongs to.
-    public var faceMessageID: UUID
-    public var camera: String
-    public var trackID: UInt64
-    public var frameTime: Date
-    public var match: EdgeMatch
+    /// The local decision for this face (edge-match and privacy modes): what the face message carries.
+    public var edge: EdgeMatch?
+    /// The track's decision once this face joined its evidence (its crops fused by quality, as the cloud fuses
+    /// a track); stays on the agent (what `eval video` reports per track).
+    public var trackDecision: MatchDecision? = nil
 }
 
 /// One camera's figures for a heartbeat.
@@ -72,7 +71,6 @@ public struct StatusReport: Sendable, Equatable {
 /// Encodes the agent's messages into Wire's formats and topics.
 public protocol AgentMessageEncoding: Sendable {
     func face(_ event: FaceEvent) throws -> OutgoingMessage
-    func result(_ event: EdgeResultEvent) throws -> OutgoingMessage
     /// A track that never passed the crop gate (Wire's image-free `FaceSighting`).
     func sighting(_ event: SightingEvent) throws -> OutgoingMessage
     func status(_ report: StatusReport) throws -> OutgoingMessage

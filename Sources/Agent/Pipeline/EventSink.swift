@@ -19,7 +19,6 @@ public struct EventSink: Sendable {
                 let message: OutgoingMessage
                 switch event {
                 case .face(let face): message = try encoder.face(face)
-                case .result(let result): message = try encoder.result(result)
                 case .sighting(let sighting): message = try encoder.sighting(sighting)
                 }
                 try outbox.append(topic: message.topic, payload: Data(message.payload), retain: message.retain)
@@ -27,7 +26,6 @@ public struct EventSink: Sendable {
                 case .face(let face):
                     stats.count(.cropsQueued)
                     stats.count(.facesQueued, camera: face.camera)
-                case .result: stats.count(.resultsQueued)
                 case .sighting(let sighting): stats.count(.sightingsQueued, camera: sighting.camera)
                 }
             } catch {

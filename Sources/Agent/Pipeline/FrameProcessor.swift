@@ -1,9 +1,12 @@
-// One camera's per-frame work after capture: detect → track → quality → crop selection → (embed, match) →
-// events for the outbox. Every detected face is tracked, however small; only faces of `min_face_px` and up
-// reach the crop gate, and a track that never passes it ends as an image-free sighting. In edge-match and
-// privacy modes each track remembers its latest embedding and decision: a face that reappears where motion
-// cannot place it (a cut, an occlusion) is re-associated by embedding, and every frame's faces carry their
-// track's identity. Synchronous and single-threaded; `CameraService` feeds it from a bounded queue.
+// One camera's per-frame work after capture: detect → track → quality → crop selection → JPEG (the face's
+// geometry carried in the JPEG's own pixels) → (edge-match: decode that JPEG exactly as the cloud will, embed,
+// decide; privacy: embed the crop, decide) → events for the outbox. Every detected face is tracked, however
+// small; only faces of `min_face_px` and up reach the crop gate, and a track that never passes it ends as an
+// image-free sighting. In edge-match and privacy modes each track remembers its latest embedding and its
+// crops' decision fused by quality (as the cloud's `TrackFusion`): a face that reappears where motion cannot
+// place it (a cut, an occlusion) is re-associated by embedding, and every frame's faces carry their track's
+// identity. Each face message carries that face's own decision (what the cloud compares with its own decision
+// for the same face). Synchronous and single-threaded; `CameraService` feeds it from a bounded queue.
 import FaceDetection
 import FaceRecognition
 import Foundation
@@ -12,15 +15,21 @@ import Imaging
 /// What the processor hands on for publication.
 public enum PipelineEvent: Sendable {
     case face(FaceEvent)
-    case result(EdgeResultEvent)
     case sighting(SightingEvent)
+
+    /// The face event, if this is one.
+    public var face: FaceEvent? {
+        if case .face(let face) = self { face } else { nil }
+    }
 }
 
 /// The per-camera pipeline state machine around the detector.
 public struct FrameProcessor {
-    /// A kept crop: the cut-out region and the face in its coordinates.
+    /// A kept crop: the cut-out region, where it lies in the frame, and the face in its coordinates.
     struct Candidate: Sendable {
         var crop: Image
+        /// The part of the frame the crop shows (frame pixels).
+        var region: Rect
         var faceInCrop: DetectedFace
         var face: DetectedFace
         var frameTime: Date
@@ -68,6 +77,9 @@ public struct FrameProcessor {
         selector = CropSelector(policy: .init(minQuality: crops.minQuality, improveInterval: crops.improveIntervalSeconds,
                                               minImprovement: crops.minImprovement))
     }
+
+    /// Decoded crops are bounded like the cloud bounds them (`ShippedFace`), so both see the same pixels.
+    static let shippedMaxPixels = ShippedFace.defaultMaxPixels
 
     /// Processes one frame and returns what to publish.
     public mutating func process(_ frame: CapturedFrame) -> [PipelineEvent] {
@@ -147,53 +159,86 @@ public struct FrameProcessor {
             score: face.score,
             box: Rect(x: face.box.x - originX, y: face.box.y - originY, width: face.box.width, height: face.box.height),
             keypoints: face.keypoints.map { Point(x: $0.x - originX, y: $0.y - originY) })
-        return Candidate(crop: crop, faceInCrop: shifted, face: face, frameTime: frame.time,
+        return Candidate(crop: crop, region: Rect(x: originX, y: originY, width: Float(crop.width), height: Float(crop.height)),
+                         faceInCrop: shifted, face: face, frameTime: frame.time,
                          frameWidth: frame.image.width, frameHeight: frame.image.height)
     }
 
     mutating func publish(_ decision: CropDecision<Candidate>) -> [PipelineEvent] {
         let c = decision.candidate
-        let messageID = UUID()
         sightings.published(decision.trackID)
-        var embedding: [Float]?
-        if mode != .cloudMatch, let embedder {
-            do {
-                embedding = try embedder.embedding(of: c.crop, face: c.faceInCrop)
-            } catch {
-                stats.count(.embeddingFailures)
-            }
-        }
-        if let embedding { tracker.setEmbedding(embedding, for: decision.trackID) }
         let content: FaceEvent.Content
+        let shipped: DetectedFace
+        var edge: EdgeMatch?
         if mode == .privacy {
-            guard let embedding, let embedder else { return [] }   // no image may leave the site
+            // No image leaves the site: the embedding of the crop itself, the geometry in frame pixels.
+            guard let embedder, let embedding = embed(c.crop, c.faceInCrop, with: embedder) else { return [] }
             content = .embedding(modelID: embedder.modelID, values: embedding)
+            shipped = c.face
+            edge = decide(embedding, of: decision)
         } else {
+            let encoded: EncodedCrop
             do {
-                content = .jpeg(try renderer.jpeg(c.crop, minSide: crops.minSizePixels, quality: crops.jpegQuality))
+                encoded = try renderer.jpeg(c.crop, minSide: crops.minSizePixels, quality: crops.jpegQuality)
             } catch {
                 stats.count(.cropFailures)
                 return []
             }
-        }
-        var events: [PipelineEvent] = [.face(FaceEvent(
-            messageID: messageID, camera: camera, trackID: decision.trackID, frameTime: c.frameTime,
-            frameWidth: c.frameWidth, frameHeight: c.frameHeight, face: c.face, quality: decision.quality,
-            reason: decision.reason, content: content))]
-        if let embedding, let matcher {
-            do {
-                var evidence = trackEvidence[decision.trackID] ?? TrackEvidence(lastSeen: c.frameTime)
-                evidence.add(embedding: embedding, quality: Double(decision.quality), at: c.frameTime,
-                             capacity: Self.cropsFusedPerTrack)
-                let match = try matcher.match(&evidence)
-                trackEvidence[decision.trackID] = evidence
-                events.append(.result(EdgeResultEvent(messageID: UUID(), faceMessageID: messageID, camera: camera,
-                                                      trackID: decision.trackID, frameTime: c.frameTime,
-                                                      match: match)))
-            } catch {
-                stats.count(.matchFailures)
+            // The face in the JPEG's own pixels (the JPEG may be scaled up from the cut).
+            let sx = Float(encoded.width) / Float(c.crop.width), sy = Float(encoded.height) / Float(c.crop.height)
+            let box = c.faceInCrop.box
+            shipped = DetectedFace(score: c.face.score,
+                                   box: Rect(x: box.x * sx, y: box.y * sy, width: box.width * sx, height: box.height * sy),
+                                   keypoints: c.faceInCrop.keypoints.map { Point(x: $0.x * sx, y: $0.y * sy) })
+            content = .jpeg(encoded.bytes, region: c.region)
+            if mode == .edgeMatch, let embedder {
+                // Exactly what the cloud will embed: this JPEG, decoded as it decodes it, from this geometry.
+                do {
+                    let face = try ShippedFace(jpeg: encoded.bytes, face: shipped, maxPixels: Self.shippedMaxPixels)
+                    if let embedding = embed(face.image, face.face, with: embedder) {
+                        edge = decide(embedding, of: decision)
+                    }
+                } catch {
+                    stats.count(.embeddingFailures)
+                }
             }
         }
-        return events
+        return [.face(FaceEvent(messageID: UUID(), camera: camera, trackID: decision.trackID, frameTime: c.frameTime,
+                                frameWidth: c.frameWidth, frameHeight: c.frameHeight, face: shipped,
+                                quality: decision.quality, reason: decision.reason, content: content, edge: edge,
+                                trackDecision: edge == nil ? nil : trackEvidence[decision.trackID]?.decision))]
+    }
+
+    /// The embedding of `face` in `image`, or nil (counted) when it cannot be computed.
+    func embed(_ image: Image, _ face: DetectedFace, with embedder: any FaceEmbedder) -> [Float]? {
+        do {
+            return try embedder.embedding(of: image, face: face)
+        } catch {
+            stats.count(.embeddingFailures)
+            return nil
+        }
+    }
+
+    /// The local decision for the crop `decision` published, whose embedding is `embedding`, or nil (counted)
+    /// when the gallery cannot compare it. The embedding becomes the track's (re-association after a cut), and
+    /// joins the track's evidence: the track's decision fused over its crops by quality, which the faces of every
+    /// later frame of the track carry (`lastFrameFaces`). The returned decision is this face's own, as the
+    /// cloud decides the same face before fusing it into its track (what it compares the agent's decision with).
+    mutating func decide(_ embedding: [Float], of decision: CropDecision<Candidate>) -> EdgeMatch? {
+        tracker.setEmbedding(embedding, for: decision.trackID)
+        guard let matcher else { return nil }
+        do {
+            let match = try matcher.match(embedding)
+            stats.count(.localDecisions)
+            let at = decision.candidate.frameTime
+            var evidence = trackEvidence[decision.trackID] ?? TrackEvidence(lastSeen: at)
+            evidence.add(embedding: embedding, quality: Double(decision.quality), at: at, capacity: Self.cropsFusedPerTrack)
+            _ = try matcher.match(&evidence)
+            trackEvidence[decision.trackID] = evidence
+            return match
+        } catch {
+            stats.count(.matchFailures)
+            return nil
+        }
     }
 }

@@ -8,7 +8,7 @@ extension CloudApp {
         var logger = Logger(label: "rollcall-cloud")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         let config = try CloudConfig(contentsOf: configFile)
-        let components = try defaultComponents(config: config, logger: logger)
+        let components = try await defaultComponents(config: config, logger: logger)
         let (app, _) = try await build(config: config, components: components, logger: logger)
         logger.info("rollcall-cloud listening on http://\(config.http.host):\(config.http.port)")
         try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])

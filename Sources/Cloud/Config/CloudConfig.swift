@@ -12,6 +12,8 @@ public struct CloudConfig: Sendable, Equatable {
         public var port = 8080
         /// Largest accepted upload (photo, recognize image), in bytes.
         public var maxUploadBytes = 10 * 1024 * 1024
+        /// Largest accepted JSON request body, in bytes (413 beyond).
+        public var maxJSONBytes = 64 * 1024
         /// Page size of list endpoints when the client gives none, and the largest allowed.
         public var defaultPageSize = 50
         public var maxPageSize = 500
@@ -26,6 +28,10 @@ public struct CloudConfig: Sendable, Equatable {
         public var cropsDirectory = ".data/cloud/crops"
         /// Folder of enrollment photos.
         public var photosDirectory = ".data/cloud/photos"
+        /// PostgreSQL instead of SQLite (`postgres://user[:password]@host[:port]/database[?sslmode=…]`): several
+        /// aggregators share it, and crops and photos are kept in it (the folders above are then unused).
+        /// Nil: SQLite.
+        public var postgresURL: String?
         public init() {}
     }
 
@@ -44,8 +50,9 @@ public struct CloudConfig: Sendable, Equatable {
     public struct Recognition: Sendable, Equatable {
         /// Concurrent recognition workers; 0 means one per core.
         public var workers = 0
-        /// Crops waiting for a worker before ingest stops reading (back-pressure).
-        public var queueDepth = 2048
+        /// Messages the broker may deliver before ingest acknowledges them (MQTT Receive Maximum): crops in
+        /// recognition or waiting for a worker. More stay with the broker (back-pressure); none is dropped.
+        public var queueDepth = 64
         /// Largest embedding distance still counted as a match: the dlib backbone's calibrated default
         /// (0.47: strangers accepted 0.8% of the time on celeba-dev, against 53% at dlib's customary 0.6;
         /// docs/performance.md, "Identity").
@@ -117,6 +124,9 @@ public struct CloudConfig: Sendable, Equatable {
     public struct Gallery: Sendable, Equatable {
         /// The cloud's gallery-signing private key (created on first start when absent).
         public var signingKeyFile = ".data/cloud/gallery-signing.key"
+        /// Hours a signed gallery message stays valid; agents with no newer gallery refuse it afterwards (the
+        /// cloud re-signs its latest version when half of this is left).
+        public var maxAgeHours = 168.0
         public init() {}
     }
 
@@ -140,6 +150,8 @@ public struct CloudConfig: Sendable, Equatable {
     public var mqtt = MQTT()
     public var gallery = Gallery()
     public var sites: [Site] = []
+    public var dashboard = Dashboard()
+    public var metrics = Metrics()
 
     /// The defaults.
     public init() {}

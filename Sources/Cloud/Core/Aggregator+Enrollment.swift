@@ -9,6 +9,11 @@ extension Aggregator {
         guard (1 ... 200).contains(trimmed.count) else {
             throw CloudError(.badRequest, "a worker name is 1-200 characters", subject: "name")
         }
+        // Control characters (newlines, escapes, bidi overrides' C0/C1 cousins) forge lines in logs and exports.
+        if let bad = trimmed.unicodeScalars.first(where: { $0.properties.generalCategory == .control }) {
+            throw CloudError(.badRequest, String(format: "a worker name may not contain control characters (U+%04X)",
+                                                 bad.value), subject: "name")
+        }
         return try await store.createWorker(name: trimmed, actor: actor)
     }
 
@@ -30,12 +35,12 @@ extension Aggregator {
         let image = try EncodedImage(bytes: bytes)
         let faces = try await recognizer.analyze(image, emotion: false)
         let face = try checkEnrollment(faces, checkSize: checkSize)
-        let file = try photos.save(bytes, extension: image.format.fileExtension)
+        let file = try await photos.save(bytes, extension: image.format.fileExtension, at: Date())
         do {
             return try await store.addPhoto(EnrollmentPhoto(workerID: workerID, file: file, embedding: face.embedding,
                                                             quality: Double(face.quality.overall)), actor: actor)
         } catch {
-            photos.remove([file])
+            await photos.remove([file])
             throw error
         }
     }
@@ -65,28 +70,34 @@ extension Aggregator {
     /// without them. The audit log records who did it; agents' acknowledgements of the new version follow.
     public func deleteWorker(id: Int64, actor: String) async throws(CloudError) -> GalleryVersion {
         let files = try await store.deleteWorker(id: id, actor: actor)
-        photos.remove(files.photoFiles)
-        crops.remove(files.cropFiles)
+        await photos.remove(files.photoFiles)
+        await crops.remove(files.cropFiles)
         forgetAllTracks()
         return try await publishGallery(reason: "worker:\(id) deleted", actor: actor)
     }
 
     /// Assigns an unknown track to a worker: its crops with one clear face become enrollment photos, its
-    /// detections are attributed to the worker, and a new gallery version is published.
-    public func assignTrack(agentID: String, trackID: String, workerID: Int64,
+    /// detections are attributed to the worker, and a new gallery version is published. A track is named by its
+    /// site, agent and track id; without `siteID` the agent's track must exist at one site only.
+    public func assignTrack(siteID: String? = nil, agentID: String, trackID: String, workerID: Int64,
                             actor: String) async throws(CloudError) -> (photos: Int, version: GalleryVersion) {
         guard try await store.worker(id: workerID) != nil else {
             throw CloudError(.notFound, "no such worker", subject: "worker:\(workerID)")
         }
-        let page = try await store.detections(DetectionFilter(agentID: agentID, trackID: trackID), limit: 64,
-                                              cursor: nil)
-        guard !page.items.isEmpty else {
+        let page = try await store.detections(DetectionFilter(siteID: siteID, agentID: agentID, trackID: trackID),
+                                              limit: 64, cursor: nil)
+        guard let first = page.items.first else {
             throw CloudError(.notFound, "no such track", subject: "track \(agentID)/\(trackID)")
+        }
+        let siteID = first.siteID
+        guard page.items.allSatisfy({ $0.siteID == siteID }) else {
+            throw CloudError(.badRequest, "agent \(agentID) has a track \(trackID) at several sites; name the site",
+                             subject: "track \(agentID)/\(trackID)")
         }
         var added = 0
         var lastRefusal: CloudError?
         for detection in page.items {
-            guard let file = detection.cropFile, let data = try? crops.read(file) else { continue }
+            guard let file = detection.cropFile, let data = try? await crops.read(file) else { continue }
             do {
                 _ = try await addPhoto(workerID: workerID, bytes: [UInt8](data), checkSize: false, actor: actor)
                 added += 1
@@ -99,36 +110,38 @@ extension Aggregator {
                 : "the track has no crop left to enroll"
             throw lastRefusal ?? CloudError(.photoRefused, why, subject: "track \(agentID)/\(trackID)")
         }
-        try await store.reviseTrack(agentID: agentID, trackID: trackID, workerID: workerID, distance: nil)
+        try await store.reviseTrack(siteID: siteID, agentID: agentID, trackID: trackID, workerID: workerID,
+                                    distance: nil)
         try await store.audit(AuditEntry(actor: actor, action: "track.assign", subject: "worker:\(workerID)",
-                                         detail: AuditDetail.json(["agent": agentID, "track": trackID,
+                                         detail: AuditDetail.json(["site": siteID, "agent": agentID, "track": trackID,
                                                                    "photos": "\(added)"])))
         let version = try await publishGallery(reason: "track \(agentID)/\(trackID) assigned to worker:\(workerID)",
                                                actor: actor)
         return (added, version)
     }
 
-    /// Recomputes the centroids, stores a new signed gallery version and publishes it (retained) to every site.
+    /// Recomputes the centroids, stores a new signed gallery version and hands it to the durable publisher,
+    /// which publishes it (retained) to every site.
     @discardableResult
     public func publishGallery(reason: String, actor: String) async throws(CloudError) -> GalleryVersion {
         try await reloadGalleryFromStore()
-        let gallery = try makeGallery(try await store.enrollmentEmbeddings())
+        let gallery = try makeGallery(try await store.enrollmentEmbeddings(),
+                                      negatives: try await store.activeNegativeEmbeddings())
         let signer = self.signer
+        // The version's own message holds the workers of every site only; each site's message adds its own.
+        let scopes = try await siteScopes(of: gallery)
         let version = try await store.addGalleryVersion(workerCount: gallery.workers.count, reason: reason,
                                                         actor: actor) { number in
-            try signer.galleryMessage(version: number, gallery: gallery)
+            try signer.galleryMessage(version: number, gallery: gallery.restricted(to: scopes.everySite))
         }
+        try await storeSiteGalleries(version: version.version, gallery: gallery, scopes: scopes)
         try await reloadGalleryFromStore()   // picks up the new version number
         try await store.audit(AuditEntry(actor: actor, action: "gallery.publish", subject: "gallery:\(version.version)",
                                          detail: AuditDetail.json(["reason": reason,
                                                                    "workers": "\(version.workerCount)"])))
-        let sites = try await store.sites().map(\.id)
-        do {
-            try await fleet.publishGallery(version, sites: sites)
-        } catch {
-            metrics.increment("rollcall_cloud_gallery_publish_errors_total")
-            logger.error("gallery \(version.version) not published: \(error)")
-        }
+        // Published by the durable publisher in the background: neither this request nor a shutdown waits for
+        // the broker.
+        galleryPublisher.versionStored()
         metrics.set("rollcall_cloud_gallery_version", to: Double(version.version))
         live.publish("gallery", GalleryEvent(version: version.version, workerCount: version.workerCount,
                                              reason: reason))

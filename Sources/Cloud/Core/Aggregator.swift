@@ -1,9 +1,11 @@
 // The aggregator's core: recognition of crops and images, enrollment, gallery versions and deletion.
+import Emotion
 import FaceRecognition
 import Foundation
 import Logging
 import RollcallCore
 import Synchronization
+import Wire
 
 /// Ties the store, the recognizer, the fleet and the live feed together. All HTTP and MQTT handlers go
 /// through it. Recognition runs on the caller's task, so callers bound concurrency (the ingest pool).
@@ -13,10 +15,17 @@ public final class Aggregator: Sendable {
     public let fleet: any FleetPublisher
     public let live: LiveFeed
     public let metrics: CloudMetrics
-    public let crops: FileVault
-    public let photos: FileVault
+    /// Crop and enrollment-photo bytes: files beside SQLite, rows in PostgreSQL.
+    public let crops: any BlobVault
+    public let photos: any BlobVault
     public let config: CloudConfig
+    /// Publishes stored gallery versions to the fleet in the background (run it as a service).
+    public let galleryPublisher: GalleryPublisher
     let signer: GallerySigner
+    /// Result publications in progress (they do not hold up acknowledging the crop).
+    let resultsInFlight = Mutex(0)
+    /// Most result publications in progress; beyond, results are dropped and counted.
+    static let resultsInFlightLimit = 1_000
     let logger: Logger
 
     private struct State {
@@ -33,7 +42,8 @@ public final class Aggregator: Sendable {
 
     /// Creates the aggregator; call `load()` before serving.
     public init(config: CloudConfig, store: any Store, recognizer: any FaceRecognizer, fleet: any FleetPublisher,
-                signer: GallerySigner, metrics: CloudMetrics, logger: Logger) {
+                signer: GallerySigner, metrics: CloudMetrics, logger: Logger, crops: (any BlobVault)? = nil,
+                photos: (any BlobVault)? = nil) {
         self.config = config
         self.store = store
         self.recognizer = recognizer
@@ -42,8 +52,10 @@ public final class Aggregator: Sendable {
         self.metrics = metrics
         self.logger = logger
         live = LiveFeed(metrics: metrics)
-        crops = FileVault(root: config.storage.cropsDirectory)
-        photos = FileVault(root: config.storage.photosDirectory)
+        galleryPublisher = GalleryPublisher(store: store, fleet: fleet, metrics: metrics, logger: logger,
+                                            signer: signer)
+        self.crops = crops ?? FileVault(root: config.storage.cropsDirectory)
+        self.photos = photos ?? FileVault(root: config.storage.photosDirectory)
         let fusion = TrackFusion<TrackKey>()
         state = Mutex(State(gallery: nil, fusion: fusion,
                             emotions: TrackEmotion(alpha: config.recognition.emotionSmoothing,
@@ -84,7 +96,7 @@ public final class Aggregator: Sendable {
         let names = Dictionary(uniqueKeysWithValues: try await store.workers().compactMap { worker in
             worker.id.map { ($0, worker.name) }
         })
-        let gallery = try makeGallery(embeddings)
+        let gallery = try makeGallery(embeddings, negatives: try await store.activeNegativeEmbeddings())
         let version = try await store.latestGalleryVersion()?.version ?? 0
         state.withLock {
             $0.gallery = gallery
@@ -96,12 +108,17 @@ public final class Aggregator: Sendable {
 
     /// The gallery of these enrollment embeddings under the configured match policy: what the cloud decides
     /// with and what it signs for the agents.
-    func makeGallery(_ embeddings: [WorkerID: [[Float]]]) throws(CloudError) -> Gallery {
+    func makeGallery(_ embeddings: [WorkerID: [[Float]]],
+                     negatives: [WorkerID: [[Float]]] = [:]) throws(CloudError) -> Gallery {
         do {
             var gallery = try Gallery(modelID: recognizer.modelID, dimension: recognizer.dimension,
                                       policy: config.recognition.matchPolicy)
             for (workerID, vectors) in embeddings where !vectors.isEmpty {
                 try gallery.enroll(workerID: workerID, embeddings: vectors)
+                // "Not this worker" corrections (the newest, when there are more than a gallery carries).
+                if let marked = negatives[workerID], !marked.isEmpty {
+                    try gallery.setNegatives(Array(marked.suffix(Gallery.maximumNegativesPerWorker)), of: workerID)
+                }
             }
             return gallery
         } catch {
@@ -130,9 +147,7 @@ public final class Aggregator: Sendable {
         for face in faces {
             let match = try Self.decide(face.embedding, in: gallery)
             recognized.append(RecognizedFace(
-                box: .init(x: Double(face.box.x), y: Double(face.box.y), width: Double(face.box.width),
-                           height: Double(face.box.height)),
-                detectionScore: face.detectionScore, workerID: match.workerID,
+                box: face.box, detectionScore: face.detectionScore, workerID: match.workerID,
                 workerName: match.workerID.flatMap { names[$0] }, distance: match.distance.map(Double.init),
                 emotion: face.emotion))
         }
@@ -146,10 +161,29 @@ public final class Aggregator: Sendable {
     /// when the face is refused.
     @discardableResult
     public func process(_ crop: IncomingCrop) async throws(CloudError) -> RecognitionResult {
+        guard let result = try await accept(crop) else {
+            throw CloudError(.badMessage, "message \(crop.messageID?.uuidString ?? "?") is stored already",
+                             subject: "agent \(crop.agentID)")
+        }
+        return result
+    }
+
+    /// `process` for messages that may be delivered more than once: nil (nothing done, counted in
+    /// `rollcall_cloud_messages_duplicate_total`) when this site's agent's message id is stored already. When
+    /// it returns or throws a refusal, the outcome is committed: the message may be acknowledged. Storage and
+    /// file errors (`.storage`, `.io`) are not refusals: the message must be tried again.
+    public func accept(_ crop: IncomingCrop) async throws(CloudError) -> RecognitionResult? {
         do {
+            if let id = crop.messageID,
+               try await store.detectionExists(siteID: crop.siteID, agentID: crop.agentID, messageID: id) {
+                metrics.increment("rollcall_cloud_messages_duplicate_total")
+                return nil
+            }
             return try await processUncounted(crop)
         } catch {
-            metrics.increment("rollcall_cloud_crops_refused_total", labels: ["reason": error.code.rawValue])
+            if !error.isTransient {
+                metrics.increment("rollcall_cloud_crops_refused_total", labels: ["reason": error.code.rawValue])
+            }
             throw error
         }
     }
@@ -163,23 +197,17 @@ public final class Aggregator: Sendable {
         var image: (bytes: [UInt8], fileExtension: String)?
     }
 
-    private func processUncounted(_ crop: IncomingCrop) async throws(CloudError) -> RecognitionResult {
-        guard let agent = try await store.agent(id: crop.agentID) else {
-            throw CloudError(.badMessage, "crop from an unknown agent", subject: "agent \(crop.agentID)")
-        }
-        guard agent.siteID == crop.siteID else {
-            throw CloudError(.badMessage, "agent belongs to site \(agent.siteID), not \(crop.siteID)",
-                             subject: "agent \(crop.agentID)")
+    private func processUncounted(_ crop: IncomingCrop) async throws(CloudError) -> RecognitionResult? {
+        guard try await store.agent(siteID: crop.siteID, id: crop.agentID) != nil else {
+            throw CloudError(.badMessage, "crop from an unknown agent", subject: "agent \(crop.siteID)/\(crop.agentID)")
         }
         let observation: Observation
         switch crop.content {
-        case .image(let bytes):
+        case .image(let bytes, let shipped):
             let image = try EncodedImage(bytes: bytes)
             let emotionEnabled = try await store.site(id: crop.siteID)?.emotionEnabled ?? false
-            let faces = try await recognizer.analyzeCrop(image, emotion: emotionEnabled)
-            guard let face = faces.first else {
-                throw CloudError(.badMessage, "no face found in the crop", subject: "track \(crop.trackID)")
-            }
+            // Aligned from the agent's geometry; the cloud never detects again on a crop.
+            let face = try await recognizer.analyzeCrop(image, face: shipped, emotion: emotionEnabled)
             // The agent's quality (FaceRecognition's model, measured on the full-resolution frame) weighs the crop.
             observation = Observation(embedding: face.embedding, quality: max(0.001, crop.quality),
                                       emotion: face.emotion, image: (bytes, image.format.fileExtension))
@@ -200,12 +228,14 @@ public final class Aggregator: Sendable {
     }
 
     /// Fuses an observation into its track, smooths the track's emotion, stores, publishes and pushes.
-    private func decide(_ crop: IncomingCrop, _ observation: Observation) async throws(CloudError) -> RecognitionResult {
+    private func decide(_ crop: IncomingCrop, _ observation: Observation) async throws(CloudError) -> RecognitionResult? {
         let key = crop.trackKey
-        let (decision, emotion, workerName, galleryVersion) = try state.withLock { state throws(CloudError) in
+        let (decision, own, emotion, workerName, galleryVersion) = try state.withLock { state throws(CloudError) in
             guard let gallery = state.gallery else {
                 throw CloudError(.unavailable, "no gallery loaded yet", subject: "gallery")
             }
+            // This face's own decision (before fusion with its track): what an edge-matching agent decided too.
+            let own = try Self.decide(observation.embedding, in: gallery)
             let decision: TrackFusion<TrackKey>.Decision
             do {
                 decision = try state.fusion.add(key, embedding: observation.embedding, quality: observation.quality,
@@ -216,43 +246,51 @@ public final class Aggregator: Sendable {
             }
             state.emotions.forget(decision.expired)
             let emotion = observation.emotion.map { state.emotions.add(key, $0) }
-            return (decision, emotion, decision.match.workerID.flatMap { state.names[$0] }, state.galleryVersion)
+            return (decision, own, emotion, decision.match.workerID.flatMap { state.names[$0] }, state.galleryVersion)
+        }
+        let agreement = crop.edge.map { Self.agreement(of: $0, with: own, galleryVersion: galleryVersion) }
+        if let agreement {
+            metrics.increment("rollcall_cloud_edge_decisions_total", labels: ["agreement": agreement.rawValue])
         }
         let match = decision.match
         let distance = match.distance.map(Double.init)
         if decision.revised {
-            try await store.reviseTrack(agentID: crop.agentID, trackID: crop.trackID, workerID: match.workerID,
-                                        distance: distance)
+            try await store.reviseTrack(siteID: crop.siteID, agentID: crop.agentID, trackID: crop.trackID,
+                                        workerID: match.workerID, distance: distance)
             metrics.increment("rollcall_cloud_track_revisions_total")
         }
         var cropFile: String?
         if let image = observation.image {
-            cropFile = try crops.save(image.bytes, extension: image.fileExtension, at: crop.frameTime)
+            cropFile = try await crops.save(image.bytes, extension: image.fileExtension, at: crop.frameTime)
         }
-        let detection: Detection
+        let stored: Detection?
         do {
-            detection = try await store.insertDetection(Detection(
+            stored = try await store.insertDetection(Detection(
                 time: crop.frameTime, siteID: crop.siteID, agentID: crop.agentID, camera: crop.camera,
                 trackID: crop.trackID, workerID: match.workerID, distance: distance,
                 emotion: emotion?.label, emotionScore: emotion?.score, quality: observation.quality,
-                cropFile: cropFile, privacy: observation.image == nil, cropEmotion: observation.emotion?.label,
-                cropEmotionScore: observation.emotion?.score))
+                cropFile: cropFile, privacy: observation.image == nil, cropEmotion: observation.emotion?.top.name,
+                cropEmotionScore: observation.emotion.map { Double($0.topProbability) }, messageID: crop.messageID,
+                edgeWorkerID: crop.edge?.workerID, edgeDistance: crop.edge?.distance.map(Double.init),
+                edgeGalleryVersion: crop.edge.map { Int(clamping: $0.galleryVersion) }, edgeAgreement: agreement))
         } catch {
-            if let cropFile { crops.remove([cropFile]) }
+            if let cropFile { await crops.remove([cropFile]) }
             throw error
         }
+        guard let detection = stored else {
+            // Another delivery of the same message was stored meanwhile.
+            if let cropFile { await crops.remove([cropFile]) }
+            metrics.increment("rollcall_cloud_messages_duplicate_total")
+            return nil
+        }
+        await keepEmbedding(of: detection, observation.embedding)
         let result = RecognitionResult(
             detectionID: detection.id ?? 0, siteID: crop.siteID, agentID: crop.agentID, camera: crop.camera,
             trackID: crop.trackID, time: crop.frameTime, workerID: match.workerID,
             workerName: workerName, distance: distance,
             emotion: emotion?.label, emotionScore: emotion?.score, revised: decision.revised,
             galleryVersion: galleryVersion, cropMessageID: crop.messageID, privacy: detection.privacy)
-        do {
-            try await fleet.publishResult(result)
-        } catch {
-            metrics.increment("rollcall_cloud_results_unpublished_total")
-            logger.warning("result not published: \(error)")
-        }
+        publishResultInBackground(result)
         live.publish("detection", result)
         metrics.increment("rollcall_cloud_detections_total",
                           labels: ["site": crop.siteID, "known": match.workerID == nil ? "false" : "true",
@@ -260,23 +298,40 @@ public final class Aggregator: Sendable {
         return result
     }
 
-    // MARK: Agents
-
-    /// Records an agent's status or heartbeat and pushes it to the live feed.
-    public func agentReported(id: String, siteID: String, status: String, framesPerSecond: Double?,
-                              outboxDepth: Int?, at time: Date = Date()) async throws(CloudError) {
-        try await store.recordAgentSeen(id: id, siteID: siteID, at: time, status: status,
-                                        framesPerSecond: framesPerSecond, outboxDepth: outboxDepth)
-        if let agent = try await store.agent(id: id) { live.publish("agent", agent) }
+    /// How an agent's own decision for a face compares with the cloud's decision for the same face: `agree`
+    /// (same worker, or both unknown), `disagree`, or `otherGallery` when the agent decided against another
+    /// gallery version than the cloud's (not comparable).
+    static func agreement(of edge: FaceCrop.EdgeDecision, with own: MatchDecision,
+                          galleryVersion: Int) -> EdgeAgreement {
+        guard edge.galleryVersion == UInt64(max(0, galleryVersion)) else { return .otherGallery }
+        return edge.workerID == own.workerID ? .agree : .disagree
     }
 
-    /// Records an agent's acknowledgement of a gallery version, and audits it.
-    public func galleryAcknowledged(agentID: String, version: Int, at time: Date = Date()) async throws(CloudError) {
-        try await store.recordGalleryAck(agentID: agentID, version: version, at: time)
-        try await store.audit(AuditEntry(actor: "agent:\(agentID)", action: "gallery.ack",
+    // MARK: Agents
+
+    /// Records a site's agent's status or heartbeat and pushes it to the live feed. `outboxDropped` is the
+    /// agent's own count of messages its outbox dropped (nil: not reported).
+    public func agentReported(id: String, siteID: String, status: String, framesPerSecond: Double?,
+                              outboxDepth: Int?, outboxDropped: Int? = nil,
+                              at time: Date = Date()) async throws(CloudError) {
+        try await store.recordAgentSeen(siteID: siteID, id: id, at: time, status: status,
+                                        framesPerSecond: framesPerSecond, outboxDepth: outboxDepth,
+                                        outboxDropped: outboxDropped)
+        if let agent = try await store.agent(siteID: siteID, id: id) {
+            metrics.set("rollcall_cloud_agent_outbox_dropped", labels: ["agent": agent.qualifiedID],
+                        to: Double(agent.outboxDropped))
+            live.publish("agent", agent)
+        }
+    }
+
+    /// Records a site's agent's acknowledgement of a gallery version, and audits it.
+    public func galleryAcknowledged(siteID: String, agentID: String, version: Int,
+                                    at time: Date = Date()) async throws(CloudError) {
+        try await store.recordGalleryAck(siteID: siteID, agentID: agentID, version: version, at: time)
+        try await store.audit(AuditEntry(actor: "agent:\(siteID)/\(agentID)", action: "gallery.ack",
                                          subject: "gallery:\(version)",
-                                         detail: AuditDetail.json(["agent": agentID])))
+                                         detail: AuditDetail.json(["site": siteID, "agent": agentID])))
         metrics.increment("rollcall_cloud_gallery_acks_total")
-        if let agent = try await store.agent(id: agentID) { live.publish("agent", agent) }
+        if let agent = try await store.agent(siteID: siteID, id: agentID) { live.publish("agent", agent) }
     }
 }

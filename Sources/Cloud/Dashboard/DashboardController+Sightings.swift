@@ -19,7 +19,8 @@ extension DashboardController {
             body += "<td>\(Self.time(row.lastSeen))</td></tr>"
         }
         if rows.isEmpty { body += "<tr><td colspan=\"6\" id=\"no-sightings\">None in the last 24 hours.</td></tr>" }
-        body += "</tbody></table><script>setTimeout(() => location.reload(), 10000)</script>"
-        return html(HTML.page(title: "Faces seen, not sent", active: "sightings", role: context.token?.role, body: body))
+        body += "</tbody></table>"
+        return html(HTML.page(title: "Faces seen, not sent", active: "sightings", session: context.session, body: body,
+                              reloadAfter: 10_000))
     }
 }

@@ -33,7 +33,7 @@ public struct TrackEmotion: Sendable {
 
     /// Folds one crop's estimate into its track and returns what the track now shows.
     public mutating func add(_ key: TrackKey, _ estimate: EmotionEstimate) -> Reading {
-        let result = smoother.update(track: key, with: Emotion.EmotionEstimate(probabilities: Self.probabilities(of: estimate)))
+        let result = smoother.update(track: key, with: estimate)
         return Reading(label: result.label?.name ?? Self.uncertain, score: Double(result.smoothed.topProbability),
                        samples: result.samples)
     }
@@ -46,18 +46,5 @@ public struct TrackEmotion: Sendable {
     /// Forgets every track.
     public mutating func reset() {
         smoother = EmotionSmoother(configuration: smoother.configuration)
-    }
-
-    /// The seven probabilities of `estimate`: the classifier's when it gave them, otherwise the top label's
-    /// score with the rest spread evenly over the other six classes (a recognizer that reports only a label).
-    static func probabilities(of estimate: EmotionEstimate) -> [Float] {
-        let classes = EmotionLabel.allCases.count
-        if let probabilities = estimate.probabilities, probabilities.count == classes { return probabilities }
-        guard let label = EmotionLabel.allCases.first(where: { $0.name == estimate.label }), estimate.score.isFinite
-        else { return [Float](repeating: 1 / Float(classes), count: classes) }
-        let score = Float(min(max(estimate.score, 0), 1))
-        var probabilities = [Float](repeating: (1 - score) / Float(classes - 1), count: classes)
-        probabilities[label.rawValue] = score
-        return probabilities
     }
 }

@@ -1,13 +1,11 @@
 // Faces an agent followed but could not send (too small or too poor for a crop): one row per such track,
 // without any image; the dashboard and API count them per camera.
 import Foundation
-import GRDB
 
 /// One image-free sighting as stored.
-public struct FaceSightingRecord: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
-    public static let databaseTableName = "faceSighting"
+public struct FaceSightingRecord: Codable, Sendable, Equatable {
     public var id: Int64?
-    /// The agent's message id (a redelivered message is stored once).
+    /// The agent's message id (a redelivered message is stored once per site and agent).
     public var messageID: String
     public var siteID: String
     public var agentID: String
@@ -37,10 +35,6 @@ public struct FaceSightingRecord: Codable, Sendable, Equatable, FetchableRecord,
         self.largestFacePixels = largestFacePixels
         self.reason = reason
         self.storedAt = storedAt
-    }
-
-    public mutating func didInsert(_ inserted: InsertionSuccess) {
-        id = inserted.rowID
     }
 }
 

@@ -13,10 +13,7 @@ public struct FileVault: Sendable {
 
     /// Writes `bytes` as a new file and returns its path relative to the root (`2026/11/29/<uuid>.jpg`).
     public func save(_ bytes: [UInt8], extension ext: String, at time: Date = Date()) throws(CloudError) -> String {
-        let parts = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC") ?? .current,
-                                                                    from: time)
-        let day = String(format: "%04d/%02d/%02d", parts.year ?? 1970, parts.month ?? 1, parts.day ?? 1)
-        let relative = "\(day)/\(UUID().uuidString.lowercased()).\(ext)"
+        let relative = Self.newName(extension: ext, at: time)
         do {
             try FileSystem.writeAtomically(Data(bytes), to: root.appendingPathComponent(relative), permissions: 0o600)
         } catch {

@@ -1,10 +1,8 @@
 // The rows the cloud stores, as value types shared by the store, the API and the dashboard.
 import Foundation
-import GRDB
 
 /// A physical site with its own agents and emotion policy.
-public struct Site: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
-    public static let databaseTableName = "site"
+public struct Site: Codable, Sendable, Equatable {
     public var id: String
     public var name: String
     /// Whether emotion is estimated for faces seen at this site.
@@ -19,9 +17,9 @@ public struct Site: Codable, Sendable, Equatable, FetchableRecord, PersistableRe
     }
 }
 
-/// An edge agent as last reported.
-public struct AgentRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
-    public static let databaseTableName = "agent"
+/// An edge agent as last reported. An agent is named by its site and its id together (as in its certificate
+/// and its topics): `beta/door-1` and `alpha/door-1` are two agents.
+public struct AgentRecord: Codable, Sendable, Equatable {
     public var id: String
     public var siteID: String
     public var lastSeen: Date
@@ -32,9 +30,12 @@ public struct AgentRecord: Codable, Sendable, Equatable, FetchableRecord, Persis
     /// The last gallery version this agent acknowledged.
     public var galleryVersionAcked: Int?
     public var galleryAckedAt: Date?
+    /// Messages the agent's outbox dropped since it started (its last heartbeat's count).
+    public var outboxDropped: Int
 
     public init(id: String, siteID: String, lastSeen: Date, status: String, framesPerSecond: Double = 0,
-                outboxDepth: Int = 0, galleryVersionAcked: Int? = nil, galleryAckedAt: Date? = nil) {
+                outboxDepth: Int = 0, galleryVersionAcked: Int? = nil, galleryAckedAt: Date? = nil,
+                outboxDropped: Int = 0) {
         self.id = id
         self.siteID = siteID
         self.lastSeen = lastSeen
@@ -43,12 +44,15 @@ public struct AgentRecord: Codable, Sendable, Equatable, FetchableRecord, Persis
         self.outboxDepth = outboxDepth
         self.galleryVersionAcked = galleryVersionAcked
         self.galleryAckedAt = galleryAckedAt
+        self.outboxDropped = outboxDropped
     }
+
+    /// The agent's name across sites: `site/agent`.
+    public var qualifiedID: String { "\(siteID)/\(id)" }
 }
 
 /// An enrolled worker.
-public struct Worker: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
-    public static let databaseTableName = "worker"
+public struct Worker: Codable, Sendable, Equatable {
     public var id: Int64?
     public var name: String
     public var createdAt: Date
@@ -58,13 +62,10 @@ public struct Worker: Codable, Sendable, Equatable, FetchableRecord, MutablePers
         self.name = name
         self.createdAt = createdAt
     }
-
-    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
 
 /// An enrollment photo of a worker with the embedding computed from it.
-public struct EnrollmentPhoto: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
-    public static let databaseTableName = "enrollmentPhoto"
+public struct EnrollmentPhoto: Codable, Sendable, Equatable {
     public var id: Int64?
     public var workerID: Int64
     /// Path of the photo file, relative to the photos folder.
@@ -87,13 +88,10 @@ public struct EnrollmentPhoto: Codable, Sendable, Equatable, FetchableRecord, Mu
 
     /// The decoded embedding.
     public var vector: [Float] { EmbeddingCoding.decode(embedding) }
-
-    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
 
 /// One published gallery version.
-public struct GalleryVersion: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
-    public static let databaseTableName = "galleryVersion"
+public struct GalleryVersion: Codable, Sendable, Equatable {
     public var version: Int
     public var createdAt: Date
     public var workerCount: Int
@@ -116,16 +114,15 @@ public struct GalleryVersion: Codable, Sendable, Equatable, FetchableRecord, Per
 }
 
 /// An agent's acknowledgement of a gallery version.
-public struct GalleryAck: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
-    public static let databaseTableName = "galleryAck"
+public struct GalleryAck: Codable, Sendable, Equatable {
     public var version: Int
+    public var siteID: String
     public var agentID: String
     public var ackedAt: Date
 }
 
 /// One recognition decision about one crop of one track.
-public struct Detection: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
-    public static let databaseTableName = "detection"
+public struct Detection: Codable, Sendable, Equatable {
     public var id: Int64?
     /// When the agent saw the face.
     public var time: Date
@@ -154,11 +151,22 @@ public struct Detection: Codable, Sendable, Equatable, FetchableRecord, MutableP
     /// smoothing; nil when `emotion` is.
     public var cropEmotion: String?
     public var cropEmotionScore: Double?
+    /// The agent's message id of the crop (nil when it did not come over MQTT). With the site and agent it is
+    /// unique: a message delivered again is stored once.
+    public var messageID: UUID?
+    /// The agent's own decision for this face (edge-match and privacy modes), as it sent it: the worker (nil:
+    /// unknown), the distance and the gallery version it decided against; nil when the agent did not decide.
+    public var edgeWorkerID: Int64?
+    public var edgeDistance: Double?
+    public var edgeGalleryVersion: Int?
+    /// How the agent's decision compares with the cloud's own decision for this face (not the track's).
+    public var edgeAgreement: EdgeAgreement?
 
     public init(id: Int64? = nil, time: Date, siteID: String, agentID: String, camera: String, trackID: String,
                 workerID: Int64?, distance: Double?, emotion: String?, emotionScore: Double?, quality: Double,
                 cropFile: String?, storedAt: Date = Date(), privacy: Bool = false, cropEmotion: String? = nil,
-                cropEmotionScore: Double? = nil) {
+                cropEmotionScore: Double? = nil, messageID: UUID? = nil, edgeWorkerID: Int64? = nil,
+                edgeDistance: Double? = nil, edgeGalleryVersion: Int? = nil, edgeAgreement: EdgeAgreement? = nil) {
         self.id = id
         self.time = time
         self.siteID = siteID
@@ -175,14 +183,26 @@ public struct Detection: Codable, Sendable, Equatable, FetchableRecord, MutableP
         self.privacy = privacy
         self.cropEmotion = cropEmotion
         self.cropEmotionScore = cropEmotionScore
+        self.messageID = messageID
+        self.edgeWorkerID = edgeWorkerID
+        self.edgeDistance = edgeDistance
+        self.edgeGalleryVersion = edgeGalleryVersion
+        self.edgeAgreement = edgeAgreement
     }
+}
 
-    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+/// How an agent's own decision for a face compares with the cloud's decision for the same face.
+public enum EdgeAgreement: String, Codable, Sendable, CaseIterable {
+    /// The same worker, or unknown on both sides.
+    case agree
+    /// Different workers, or a worker on one side and unknown on the other, with the same gallery version.
+    case disagree
+    /// The agent decided against another gallery version than the cloud's: not comparable.
+    case otherGallery = "other_gallery"
 }
 
 /// An API token; only the SHA-256 of its secret is stored.
-public struct APIToken: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
-    public static let databaseTableName = "apiToken"
+public struct APIToken: Codable, Sendable, Equatable {
     public var id: Int64?
     public var name: String
     public var role: Role
@@ -190,12 +210,14 @@ public struct APIToken: Codable, Sendable, Equatable, FetchableRecord, MutablePe
     public var secretHash: String
     public var createdAt: Date
     public var revokedAt: Date?
-
-    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+    /// After this instant the token is refused (nil: never expires). See `TokenStore`.
+    public var expiresAt: Date? = nil
+    /// When the token last authenticated a request (updated at most once a minute).
+    public var lastUsedAt: Date? = nil
 }
 
 /// What a token may do.
-public enum Role: String, Codable, Sendable, CaseIterable, DatabaseValueConvertible {
+public enum Role: String, Codable, Sendable, CaseIterable {
     /// Read and write.
     case admin
     /// Read only.
@@ -203,8 +225,7 @@ public enum Role: String, Codable, Sendable, CaseIterable, DatabaseValueConverti
 }
 
 /// One audited action.
-public struct AuditEntry: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
-    public static let databaseTableName = "auditLog"
+public struct AuditEntry: Codable, Sendable, Equatable {
     public var id: Int64?
     public var time: Date
     /// Token name, or "system".
@@ -225,8 +246,6 @@ public struct AuditEntry: Codable, Sendable, Equatable, FetchableRecord, Mutable
         self.subject = subject
         self.detail = detail
     }
-
-    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
 
 /// Float vectors as little-endian float32 bytes.

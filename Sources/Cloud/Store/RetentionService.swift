@@ -7,12 +7,12 @@ import ServiceLifecycle
 /// references, every `interval`, until cancelled or shut down gracefully.
 public struct RetentionService: Service {
     let store: any Store
-    let crops: FileVault
+    let crops: any BlobVault
     let retention: CloudConfig.Retention
     let metrics: CloudMetrics
     let logger: Logger
 
-    public init(store: any Store, crops: FileVault, retention: CloudConfig.Retention, metrics: CloudMetrics,
+    public init(store: any Store, crops: any BlobVault, retention: CloudConfig.Retention, metrics: CloudMetrics,
                 logger: Logger) {
         self.store = store
         self.crops = crops
@@ -24,8 +24,10 @@ public struct RetentionService: Service {
     public func run() async throws {
         while !Task.isCancelled, !Task.isShuttingDownGracefully {
             do {
-                let removed = try await sweep(now: Date())
-                if removed > 0 { logger.info("retention removed \(removed) crops") }
+                // One aggregator sweeps at a time (the others skip this round).
+                let removed = try await store.exclusively("retention") { try await self.sweep(now: Date()) }
+                if let removed, removed > 0 { logger.info("retention removed \(removed) crops") }
+                if removed == nil { metrics.increment("rollcall_cloud_retention_skipped_total") }
             } catch {
                 metrics.increment("rollcall_cloud_retention_errors_total")
                 logger.error("retention sweep failed: \(error)")
@@ -43,7 +45,7 @@ public struct RetentionService: Service {
         while true {
             let batch = try await store.expiredCrops(knownBefore: known, unknownBefore: unknown, limit: 500)
             if batch.isEmpty { break }
-            crops.remove(batch.map(\.1))
+            await crops.remove(batch.map(\.1))
             try await store.clearCrops(detectionIDs: batch.map(\.0))
             total += batch.count
             metrics.increment("rollcall_cloud_crops_expired_total", by: Double(batch.count))

@@ -59,18 +59,20 @@ public struct DeletedWorkerFiles: Sendable, Equatable {
 }
 
 /// The cloud's persistent state. Every method is atomic.
-public protocol Store: Sendable {
+public protocol Store: Sendable, TokenStore, SessionStore, SiteScopeStore, CorrectionStore, AttendanceStore,
+    UnknownPeopleStore {
     // Sites and agents
     func upsertSite(_ site: Site) async throws(CloudError)
     func sites() async throws(CloudError) -> [Site]
     func site(id: String) async throws(CloudError) -> Site?
-    /// Records that an agent was heard from (creating its site with defaults when new).
-    func recordAgentSeen(id: String, siteID: String, at: Date, status: String, framesPerSecond: Double?,
-                         outboxDepth: Int?) async throws(CloudError)
+    /// Records that a site's agent was heard from (creating its site with defaults when new). Nil values leave
+    /// what was stored.
+    func recordAgentSeen(siteID: String, id: String, at: Date, status: String, framesPerSecond: Double?,
+                         outboxDepth: Int?, outboxDropped: Int?) async throws(CloudError)
     func agents() async throws(CloudError) -> [AgentRecord]
-    func agent(id: String) async throws(CloudError) -> AgentRecord?
-    /// Records an agent's acknowledgement of a gallery version.
-    func recordGalleryAck(agentID: String, version: Int, at: Date) async throws(CloudError)
+    func agent(siteID: String, id: String) async throws(CloudError) -> AgentRecord?
+    /// Records a site's agent's acknowledgement of a gallery version.
+    func recordGalleryAck(siteID: String, agentID: String, version: Int, at: Date) async throws(CloudError)
 
     // Workers and enrollment
     func createWorker(name: String, actor: String) async throws(CloudError) -> Worker
@@ -93,21 +95,30 @@ public protocol Store: Sendable {
     func galleryAcks(version: Int) async throws(CloudError) -> [GalleryAck]
 
     // Detections
-    func insertDetection(_ detection: Detection) async throws(CloudError) -> Detection
+    /// Stores a detection; nil (nothing stored) when one with the same site, agent and message id exists.
+    func insertDetection(_ detection: Detection) async throws(CloudError) -> Detection?
+    /// Whether a detection of this site's agent's message is stored.
+    func detectionExists(siteID: String, agentID: String, messageID: UUID) async throws(CloudError) -> Bool
     /// Revises the identity of every stored detection of one track (track fusion changed its mind).
-    func reviseTrack(agentID: String, trackID: String, workerID: Int64?, distance: Double?) async throws(CloudError)
+    func reviseTrack(siteID: String, agentID: String, trackID: String, workerID: Int64?,
+                     distance: Double?) async throws(CloudError)
     func detections(_ filter: DetectionFilter, limit: Int, cursor: Int64?) async throws(CloudError) -> Page<Detection>
     func detection(id: Int64) async throws(CloudError) -> Detection?
     func unknownTracks(limit: Int) async throws(CloudError) -> [UnknownTrack]
 
     // Image-free sightings (tracks that never passed an agent's crop gate)
-    /// Stores a sighting; false (and nothing stored) when its message id is already stored.
+    /// Stores a sighting; false (nothing stored) when one with the same site, agent and message id exists.
     func insertSighting(_ sighting: FaceSightingRecord) async throws(CloudError) -> Bool
     /// Sightings last seen at or after `since`, counted per site, agent, camera and reason (most recent first).
     func sightingsPerCamera(since: Date) async throws(CloudError) -> [CameraSightings]
     /// Detections whose crop is older than the kind's cutoff (known or unknown) and still on disk.
     func expiredCrops(knownBefore: Date, unknownBefore: Date, limit: Int) async throws(CloudError) -> [(Int64, String)]
     func clearCrops(detectionIDs: [Int64]) async throws(CloudError)
+
+    // Jobs
+    /// Runs `body` unless another process runs the job named `job` now (then returns nil without running it):
+    /// singleton jobs such as the retention sweep run in one aggregator at a time.
+    func exclusively(_ job: String, _ body: @escaping @Sendable () async throws -> Int) async throws(CloudError) -> Int?
 
     // Tokens and audit
     func insertToken(name: String, role: Role, secretHash: String) async throws(CloudError) -> APIToken

@@ -1,23 +1,26 @@
 // The gallery's snapshot: a deterministic, versioned byte encoding that agents receive (Wire signs it).
 //
 // Layout (all integers little-endian):
-//   magic "RCGS" | version u16 (= 3) | model id: u8 length + UTF-8 | dimension u32 |
-//   policy: threshold f32 bits, margin f32 bits, ratio f32 bits (version 3; version 2 has no ratio: 1) |
-//   worker count u32 |
-//   per worker, in id order: id i64 | exemplar count u32 | centroid (dimension × f32 bits) |
-//   exemplars (count × dimension × f32 bits) |
+//   magic "RCGS" | version u16 (= 4) | model id: u8 length + UTF-8 | dimension u32 |
+//   policy: threshold f32 bits, margin f32 bits, ratio f32 bits | worker count u32 |
+//   per worker, in id order: id i64 | exemplar count u32 | negative count u32 |
+//   centroid (dimension × f32 bits) | exemplars (count × dimension × f32 bits) |
+//   negatives ("not this worker" examples, count × dimension × f32 bits) |
 //   CRC-32 (IEEE) of everything before it, u32.
-// Equal galleries give equal bytes. Decoding reads versions 2 and 3 and refuses a wrong magic or any other
-// version (version 1, with text worker ids and no policy, is no longer read), a truncated or over-long buffer, a checksum mismatch, a model other
+// Older versions are still read: version 3 has no ratio in the policy (ratio 1: no ratio test); version 2 has
+// no ratio, no negative count and no negatives. A site's agents receive the gallery of that site's workers
+// only (`Gallery.restricted(to:)`), in this same format.
+// Equal galleries give equal bytes. Decoding refuses a wrong magic or version (version 1, with text worker
+// ids and no policy, is no longer read), a truncated or over-long buffer, a checksum mismatch, a model other
 // than the expected one, an invalid policy, ids that are not positive or not strictly increasing, and any
 // non-finite value.
 import RollcallCore
 
 extension Gallery {
     static let snapshotMagic: [UInt8] = Array("RCGS".utf8)
-    /// The snapshot format version this code writes (it also reads `oldestReadableSnapshotVersion`).
-    public static let snapshotVersion: UInt16 = 3
-    /// The oldest version decoded (version 2: no ratio test in the policy).
+    /// The snapshot format version this code writes (it also reads back to `oldestReadableSnapshotVersion`).
+    public static let snapshotVersion: UInt16 = 4
+    /// The oldest version decoded (version 2: no ratio test, no negatives).
     public static let oldestReadableSnapshotVersion: UInt16 = 2
 
     /// The snapshot bytes.
@@ -33,8 +36,9 @@ extension Gallery {
         for worker in workers {
             out.appendLE(worker.id)
             out.appendLE(UInt32(worker.exemplars.count))
+            out.appendLE(UInt32(worker.negatives.count))
             for v in worker.centroid { out.appendLE(v.bitPattern) }
-            for e in worker.exemplars {
+            for e in worker.exemplars + worker.negatives {
                 for v in e { out.appendLE(v.bitPattern) }
             }
         }
@@ -66,7 +70,7 @@ extension Gallery {
         }
         let dimension = Int(try reader.u32())
         let threshold = Float(bitPattern: try reader.u32()), margin = Float(bitPattern: try reader.u32())
-        let ratio = version >= 3 ? Float(bitPattern: try reader.u32()) : 1
+        let ratio = version >= 4 ? Float(bitPattern: try reader.u32()) : 1
         let policy = MatchPolicy(threshold: threshold, margin: margin, ratio: ratio)
         let gallery = try Gallery(modelID: modelID, dimension: dimension, policy: policy)
         let count = Int(try reader.u32())
@@ -78,14 +82,20 @@ extension Gallery {
             try Gallery.validateWorkerID(id)
             if let last = workers.last, last.id >= id { throw bad("worker ids not strictly increasing at \(id)") }
             let exemplarCount = Int(try reader.u32())
+            let negativeCount = version >= 3 ? Int(try reader.u32()) : 0
             guard exemplarCount >= 1, exemplarCount <= reader.remaining / (4 * dimension) else {
                 throw bad("worker \(id): \(exemplarCount) exemplars do not fit the data")
             }
+            guard negativeCount <= Gallery.maximumNegativesPerWorker,
+                  negativeCount <= (reader.remaining - 4 * dimension * exemplarCount) / (4 * dimension) else {
+                throw bad("worker \(id): \(negativeCount) negatives do not fit the data")
+            }
             let centroid = try reader.floats(dimension)
-            var exemplars = [[Float]]()
+            var exemplars = [[Float]](), negatives = [[Float]]()
             for _ in 0 ..< exemplarCount { exemplars.append(try reader.floats(dimension)) }
-            for e in [centroid] + exemplars { try gallery.validate(e) }
-            workers.append(GalleryWorker(id: id, exemplars: exemplars, centroid: centroid))
+            for _ in 0 ..< negativeCount { negatives.append(try reader.floats(dimension)) }
+            for e in [centroid] + exemplars + negatives { try gallery.validate(e) }
+            workers.append(GalleryWorker(id: id, exemplars: exemplars, centroid: centroid, negatives: negatives))
         }
         guard reader.remaining == 0 else { throw bad("\(reader.remaining) bytes after the last worker") }
         self = Gallery(modelID: gallery.modelID, dimension: gallery.dimension, policy: policy, sortedWorkers: workers)

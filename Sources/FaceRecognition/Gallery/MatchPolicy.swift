@@ -8,7 +8,9 @@ import RollcallCore
 /// 2. the nearest worker's centroid is not strictly closer than `threshold` → `tooFar`;
 /// 3. the second-nearest worker is less than `margin` farther than the nearest, or the nearest distance is not
 ///    strictly below `ratio` times the second-nearest → `ambiguous`;
-/// 4. otherwise the nearest worker is `accepted`.
+/// 4. one of the nearest worker's negative examples ("not this worker") is nearer to the probe than that
+///    worker's nearest enrollment embedding → `notThisWorker`;
+/// 5. otherwise the nearest worker is `accepted`.
 ///
 /// The ratio test is the open-set rule that holds as the gallery grows: the distance to the nearest worker is
 /// judged against the distance to the nearest *other* worker — the gallery itself is the cohort the score is
@@ -20,8 +22,7 @@ import RollcallCore
 /// 13-person celeba-dev gallery, whose workers are accepted as before (96.4%).
 ///
 /// Equal distances rank the lower worker id first, so the outcome never depends on enrollment order. Later
-/// rules (a threshold per worker, a worker's "not this person" examples) add steps here and reasons there;
-/// callers keep calling `decide(_:in:)`.
+/// rules (a threshold per worker, …) add steps here and reasons there; callers keep calling `decide(_:in:)`.
 public struct MatchPolicy: Sendable, Equatable, Codable {
     /// A probe is a worker only when its distance to that worker's centroid is below this.
     public var threshold: Float
@@ -103,6 +104,9 @@ public struct MatchPolicy: Sendable, Equatable, Codable {
         if let second, ratio < 1, !(best.distance < ratio * second.distance) {
             return MatchDecision(reason: .ambiguous, nearest: best.id, distance: best.distance, margin: gap)
         }
+        if let worker = gallery.worker(best.id), Self.refusedByNegatives(probe, worker) {
+            return MatchDecision(reason: .notThisWorker, nearest: best.id, distance: best.distance, margin: gap)
+        }
         return MatchDecision(reason: .accepted, nearest: best.id, distance: best.distance, margin: gap)
     }
 
@@ -113,6 +117,15 @@ public struct MatchPolicy: Sendable, Equatable, Codable {
         let byThreshold = nearest / threshold
         guard let second, ratio < 1, second > 0 else { return byThreshold }
         return max(byThreshold, nearest / (ratio * second))
+    }
+
+    /// Whether a negative example of `worker` is strictly nearer to `probe` than the worker's nearest
+    /// enrollment embedding (measured on celeba-dev and LFW-a: docs/performance.md, "Not this worker").
+    static func refusedByNegatives(_ probe: [Float], _ worker: GalleryWorker) -> Bool {
+        guard !worker.negatives.isEmpty else { return false }
+        var own = Float.infinity
+        for e in worker.exemplars { own = min(own, euclideanDistance(e, probe)) }
+        return worker.negatives.contains { euclideanDistance($0, probe) < own }
     }
 
     /// Nearer first; on equal distances the lower id.
