@@ -53,6 +53,7 @@ import Wire
         ("ack.bin", { try WireSamples.ack.encoded() }),
         ("status.bin", { try WireSamples.status.encoded() }),
         ("availability.bin", { try WireSamples.availability.encoded() }),
+        ("sighting.bin", { try WireSamples.sighting.encoded() }),
     ]
 
     @Test(.enabled(if: ProcessInfo.processInfo.environment["ROLLCALL_WRITE_WIRE_SEEDS"] == "1"))
