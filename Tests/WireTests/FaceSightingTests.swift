@@ -20,7 +20,7 @@ import Testing
     @Test func hasTheDocumentedBytes() throws {
         // The example in docs/protocol.md.
         let hex = try WireSamples.sighting.encoded().map { String(format: "%02x", $0) }.joined()
-        #expect(hex == "52430108" + "00112233445566778899aabbccddeeff" + "04" + "79617264" + "000000000000004d"
+        #expect(hex == "52430208" + "00112233445566778899aabbccddeeff" + "04" + "79617264" + "000000000000004d"
                 + "0000019ace6f6c7d" + "0000019ace6f7ce5" + "00000026" + "41fc0000" + "0280" + "0168" + "00")
     }
 
