@@ -26,10 +26,15 @@ import Testing
         #expect(two?.code == .multipleFaces && two?.detail.contains("2 faces") == true)
         let small = refusal([face(side: 60)])
         #expect(small?.code == .faceTooSmall && small?.detail.contains("60 px") == true)
-        let turned = refusal([face(frontalness: 0.05)])
-        #expect(turned?.code == .notFrontal && turned?.detail.contains("0.05") == true)
-        let blurred = refusal([face(chip: 12.5)])
-        #expect(blurred?.code == .blurred && blurred?.detail.contains("12.5") == true)
+        // Below the calibrated defaults (frontalness 0.05, chip sharpness 8); the reason names both values.
+        let turned = refusal([face(frontalness: 0.02)])
+        #expect(turned?.code == .notFrontal && turned?.detail.contains("0.02") == true
+                && turned?.detail.contains("0.05") == true)
+        let blurred = refusal([face(chip: 6.5)])
+        #expect(blurred?.code == .blurred && blurred?.detail.contains("6.5") == true
+                && blurred?.detail.contains("8.0") == true)
+        // At the limits exactly: accepted.
+        #expect(refusal([face(frontalness: 0.05, chip: 8)]) == nil)
         #expect(refusal([face(chip: nil)])?.code == .invalidInput)
     }
 
