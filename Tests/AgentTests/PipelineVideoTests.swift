@@ -34,7 +34,9 @@ import Wire
              frames: Int = 40, observe: (Int, [TrackedFace]) -> Void = { _, _ in }) throws -> [PipelineEvent] {
         var processor = FrameProcessor(camera: "yard", mode: mode, detection: Self.config.detection,
                                        tracking: Self.config.tracking, crops: Self.config.crops,
-                                       detector: ScriptedDetector(script: script), renderer: CopyRenderer(),
+                                       detector: ScriptedDetector(script: script),
+                                       // Edge-match embeds the JPEG it ships, decoded as the cloud decodes it.
+                                       renderer: mode == .edgeMatch ? ImagingCropRenderer() : CopyRenderer(),
                                        embedder: mode == .cloudMatch ? nil : ScoreEmbedder(), matcher: matcher,
                                        stats: AgentStats(), firstTrackID: 1)
         var events: [PipelineEvent] = []
