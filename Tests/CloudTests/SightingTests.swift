@@ -83,9 +83,12 @@ import Wire
                 #expect($0.status == .badRequest)
             }
             try await client.execute(uri: "/api/v1/sightings", method: .get) { #expect($0.status == .unauthorized) }
-            try await client.execute(uri: "/dashboard/sightings", method: .get,
-                                     headers: [.cookie: "rollcall_token=\(env.viewerToken)"]) { response in
+            // Logged out: to the login page; logged in (a viewer's session): the page, reloading itself.
+            try await client.execute(uri: "/dashboard/sightings", method: .get) { #expect($0.status == .found) }
+            let viewer = try await DashboardLogin.logIn(client, token: env.viewerToken)
+            try await client.execute(uri: "/dashboard/sightings", method: .get, headers: viewer.page) { response in
                 #expect(response.status == .ok)
+                #expect(response.text.contains("data-reload=\"10000\"") && !response.text.contains("<script>"))
                 #expect(response.text.contains("hq / yard") && response.text.contains("too small"))
                 #expect(response.text.contains("<td class=\"count\">2</td>") && response.text.contains("33 px"))
             }
