@@ -8,8 +8,8 @@ import Imaging
 /// `minimumFacePixels` wide; frontal enough; sharp enough on the aligned chip.
 ///
 /// The defaults are calibrated on the 13,232 faces of LFW-a (docs/performance.md, "Enrollment photos"): chip
-/// sharpness 8 refuses 35 of them (0.26%, visibly blurred), frontalness 0.05 refuses 338 (2.6%, heads turned
-/// a quarter or more), size 80 px refuses 7; every pinned demo photo passes (its lowest chip sharpness is 138,
+/// sharpness 8 refuses 35 of them (0.26%, visibly blurred), landmark frontalness 0.05 refuses 14 (0.11%, heads
+/// turned a quarter or more), size 80 px refuses 7 — 43 in all (0.32%); every pinned demo photo passes (its lowest chip sharpness is 138,
 /// its lowest frontalness 0.40), and a demo photo blurred with σ of 1/40 of the face width, or turned to a
 /// profile, is refused.
 public struct EnrollmentPhotoCheck: Sendable, Equatable {
