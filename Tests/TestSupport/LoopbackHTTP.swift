@@ -21,6 +21,9 @@ public enum LoopbackHTTP {
             }
         }
         guard connected else { throw TestSupportError("nothing listens on 127.0.0.1:\(port)") }
+        // A server that keeps the connection open must not hang the test: reads give up after 5 s.
+        var timeout = timeval(tv_sec: 5, tv_usec: 0)
+        setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         let request = Array("GET \(path) HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n".utf8)
         _ = request.withUnsafeBytes { send(descriptor, $0.baseAddress, $0.count, 0) }
         var response = [UInt8]()

@@ -83,9 +83,10 @@ final class CloudProcess: @unchecked Sendable {
         return exited
     }
 
-    /// `method path` on the process; status and body, nil when it does not answer.
-    func request(_ path: String, token: String? = nil, method: String = "GET") async -> (Int, Data)? {
-        guard let url = URL(string: "http://127.0.0.1:\(httpPort)\(path)") else { return nil }
+    /// `method path` on the process (its main listener unless `port` says another); status and body, nil when it
+    /// does not answer.
+    func request(_ path: String, token: String? = nil, method: String = "GET", port: Int? = nil) async -> (Int, Data)? {
+        guard let url = URL(string: "http://127.0.0.1:\(port ?? httpPort)\(path)") else { return nil }
         var request = URLRequest(url: url, timeoutInterval: 5)
         request.httpMethod = method
         if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
@@ -112,9 +113,8 @@ final class CloudProcess: @unchecked Sendable {
     /// database), else from the main listener with a viewer token. Nil when the process does not answer.
     func metricsText() async -> String? {
         if let metricsPort {
-            guard let (status, body) = try? LoopbackHTTP.get(port: metricsPort, path: "/metrics"), status == 200
-            else { return nil }
-            return body
+            guard let (status, body) = await request("/metrics", port: metricsPort), status == 200 else { return nil }
+            return String(decoding: body, as: UTF8.self)
         }
         guard let token = metricsToken(), let (status, body) = await request("/metrics", token: token), status == 200
         else { return nil }
