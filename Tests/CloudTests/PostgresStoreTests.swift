@@ -2,6 +2,7 @@ import Cloud
 import Foundation
 import Logging
 import Testing
+import TestSupport
 
 /// What only the PostgreSQL store does: migrations under an advisory lock (several processes starting at once),
 /// refusing a newer schema, and clear errors naming `storage.postgres_url` for bad URLs and unreachable servers.
@@ -18,7 +19,7 @@ import Testing
             try await group.waitForAll()
         }
         #expect(try server.psql("SELECT string_agg(version::text, ',' ORDER BY version) FROM schema_version")
-            .trimmingCharacters(in: .whitespacesAndNewlines) == "1")
+            .trimmingCharacters(in: .whitespacesAndNewlines) == "1,2")
         // And the schema works from any of them.
         let store = try await PostgresStore.open(url: server.url, logger: logger)
         _ = try await store.createWorker(name: "Ada", actor: "t")

@@ -71,7 +71,6 @@ extension Aggregator {
         let files = try await store.deleteWorker(id: id, actor: actor)
         await photos.remove(files.photoFiles)
         await crops.remove(files.cropFiles)
-        forgetAllTracks()
         return try await publishGallery(reason: "worker:\(id) deleted", actor: actor)
     }
 
@@ -119,34 +118,28 @@ extension Aggregator {
         return (added, version)
     }
 
-    /// Recomputes the centroids, stores a new signed gallery version and hands it to the durable publisher,
-    /// which publishes it (retained) to every site.
+    /// Stores a new signed gallery version of the enrolled workers — built from the enrollment embeddings inside
+    /// the store's gallery transaction, so that concurrent enrollments in several processes give consecutive
+    /// versions and the later one holds both — and hands it to the durable publisher, which publishes it
+    /// (retained) to every site.
     @discardableResult
     public func publishGallery(reason: String, actor: String) async throws(CloudError) -> GalleryVersion {
-        try await reloadGalleryFromStore()
-        let gallery = try makeGallery(try await store.enrollmentEmbeddings())
         let signer = self.signer
-        let version = try await store.addGalleryVersion(workerCount: gallery.workers.count, reason: reason,
-                                                        actor: actor) { number in
-            try signer.galleryMessage(version: number, gallery: gallery)
+        let (modelID, dimension, policy) = (recognizer.modelID, recognizer.dimension, config.recognition.matchPolicy)
+        let version = try await store.addGalleryVersion(reason: reason, actor: actor) { number, embeddings in
+            let gallery = try Self.makeGallery(embeddings, modelID: modelID, dimension: dimension, policy: policy)
+            return GalleryBuild(workerCount: gallery.workers.count,
+                                snapshot: try signer.galleryMessage(version: number, gallery: gallery))
         }
-        try await reloadGalleryFromStore()   // picks up the new version number
+        try await reloadGalleryFromStore()   // decide with the new version from now on
         try await store.audit(AuditEntry(actor: actor, action: "gallery.publish", subject: "gallery:\(version.version)",
                                          detail: AuditDetail.json(["reason": reason,
                                                                    "workers": "\(version.workerCount)"])))
         // Published by the durable publisher in the background: neither this request nor a shutdown waits for
         // the broker.
         galleryPublisher.versionStored()
+        liveEvents.poke()
         metrics.set("rollcall_cloud_gallery_version", to: Double(version.version))
-        live.publish("gallery", GalleryEvent(version: version.version, workerCount: version.workerCount,
-                                             reason: reason))
         return version
     }
-}
-
-/// The live-feed payload of a new gallery version.
-struct GalleryEvent: Codable, Sendable {
-    var version: Int
-    var workerCount: Int
-    var reason: String
 }

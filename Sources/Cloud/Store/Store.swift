@@ -86,16 +86,37 @@ public protocol Store: Sendable {
     func deleteWorker(id: Int64, actor: String) async throws(CloudError) -> DeletedWorkerFiles
 
     // Gallery versions
-    /// Stores the next gallery version (the store picks the number: last + 1).
-    func addGalleryVersion(workerCount: Int, reason: String, actor: String,
-                           snapshot: @escaping @Sendable (Int) throws -> Data) async throws(CloudError) -> GalleryVersion
+    /// Stores the next gallery version with its live-feed event, in one transaction that holds every other
+    /// process's gallery version back (PostgreSQL: a table lock; SQLite: the write transaction): the store picks
+    /// the number (last + 1) and `build` makes the version from that number and the enrollment embeddings read
+    /// inside the transaction, so two enrollments at the same moment give two consecutive versions and the
+    /// later one holds both.
+    func addGalleryVersion(reason: String, actor: String,
+                           build: @escaping @Sendable (_ version: Int, _ embeddings: [Int64: [[Float]]]) throws -> GalleryBuild)
+        async throws(CloudError) -> GalleryVersion
     func galleryVersions(limit: Int) async throws(CloudError) -> [GalleryVersion]
     func latestGalleryVersion() async throws(CloudError) -> GalleryVersion?
+    /// Records that `version` (and every older one, superseded) reached the broker for every site.
+    func markGalleryPublished(version: Int, at: Date) async throws(CloudError)
     func galleryAcks(version: Int) async throws(CloudError) -> [GalleryAck]
 
     // Detections
     /// Stores a detection; nil (nothing stored) when one with the same site, agent and message id exists.
     func insertDetection(_ detection: Detection) async throws(CloudError) -> Detection?
+    /// Stores one crop's decision in one transaction with its track's state locked (PostgreSQL: the track's row
+    /// `FOR UPDATE`; SQLite: the single write transaction), so that aggregators deciding crops of one track at
+    /// the same moment take turns and each sees the other's crops:
+    /// 1. the track is locked (created when new);
+    /// 2. a detection of this site's agent's message id already stored → `.duplicate`, nothing changed;
+    /// 3. a gallery version newer than `request.galleryVersion` → `.galleryChanged`, nothing changed;
+    /// 4. `request.decide(state)` (nil state: a new track); its revision updates the track's stored detections;
+    /// 5. the detection, the track's new state and the detection's live event are stored.
+    func storeDecision(_ request: DecisionRequest) async throws(CloudError) -> DecisionOutcome
+    /// A track's stored state, nil when none is kept.
+    func trackState(_ key: TrackKey) async throws(CloudError) -> TrackState?
+    /// Forgets tracks not updated since `before`, then the least recently updated beyond `keepingAtMost`;
+    /// returns how many were forgotten.
+    func expireTracks(updatedBefore before: Date, keepingAtMost: Int) async throws(CloudError) -> Int
     /// Whether a detection of this site's agent's message is stored.
     func detectionExists(siteID: String, agentID: String, messageID: UUID) async throws(CloudError) -> Bool
     /// Revises the identity of every stored detection of one track (track fusion changed its mind).
@@ -108,6 +129,19 @@ public protocol Store: Sendable {
     func expiredCrops(knownBefore: Date, unknownBefore: Date, limit: Int) async throws(CloudError) -> [(Int64, String)]
     func clearCrops(detectionIDs: [Int64]) async throws(CloudError)
 
+    // Live events
+    /// Committed live-feed events after `cursor` in the order every process delivers them, at most `limit`.
+    /// An event is listed only once no transaction that could list an event before it is still running, so a
+    /// reader that moves its cursor to the last one listed never misses one.
+    func liveEvents(after cursor: EventCursor, limit: Int) async throws(CloudError) -> [LiveEvent]
+    /// The cursor of the newest event `liveEvents` lists now (where a new reader starts).
+    func liveEventTail() async throws(CloudError) -> EventCursor
+    /// Calls `wake` whenever another process may have stored events (PostgreSQL: LISTEN, reconnecting), until
+    /// the task is cancelled. SQLite has no other writer to hear from: it only waits.
+    func watchLiveEvents(_ wake: @escaping @Sendable () -> Void) async
+    /// Removes events older than `before`, then the oldest beyond `keepingAtMost`; returns how many.
+    func expireLiveEvents(before: Date, keepingAtMost: Int) async throws(CloudError) -> Int
+
     // Jobs
     /// Runs `body` unless another process runs the job named `job` now (then returns nil without running it):
     /// singleton jobs such as the retention sweep run in one aggregator at a time.
@@ -118,4 +152,27 @@ public protocol Store: Sendable {
     func token(secretHash: String) async throws(CloudError) -> APIToken?
     func audit(_ entry: AuditEntry) async throws(CloudError)
     func auditLog(limit: Int) async throws(CloudError) -> [AuditEntry]
+}
+
+/// A gallery version as `Store.addGalleryVersion`'s `build` makes it.
+public struct GalleryBuild: Sendable {
+    public var workerCount: Int
+    /// The signed snapshot message.
+    public var snapshot: Data
+
+    public init(workerCount: Int, snapshot: Data) {
+        self.workerCount = workerCount
+        self.snapshot = snapshot
+    }
+}
+
+extension Store {
+    /// Stores the next gallery version from a snapshot made from its number alone (enrollment embeddings
+    /// ignored).
+    public func addGalleryVersion(workerCount: Int, reason: String, actor: String,
+                                  snapshot: @escaping @Sendable (Int) throws -> Data) async throws(CloudError) -> GalleryVersion {
+        try await addGalleryVersion(reason: reason, actor: actor) { number, _ in
+            GalleryBuild(workerCount: workerCount, snapshot: try snapshot(number))
+        }
+    }
 }

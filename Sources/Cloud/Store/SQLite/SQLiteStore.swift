@@ -20,7 +20,7 @@ public final class SQLiteStore: Store {
         }
     }
 
-    private func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(CloudError) -> T {
+    func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(CloudError) -> T {
         do {
             return try await pool.read(body)
         } catch let error as CloudError {
@@ -30,7 +30,7 @@ public final class SQLiteStore: Store {
         }
     }
 
-    private func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(CloudError) -> T {
+    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(CloudError) -> T {
         do {
             return try await pool.write(body)
         } catch let error as CloudError {
@@ -76,6 +76,7 @@ public final class SQLiteStore: Store {
             if let outboxDepth { agent.outboxDepth = outboxDepth }
             if let outboxDropped { agent.outboxDropped = outboxDropped }
             try agent.save(db)
+            try Self.insertEvent(LiveEvent(name: "agent", encoding: agent), db)
         }
     }
 
@@ -98,6 +99,7 @@ public final class SQLiteStore: Store {
                 agent.galleryVersionAcked = version
                 agent.galleryAckedAt = at
                 try agent.update(db)
+                try Self.insertEvent(LiveEvent(name: "agent", encoding: agent), db)
             }
         }
     }
@@ -169,6 +171,9 @@ public final class SQLiteStore: Store {
             let detections = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM detection WHERE workerID = ?",
                                               arguments: [id]) ?? 0
             _ = try worker.delete(db)   // photos, embeddings and detections cascade
+            // Tracks decided as them (their crops' embeddings) and the live events naming them go too.
+            try db.execute(sql: "DELETE FROM trackState WHERE workerID = ?", arguments: [id])
+            try db.execute(sql: "DELETE FROM liveEvent WHERE workerID = ?", arguments: [id])
             var entry = AuditEntry(actor: actor, action: "worker.delete", subject: "worker:\(id)",
                                    detail: AuditDetail.json([
                                        "name": worker.name, "photos": "\(photoFiles.count)",
@@ -181,14 +186,29 @@ public final class SQLiteStore: Store {
 
     // MARK: Gallery versions
 
-    public func addGalleryVersion(workerCount: Int, reason: String, actor: String,
-                                  snapshot: @escaping @Sendable (Int) throws -> Data) async throws(CloudError) -> GalleryVersion {
+    public func addGalleryVersion(reason: String, actor: String,
+                                  build: @escaping @Sendable (Int, [Int64: [[Float]]]) throws -> GalleryBuild)
+        async throws(CloudError) -> GalleryVersion {
         try await write { db in
             let last = try Int.fetchOne(db, sql: "SELECT MAX(version) FROM galleryVersion") ?? 0
-            let version = GalleryVersion(version: last + 1, workerCount: workerCount, reason: reason, actor: actor,
-                                         snapshot: try snapshot(last + 1))
+            var embeddings: [Int64: [[Float]]] = [:]
+            for photo in try EnrollmentPhoto.order(Column("id")).fetchAll(db) {
+                embeddings[photo.workerID, default: []].append(photo.vector)
+            }
+            let built = try build(last + 1, embeddings)
+            let version = GalleryVersion(version: last + 1, workerCount: built.workerCount, reason: reason, actor: actor,
+                                         snapshot: built.snapshot)
             try version.insert(db)
+            try Self.insertEvent(LiveEvent(name: "gallery", encoding: GalleryEvent(
+                version: version.version, workerCount: version.workerCount, reason: reason)), db)
             return version
+        }
+    }
+
+    public func markGalleryPublished(version: Int, at time: Date) async throws(CloudError) {
+        try await write { db in
+            try db.execute(sql: "UPDATE galleryVersion SET publishedAt = ? WHERE version <= ? AND publishedAt IS NULL",
+                           arguments: [time, version])
         }
     }
 
