@@ -89,7 +89,7 @@ public enum CloudApp {
             throw CloudError(.invalidConfig, "\(error)", subject: "mqtt")
         }
         services.append(FleetConnection(client: publishing, metrics: metrics, logger: logger))
-        return CloudComponents(store: store, recognizer: recognizer, fleet: MQTTFleet(client: publishing),
+        return CloudComponents(store: store, recognizer: recognizer, fleet: MQTTFleet(client: ingest),
                                signer: signer, metrics: metrics, mqtt: ingest, crops: crops, photos: photos,
                                services: services)
     }
