@@ -11,6 +11,14 @@ let package = Package(
         .executable(name: "rollcall-cloud", targets: ["rollcall-cloud"]),
         // Test fixture only: an emulated V4L2 camera loaded with LD_PRELOAD (see Sources/FakeV4L2). Never linked.
         .library(name: "FakeV4L2", type: .dynamic, targets: ["FakeV4L2"]),
+        // Loaded by Mosquitto (config/mosquitto/mosquitto.conf): refuses subscriptions the ACL does not grant. Never linked.
+        .library(name: "RollcallBrokerPlugin", type: .dynamic, targets: ["RollcallBrokerPlugin"]),
+        // For the libFuzzer targets in Fuzz/ (a package of their own, built only by scripts/fuzz).
+        .library(name: "Wire", targets: ["Wire"]),
+        .library(name: "Imaging", targets: ["Imaging"]),
+        .library(name: "Neural", targets: ["Neural"]),
+        .library(name: "Agent", targets: ["Agent"]),
+        .library(name: "Cloud", targets: ["Cloud"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -23,6 +31,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         // MARK: System libraries (each with a tiny C shim for what Swift cannot import)
@@ -35,6 +44,8 @@ let package = Package(
 
         // MARK: Libraries, one job each
         .target(name: "RollcallCore"),
+        // One strict YAML reader (key-named, line-numbered errors; unknown keys refused) for agent and cloud.
+        .target(name: "ConfigFile", dependencies: [.product(name: "Yams", package: "Yams")]),
         .target(name: "ModelSupply", dependencies: [
             "RollcallCore", .product(name: "Crypto", package: "swift-crypto"),
         ]),
@@ -52,25 +63,37 @@ let package = Package(
         ]),
         .target(name: "Capture", dependencies: ["RollcallCore", "Imaging", "CV4L2"]),
         .target(name: "FakeV4L2", linkerSettings: [.linkedLibrary("dl"), .linkedLibrary("pthread")]),
+        // The broker's own symbols (mosquitto_callback_register, …) resolve when mosquitto loads the plugin.
+        .target(name: "RollcallBrokerPlugin"),
         .target(name: "Agent", dependencies: [
-            "RollcallCore", "ModelSupply", "Imaging", "FaceDetection", "FaceRecognition", "Wire", "MQTT", "Capture",
-            .product(name: "Yams", package: "Yams"), .product(name: "Crypto", package: "swift-crypto"),
+            "RollcallCore", "ConfigFile", "ModelSupply", "Imaging", "FaceDetection", "FaceRecognition", "Wire", "MQTT",
+            "Capture", .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "Cloud", dependencies: [
-            "RollcallCore", "ModelSupply", "Neural", "Imaging", "FaceDetection", "FaceRecognition", "Emotion", "Wire", "MQTT",
-            .product(name: "Yams", package: "Yams"),
+            "RollcallCore", "ConfigFile", "ModelSupply", "Neural", "Imaging", "FaceDetection", "FaceRecognition", "Emotion",
+            "Wire", "MQTT",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "PostgresNIO", package: "postgres-nio"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        ]),
+
+        // MARK: Tooling: evaluation protocols, reference checks and fixtures. Only the `rollcall` CLI and the tests
+        // depend on it; neither `rollcall-agent` nor `rollcall-cloud` contains it.
+        .target(name: "Evaluation", dependencies: [
+            "RollcallCore", "Neural", "Imaging", "FaceDetection", "FaceRecognition", "Emotion", "Agent",
         ]),
 
         // MARK: Executables (thin: argument parsing, then the library does the work)
         .executableTarget(name: "rollcall", dependencies: [
             "RollcallCore", "ModelSupply", "Neural", "Imaging", "FaceDetection", "FaceRecognition", "Emotion",
-            "Wire", "MQTT", "PKI", "Capture", "Agent", "Cloud",
+            "Wire", "MQTT", "PKI", "Capture", "Agent", "Cloud", "Evaluation",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
@@ -93,21 +116,30 @@ let package = Package(
         ]),
         .testTarget(name: "ModelSupplyTests", dependencies: ["TestSupport", "ModelSupply"]),
         .testTarget(name: "RollcallCoreTests", dependencies: ["TestSupport", "RollcallCore"]),
+        .testTarget(name: "ConfigFileTests", dependencies: ["ConfigFile"]),
         .testTarget(name: "NeuralTests", dependencies: ["TestSupport", "Neural", "ModelSupply"]),
         .testTarget(name: "ImagingTests", dependencies: ["TestSupport", "Imaging"]),
         .testTarget(name: "FaceDetectionTests", dependencies: ["TestSupport", "FaceDetection", "ModelSupply"]),
-        .testTarget(name: "FaceRecognitionTests", dependencies: ["TestSupport", "FaceRecognition", "RollcallCore", "ModelSupply"]),
+        .testTarget(name: "FaceRecognitionTests", dependencies: [
+            "TestSupport", "FaceRecognition", "RollcallCore", "ModelSupply",
+            // The evaluation pipeline and the VGG16 hash network drive some of the recognition tests.
+            "Evaluation",
+        ]),
         .testTarget(name: "EmotionTests", dependencies: ["TestSupport", "Emotion", "ModelSupply"]),
-        .testTarget(name: "WireTests", dependencies: ["TestSupport", "Wire"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["TestSupport", "Evaluation", "Emotion", "FaceRecognition"]),
+        .testTarget(name: "WireTests", dependencies: ["TestSupport", "Wire", "RollcallCore"]),
         .testTarget(name: "MQTTTests", dependencies: ["TestSupport", "MQTT", "Wire", "PKI"]),
         .testTarget(name: "PKITests", dependencies: ["TestSupport", "PKI", .product(name: "X509", package: "swift-certificates")]),
         .testTarget(name: "CaptureTests", dependencies: ["TestSupport", "Capture"]),
         .testTarget(name: "AgentTests", dependencies: ["TestSupport",
-            "Agent", "FaceDetection", "FaceRecognition", "ModelSupply", "Imaging", "Wire", "MQTT",
-            .product(name: "Crypto", package: "swift-crypto"),
+            "Agent", "ConfigFile", "FaceDetection", "FaceRecognition", "ModelSupply", "Imaging", "Wire", "MQTT", "RollcallCore",
+            .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "CloudTests", dependencies: ["TestSupport",
-            "Cloud", "Imaging", "Wire", "MQTT", "PKI", "FaceRecognition", "ModelSupply",
+            "Cloud", "Imaging", "Wire", "MQTT", "PKI", "FaceRecognition", "FaceDetection", "Emotion", "ModelSupply",
+            "RollcallCore",
+            // The agent's face path, to feed the cloud the same crops an agent sends (EdgeCloudAgreementTests).
+            "Agent",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
             .product(name: "PostgresNIO", package: "postgres-nio"),

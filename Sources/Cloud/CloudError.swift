@@ -19,11 +19,16 @@ public struct CloudError: Error, Sendable, CustomStringConvertible, LocalizedErr
         case notAnImage
         /// The upload is larger than the configured limit.
         case tooLarge
+        /// The request body is not of the media type the route takes (e.g. JSON without `application/json`).
+        case unsupportedMediaType
+        /// Too many failed logins from one address; retry later.
+        case tooManyRequests
         /// An enrollment photo was refused (no face, several faces, too small, too blurred).
         case photoRefused
         /// No bearer token, or an unknown or revoked one.
         case unauthorized
-        /// The token's role may not do this.
+        /// The token's role may not do this, or a dashboard form came from another site (origin or
+        /// anti-forgery token wrong).
         case forbidden
         /// A face-crop message is malformed, oversized or from an unknown agent.
         case badMessage
@@ -32,6 +37,9 @@ public struct CloudError: Error, Sendable, CustomStringConvertible, LocalizedErr
         case badEmbedding
         /// A needed component (recognizer, broker) is not available.
         case unavailable
+        /// The object changed since the caller looked (a detection re-decided, the unknown people regrouped):
+        /// look again and retry.
+        case conflict
     }
 
     /// The failure's kind.

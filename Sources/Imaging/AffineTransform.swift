@@ -65,22 +65,36 @@ public struct AffineTransform: Sendable, Equatable {
     }
 
     /// The least-squares similarity (rotation, uniform scale, translation; no reflection) sending `from` onto
-    /// `to` — Umeyama's method, as dlib's `find_similarity_transform`. Nil with fewer than two distinct points.
+    /// `to` — Umeyama's method, as dlib's `find_similarity_transform`, in the same arithmetic (means, then the
+    /// normalised cross-covariance; for 2-D points the SVD's rotation is the normalised (c11 + c22, c21 − c12)),
+    /// so dlib's alignment is reproduced to the last bit. Nil with fewer than two points, mismatched counts, or
+    /// points that all coincide.
     public static func similarity(mapping from: [(x: Double, y: Double)], to: [(x: Double, y: Double)]) -> AffineTransform? {
         guard from.count == to.count, from.count >= 2 else { return nil }
         let n = Double(from.count)
-        let mfx = from.reduce(0) { $0 + $1.x } / n, mfy = from.reduce(0) { $0 + $1.y } / n
-        let mtx = to.reduce(0) { $0 + $1.x } / n, mty = to.reduce(0) { $0 + $1.y } / n
-        var variance = 0.0, dot = 0.0, cross = 0.0
-        for (p, q) in zip(from, to) {
-            let px = p.x - mfx, py = p.y - mfy, qx = q.x - mtx, qy = q.y - mty
-            variance += px * px + py * py
-            dot += px * qx + py * qy
-            cross += px * qy - py * qx
+        var mfx = 0.0, mfy = 0.0, mtx = 0.0, mty = 0.0
+        for i in 0 ..< from.count {
+            mfx += from[i].x; mfy += from[i].y
+            mtx += to[i].x; mty += to[i].y
         }
-        guard variance > 1e-12 else { return nil }
-        // For 2-D points Umeyama's SVD solution reduces to s·R = [[p, −q], [q, p]] with p = dot/var, q = cross/var.
-        let p = dot / variance, q = cross / variance
-        return AffineTransform(a: p, b: -q, c: mtx - (p * mfx - q * mfy), d: q, e: p, f: mty - (q * mfx + p * mfy))
+        mfx /= n; mfy /= n; mtx /= n; mty /= n
+        var sigma = 0.0, c11 = 0.0, c12 = 0.0, c21 = 0.0, c22 = 0.0
+        for i in 0 ..< from.count {
+            let fx = from[i].x - mfx, fy = from[i].y - mfy
+            let tx = to[i].x - mtx, ty = to[i].y - mty
+            sigma += fx * fx + fy * fy
+            // cov = Σ (to − mean_to)(from − mean_from)ᵀ
+            c11 += tx * fx; c12 += tx * fy
+            c21 += ty * fx; c22 += ty * fy
+        }
+        sigma /= n
+        c11 /= n; c12 /= n; c21 /= n; c22 /= n
+        guard sigma.isFinite, sigma > 1e-12 else { return nil }
+        let cosPart = c11 + c22, sinPart = c21 - c12
+        let norm = (cosPart * cosPart + sinPart * sinPart).squareRoot()
+        let (cs, sn) = norm > 0 ? (cosPart / norm, sinPart / norm) : (1.0, 0.0)
+        let scale = norm / sigma
+        let a = scale * cs, b = -scale * sn, d = scale * sn, e = scale * cs
+        return AffineTransform(a: a, b: b, c: mtx - (a * mfx + b * mfy), d: d, e: e, f: mty - (d * mfx + e * mfy))
     }
 }

@@ -11,6 +11,10 @@ public struct MQTTConfiguration: Sendable {
         public var minimumVersion: String
         /// Check the broker certificate's name against the host (turn off only in tests).
         public var verifyHostname: Bool
+        /// The TLS 1.2 suites offered (OpenSSL syntax): forward-secret AEAD only, as the broker's
+        /// configuration. TLS 1.3's suites are all AEAD.
+        public var ciphers = "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:"
+            + "ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-RSA-CHACHA20-POLY1305"
 
         public init(caFile: String, certificateFile: String? = nil, keyFile: String? = nil,
                     minimumVersion: String = "tlsv1.2", verifyHostname: Bool = true) {

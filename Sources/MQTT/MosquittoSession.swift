@@ -104,7 +104,7 @@ final class MosquittoSession: @unchecked Sendable {
         if let tls = configuration.tls {
             try check(mosquitto_tls_set(handle, tls.caFile, nil, tls.certificateFile, tls.keyFile, nil),
                       "TLS files (ca \(tls.caFile), certificate \(tls.certificateFile ?? "none"))")
-            try check(mosquitto_tls_opts_set(handle, 1, tls.minimumVersion, nil), "TLS options")
+            try check(mosquitto_tls_opts_set(handle, 1, tls.minimumVersion, tls.ciphers), "TLS options")
             try check(mosquitto_tls_insecure_set(handle, !tls.verifyHostname), "TLS hostname check")
         }
         if let will = configuration.will {

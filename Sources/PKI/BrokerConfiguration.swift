@@ -2,7 +2,10 @@ import Foundation
 
 /// Renders the broker's `mosquitto.conf` and ACL from the templates in `config/mosquitto/` for one PKI
 /// folder, port and runtime folder. The ACL's `# @cloud` / `# @agent` blocks are repeated for every
-/// certificate found in the PKI folder.
+/// certificate found in the PKI folder. The configuration loads Rollcall's broker plugin
+/// (`libRollcallBrokerPlugin.so`, Sources/RollcallBrokerPlugin), which refuses every subscription the ACL does
+/// not grant — above all a `$share/…` one from an agent, which would otherwise silently swallow crops meant for
+/// the cloud.
 public struct BrokerConfiguration: Sendable {
     /// The PKI folder (ca.crt, broker.crt/key, cloud/*.crt, agents/*/*.crt).
     public var pkiFolder: URL
@@ -13,14 +16,17 @@ public struct BrokerConfiguration: Sendable {
     public var bindAddress: String
     /// The folder holding `mosquitto.conf` and `acl` templates.
     public var templatesFolder: URL
+    /// The broker plugin (`libRollcallBrokerPlugin.so`); nil: found by `locatePlugin()` when rendering.
+    public var pluginFile: URL?
 
     public init(pkiFolder: URL, runtimeFolder: URL, port: Int, bindAddress: String = "127.0.0.1",
-                templatesFolder: URL = BrokerConfiguration.defaultTemplatesFolder()) {
+                templatesFolder: URL = BrokerConfiguration.defaultTemplatesFolder(), pluginFile: URL? = nil) {
         self.pkiFolder = pkiFolder
         self.runtimeFolder = runtimeFolder
         self.port = port
         self.bindAddress = bindAddress
         self.templatesFolder = templatesFolder
+        self.pluginFile = pluginFile
     }
 
     /// `$ROLLCALL_MOSQUITTO_TEMPLATES`, else `config/mosquitto` under the current directory (the package root
@@ -102,8 +108,38 @@ public struct BrokerConfiguration: Sendable {
         let template = try PKIFiles.read(templatesFolder.appendingPathComponent("mosquitto.conf"))
         let user = ProcessInfo.processInfo.environment["USER"].flatMap { $0.isEmpty ? nil : $0 }
             ?? (getuid() == 0 ? "root" : "mosquitto")
+        let plugin = try pluginFile ?? Self.locatePlugin()
         return Self.fill(template, ["PORT": String(port), "BIND": bindAddress, "CERTS": pkiFolder.path,
-                                    "RUNTIME": runtimeFolder.path, "USER": user])
+                                    "RUNTIME": runtimeFolder.path, "USER": user, "PLUGIN": plugin.path])
+    }
+
+    /// The plugin's file name as SwiftPM builds it.
+    public static let pluginFileName = "libRollcallBrokerPlugin.so"
+
+    /// `$ROLLCALL_BROKER_PLUGIN`, else `libRollcallBrokerPlugin.so` beside the running executable (the
+    /// `rollcall` CLI, or a test bundle, in its build folder), else in `.build/release` or `.build/debug` under
+    /// the current directory. Throws when none exists: a broker without it would let any client join the
+    /// cloud's shared subscription.
+    public static func locatePlugin() throws -> URL {
+        let manager = FileManager.default
+        if let path = ProcessInfo.processInfo.environment["ROLLCALL_BROKER_PLUGIN"], !path.isEmpty {
+            guard manager.fileExists(atPath: path) else {
+                throw PKIError(.unreadable, subject: path, detail: "ROLLCALL_BROKER_PLUGIN names no file")
+            }
+            return URL(fileURLWithPath: path)
+        }
+        var candidates: [URL] = []
+        if let executable = Bundle.main.executableURL?.resolvingSymlinksInPath() {
+            candidates.append(executable.deletingLastPathComponent().appendingPathComponent(pluginFileName))
+        }
+        let here = URL(fileURLWithPath: manager.currentDirectoryPath)
+        candidates += [".build/release", ".build/debug"].map { here.appendingPathComponent("\($0)/\(pluginFileName)") }
+        guard let found = candidates.first(where: { manager.fileExists(atPath: $0.path) }) else {
+            throw PKIError(.unreadable, subject: pluginFileName, detail:
+                "the broker plugin is not built (looked in \(candidates.map(\.path).joined(separator: ", "))): "
+                + "run `swift build -c release --product RollcallBrokerPlugin` or set ROLLCALL_BROKER_PLUGIN")
+        }
+        return found
     }
 
     /// Writes the configuration and ACL into the runtime folder.

@@ -1,16 +1,10 @@
 import Foundation
+import RollcallCore
 
-/// A recognition decision for one track: who it is (or unknown), how close, and the emotion where the site's
-/// policy allows. Published by the cloud on `Topic.results(site:)`, or by an agent in edge-match mode on
-/// `Topic.agentResults(site:agent:)`.
+/// The cloud's recognition decision for one track: who it is (or unknown), how close, and the emotion where the
+/// site's policy allows. Published on `Topic.results(site:)`. (Agents that match locally put their decision in
+/// the face message itself, `FaceCrop.edge`.)
 public struct RecognitionResult: WireMessage, Equatable {
-    /// Who decided.
-    public enum Source: UInt8, Sendable {
-        case cloud = 0
-        /// An agent matching locally against its gallery (edge-match mode).
-        case edge = 1
-    }
-
     /// The seven FER emotion classes.
     public enum Emotion: UInt8, Sendable, CaseIterable {
         case angry = 0, disgust, fear, happy, sad, surprise, neutral
@@ -28,7 +22,7 @@ public struct RecognitionResult: WireMessage, Equatable {
     public var frameTime: Date
     public var decidedAt: Date
     /// The matched worker's id, or nil for unknown.
-    public var workerID: String?
+    public var workerID: WorkerID?
     /// Embedding distance to the matched (or nearest) centroid; nil when no gallery entry exists.
     public var distance: Float?
     /// The emotion and its probability, when estimated.
@@ -36,13 +30,11 @@ public struct RecognitionResult: WireMessage, Equatable {
     public var emotionScore: Float?
     /// The gallery version matched against (0: none).
     public var galleryVersion: UInt64
-    /// Cloud or edge.
-    public var source: Source
 
     /// Creates a result.
     public init(messageID: UUID = UUID(), cropMessageID: UUID, agent: String, camera: String, trackID: UInt64,
-                frameTime: Date, decidedAt: Date, workerID: String?, distance: Float?, emotion: Emotion? = nil,
-                emotionScore: Float? = nil, galleryVersion: UInt64, source: Source) {
+                frameTime: Date, decidedAt: Date, workerID: WorkerID?, distance: Float?, emotion: Emotion? = nil,
+                emotionScore: Float? = nil, galleryVersion: UInt64) {
         self.messageID = messageID
         self.cropMessageID = cropMessageID
         self.agent = agent
@@ -55,7 +47,6 @@ public struct RecognitionResult: WireMessage, Equatable {
         self.emotion = emotion
         self.emotionScore = emotionScore
         self.galleryVersion = galleryVersion
-        self.source = source
     }
 
     public static let kinds: Set<MessageKind> = [.recognitionResult]
@@ -69,7 +60,7 @@ public struct RecognitionResult: WireMessage, Equatable {
         try WireIdentifier.validate(camera, field: "result.camera")
         try Check.date(frameTime, field: "result.frameTime")
         try Check.date(decidedAt, field: "result.decidedAt")
-        if let workerID { try WireIdentifier.validate(workerID, field: "result.workerID") }
+        if let workerID { try FaceCrop.validate(worker: workerID, field: "result.workerID") }
         if let distance { try Check.finite(distance, field: "result.distance", in: 0...1_000) }
         if (emotion == nil) != (emotionScore == nil) {
             throw WireError(.invalidValue, field: "result.emotion", detail: "emotion and its score go together")
@@ -90,11 +81,10 @@ public struct RecognitionResult: WireMessage, Equatable {
         if distance != nil { flags |= Self.hasDistance }
         if emotion != nil { flags |= Self.hasEmotion }
         writer.write(flags)
-        if let workerID { writer.writeShortString(workerID) }
+        if let workerID { writer.write(workerID) }
         if let distance { writer.write(distance) }
         if let emotion, let emotionScore { writer.write(emotion.rawValue); writer.write(emotionScore) }
         writer.write(galleryVersion)
-        writer.write(source.rawValue)
     }
 
     public init(body reader: inout WireReader, kind: MessageKind) throws {
@@ -109,7 +99,13 @@ public struct RecognitionResult: WireMessage, Equatable {
         guard flags & ~(Self.hasWorker | Self.hasDistance | Self.hasEmotion) == 0 else {
             throw WireError(.invalidValue, field: "result.flags", detail: "unknown flag bits in \(flags)")
         }
-        workerID = flags & Self.hasWorker != 0 ? try reader.readIdentifier("result.workerID") : nil
+        if flags & Self.hasWorker != 0 {
+            let id = try reader.readInt64("result.workerID")
+            try FaceCrop.validate(worker: id, field: "result.workerID")
+            workerID = id
+        } else {
+            workerID = nil
+        }
         distance = flags & Self.hasDistance != 0 ? try reader.readFloat("result.distance", in: 0...1_000) : nil
         if flags & Self.hasEmotion != 0 {
             let raw = try reader.readUInt8("result.emotion")
@@ -123,10 +119,5 @@ public struct RecognitionResult: WireMessage, Equatable {
             emotionScore = nil
         }
         galleryVersion = try reader.readUInt64("result.galleryVersion")
-        let rawSource = try reader.readUInt8("result.source")
-        guard let source = Source(rawValue: rawSource) else {
-            throw WireError(.invalidValue, field: "result.source", detail: "source \(rawSource) is not 0 (cloud) or 1 (edge)")
-        }
-        self.source = source
     }
 }

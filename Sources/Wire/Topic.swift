@@ -9,7 +9,6 @@ import Foundation
 /// rollcall/v1/sites/{site}/agents/{agent}/status                   agent → cloud   AgentStatus
 /// rollcall/v1/sites/{site}/agents/{agent}/availability             agent → all     Availability, retained, last will
 /// rollcall/v1/sites/{site}/agents/{agent}/gallery/ack              agent → cloud   GalleryAck, QoS 1
-/// rollcall/v1/sites/{site}/agents/{agent}/results                  agent → cloud   RecognitionResult (edge match)
 /// rollcall/v1/sites/{site}/gallery                                 cloud → agents  GalleryUpdate, retained, QoS 1
 /// rollcall/v1/sites/{site}/results                                 cloud → site    RecognitionResult
 /// rollcall/v1/sites/{site}/commands                                cloud → agents  (reserved)
@@ -19,7 +18,6 @@ public enum Topic: Sendable, Hashable, CustomStringConvertible {
     case status(site: String, agent: String)
     case availability(site: String, agent: String)
     case galleryAck(site: String, agent: String)
-    case agentResults(site: String, agent: String)
     case gallery(site: String)
     case results(site: String)
     case commands(site: String)
@@ -34,7 +32,6 @@ public enum Topic: Sendable, Hashable, CustomStringConvertible {
         case let .status(site, agent): return "\(Self.agentPrefix(site, agent))/status"
         case let .availability(site, agent): return "\(Self.agentPrefix(site, agent))/availability"
         case let .galleryAck(site, agent): return "\(Self.agentPrefix(site, agent))/gallery/ack"
-        case let .agentResults(site, agent): return "\(Self.agentPrefix(site, agent))/results"
         case let .gallery(site): return "\(Self.root)/sites/\(site)/gallery"
         case let .results(site): return "\(Self.root)/sites/\(site)/results"
         case let .commands(site): return "\(Self.root)/sites/\(site)/commands"
@@ -47,7 +44,7 @@ public enum Topic: Sendable, Hashable, CustomStringConvertible {
     public var site: String {
         switch self {
         case let .faces(site, _, _), let .status(site, _), let .availability(site, _), let .galleryAck(site, _),
-             let .agentResults(site, _), let .gallery(site), let .results(site), let .commands(site):
+             let .gallery(site), let .results(site), let .commands(site):
             return site
         }
     }
@@ -55,8 +52,7 @@ public enum Topic: Sendable, Hashable, CustomStringConvertible {
     /// The agent, for agent topics.
     public var agent: String? {
         switch self {
-        case let .faces(_, agent, _), let .status(_, agent), let .availability(_, agent), let .galleryAck(_, agent),
-             let .agentResults(_, agent):
+        case let .faces(_, agent, _), let .status(_, agent), let .availability(_, agent), let .galleryAck(_, agent):
             return agent
         case .gallery, .results, .commands:
             return nil
@@ -107,7 +103,6 @@ public enum Topic: Sendable, Hashable, CustomStringConvertible {
         case ["status"]: self = .status(site: site, agent: agent)
         case ["availability"]: self = .availability(site: site, agent: agent)
         case ["gallery", "ack"]: self = .galleryAck(site: site, agent: agent)
-        case ["results"]: self = .agentResults(site: site, agent: agent)
         case let tail where tail.count == 3 && tail[0] == "cameras" && tail[2] == "faces":
             guard WireIdentifier.isValid(tail[1]) else { throw fail("invalid camera id") }
             self = .faces(site: site, agent: agent, camera: tail[1])
@@ -127,8 +122,6 @@ public enum TopicFilter {
     public static let allAvailability = "\(Topic.root)/sites/+/agents/+/availability"
     /// Every agent's gallery acknowledgements.
     public static let allGalleryAcks = "\(Topic.root)/sites/+/agents/+/gallery/ack"
-    /// Every agent's edge-match results.
-    public static let allAgentResults = "\(Topic.root)/sites/+/agents/+/results"
     /// Everything every agent publishes.
     public static let allAgentTopics = "\(Topic.root)/sites/+/agents/+/#"
 

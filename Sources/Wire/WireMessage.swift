@@ -36,8 +36,10 @@ public protocol WireMessage: Sendable {
 public enum WireHeader {
     /// "RC".
     public static let magic: [UInt8] = [0x52, 0x43]
-    /// The format version this build writes and the newest it reads.
-    public static let version: UInt8 = 1
+    /// The format version this build writes and the only one it reads. Version 2 (this one) carries a face's
+    /// geometry in the JPEG's own pixels with the frame region the crop shows and the agent's own decision, and
+    /// 64-bit worker ids; version 1 (geometry in frame pixels, text worker ids, results from agents) is refused.
+    public static let version: UInt8 = 2
     /// Header size in bytes.
     public static let size = 4
 

@@ -10,7 +10,7 @@ struct RollcallAgent: AsyncParsableCommand {
         commandName: "rollcall-agent",
         abstract: "Rollcall edge agent: captures camera frames, detects faces, publishes crops over MQTT/TLS.",
         version: RollcallVersion.current,
-        subcommands: [Run.self, OutboxSoak.self],
+        subcommands: [Run.self],
         defaultSubcommand: Run.self
     )
 }

@@ -104,7 +104,7 @@ extension BenchCommand {
                 "fps": Double(clip.count) / totalSeconds,
                 "faces_detected_per_frame": Double(snapshot[.faces, camera: "bench"]) / Double(clip.count),
                 "tracks": snapshot[.tracksStarted, camera: "bench"], "crops_queued": snapshot[.cropsQueued],
-                "results_queued": snapshot[.resultsQueued], "embedding_failures": snapshot[.embeddingFailures],
+                "local_decisions": snapshot[.localDecisions], "embedding_failures": snapshot[.embeddingFailures],
                 "crop_failures": snapshot[.cropFailures], "rss_mb": AgentBenchClip.residentMegabytes(peak: false),
                 "peak_rss_mb": AgentBenchClip.residentMegabytes(peak: true),
             ]

@@ -13,10 +13,11 @@ import PKI
 import Wire
 
 /// `rollcall bench cloud`: face crops through the whole cloud path — agent publish → Mosquitto (mutual TLS) →
-/// shared subscription → N aggregators (ingest acknowledging after commit) → recognition (BlazeFace, dlib with
-/// mirror averaging, mini-Xception) → the track's shared fusion and emotion state, locked, and the detection in
-/// one transaction (SQLite, or PostgreSQL with the crop as a bytea row) → result published back to the agent on
-/// the fleet connection — for each store asked for, in four phases:
+/// shared subscription → N aggregators (ingest acknowledging after commit) → recognition (dlib alignment from
+/// the shipped geometry, dlib ResNet with mirror averaging, mini-Xception; no detector on crops) → the track's
+/// shared fusion and emotion state, locked, and the detection in one transaction (SQLite, or PostgreSQL with
+/// the crop as a bytea row) → result published back to the agent on the fleet connection — for each store
+/// asked for, in four phases:
 /// 1. warm-up crops, not measured (first-touch of model memory, OpenBLAS buffers, database pages);
 /// 2. `rounds` bursts of `crops` published at once: crops/s of each round = crops / (first publish → last
 ///    result received); the headline figure is their median. With `--store both` the stores take turns round
@@ -102,7 +103,7 @@ struct CloudBench: AsyncParsableCommand {
             let referenceCPU = CPUTime.now() - referenceCPUStart
             var json: [String: Any] = [
                 "benchmark": "cloud",
-                "path": "agent publish → mosquitto (mTLS) → shared subscription → N aggregators (ack after commit) → BlazeFace + dlib ResNet (mirror-averaged: 2 forwards) + mini-Xception → track state locked + detection + live event in one transaction (SQLite + crop file, or PostgreSQL + crop row) → result published on the fleet connection → agent",
+                "path": "agent publish → mosquitto (mTLS) → shared subscription → N aggregators (ack after commit) → dlib alignment from the shipped geometry + dlib ResNet (mirror-averaged: 2 forwards) + mini-Xception → track state locked + detection + live event in one transaction (SQLite + crop file, or PostgreSQL + crop row) → result published on the fleet connection → agent",
                 "measures": "crops_per_s: median over rounds of crops / (first publish → last result received), after warm-up; p*_ms: publish → result received, crops paced at half that rate; cpu_ms_per_crop: CPU time of this process (aggregators + agent client) over the rounds per crop, broker_cpu_ms_per_crop: the broker's, database_cpu_ms_per_crop: the PostgreSQL server's (SQLite runs inside this process); cpu_bound_crops_per_s: cores × 1000 / (all three); other_cpu_used_of_cores: CPU time of every other process on the machine / (wall time × cores) during the rounds",
                 "aggregators": aggregators,
                 "workers": workers,
@@ -113,7 +114,7 @@ struct CloudBench: AsyncParsableCommand {
                 "rounds": rounds,
                 "recognition_only_crops_per_s": reference,
                 "recognition_only_cpu_ms_per_crop": referenceCPU.own * 1000 / Double(crops),
-                "crop_bytes": samples.map(\.count),
+                "crop_bytes": samples.map(\.jpeg.count),
                 "load_average_before": loadBefore,
                 "load_average_after": CPUTime.loadAverage(),
             ]
@@ -130,7 +131,7 @@ struct CloudBench: AsyncParsableCommand {
     }
 
     /// Warm-up, rounds (stores taking turns) and paced latency for every path; the figures per store.
-    func measure(_ paths: [CloudBenchPath], samples: [Data],
+    func measure(_ paths: [CloudBenchPath], samples: [Sample],
                  total: Int) async throws -> [CloudBenchPath.StoreKind: [String: Any]] {
         for path in paths {
             for index in 0 ..< warmup { try await path.publish(index, crop: samples[index % samples.count]) }
@@ -198,15 +199,16 @@ struct CloudBench: AsyncParsableCommand {
     }
 
     /// Crops/s of the recognizer alone: `crops` crops (emotion on) over `workers` concurrent tasks.
-    static func recognitionOnly(_ recognizer: DlibFaceRecognizer, samples: [Data], crops: Int,
+    static func recognitionOnly(_ recognizer: DlibFaceRecognizer, samples: [Sample], crops: Int,
                                 workers: Int) async throws -> Double {
-        let images = try samples.map { try EncodedImage(bytes: [UInt8]($0)) }
+        let images = try samples.map { try EncodedImage(bytes: [UInt8]($0.jpeg)) }
         let start = MQTTBench.Clock.now()
         try await withThrowingTaskGroup(of: Void.self) { group in
             for slot in 0..<workers {
                 group.addTask {
                     for index in stride(from: slot, to: crops, by: workers) {
-                        _ = try await recognizer.analyzeCrop(images[index % images.count], emotion: true)
+                        _ = try await recognizer.analyzeCrop(images[index % images.count],
+                                                             face: samples[index % samples.count].face, emotion: true)
                     }
                 }
             }
@@ -219,17 +221,32 @@ struct CloudBench: AsyncParsableCommand {
         try Data(contentsOf: try models.url(for: "demo-\(name)"))
     }
 
-    /// Agent-like crops (the face box widened 1.6×, JPEG quality 90) of the demo photos.
-    static func crops(models: ModelStore) throws -> [Data] {
+    /// An agent-like crop: the JPEG, the face in its pixels, and the region of the photo it shows.
+    struct Sample {
+        var jpeg: Data
+        var face: DetectedFace
+        var region: Rect
+    }
+
+    /// Agent-like crops (the face box widened 1.6×, JPEG quality 90) of the demo photos, with the detection
+    /// moved into the crop's pixels as an agent ships it.
+    static func crops(models: ModelStore) throws -> [Sample] {
         let detector = try BlazeFaceDetector(model: .short, modelURL: try models.url(for: "blazeface-short"))
         let encoder = try JPEGEncoder()
-        var crops: [Data] = []
+        var crops: [Sample] = []
         for name in ["obama2", "obama3", "biden"] {
             let image = try Image.decode(try demo(models, name), options: DecodeOptions(format: .rgb, maxPixels: 1024 * 1024))
             guard let face = detector.detect(image).first else { continue }
             let side = max(face.box.width, face.box.height) * 1.6
             let box = Rect(x: face.box.center.x - side / 2, y: face.box.center.y - side / 2, width: side, height: side)
-            crops.append(Data(try encoder.encode(try image.cropped(covering: box), quality: 90)))
+            let crop = try image.cropped(covering: box)
+            let x = max(0, box.x.rounded(.down)), y = max(0, box.y.rounded(.down))
+            let shifted = DetectedFace(score: face.score,
+                                       box: Rect(x: face.box.x - x, y: face.box.y - y, width: face.box.width,
+                                                 height: face.box.height),
+                                       keypoints: face.keypoints.map { Point(x: $0.x - x, y: $0.y - y) })
+            crops.append(Sample(jpeg: Data(try encoder.encode(crop, quality: 90)), face: shifted,
+                                region: Rect(x: x, y: y, width: Float(crop.width), height: Float(crop.height))))
         }
         guard !crops.isEmpty else { throw ValidationError("no face found in the demo photos") }
         return crops

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import MQTT
 import PKI
+import RollcallCore
 import Wire
 
 /// `rollcall bench mqtt`: face messages (default 20 KB) from an agent to a cloud subscriber through a local
@@ -98,8 +99,9 @@ struct MQTTBench: AsyncParsableCommand {
         let payloads = try (0..<messages).map { index in
             try FaceCrop(camera: "cam1", trackID: UInt64(index), frameTime: Date(), frameWidth: 640, frameHeight: 480,
                          box: .init(x: 100, y: 100, width: 160, height: 160),
-                         keypoints: (0..<6).map { FaceCrop.Point(x: Float(120 + $0), y: 140) },
-                         detectionScore: 0.9, quality: 0.8, content: .jpeg(jpeg)).encoded()
+                         keypoints: (0..<6).map { Point(x: Float(120 + $0), y: 140) },
+                         detectionScore: 0.9, quality: 0.8,
+                         content: .jpeg(jpeg, region: Rect(x: 60, y: 60, width: 240, height: 240))).encoded()
         }
         let subscription = try await cloud.subscribe(to: TopicFilter.allFaces)
         let total = messages

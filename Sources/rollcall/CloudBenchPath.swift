@@ -106,11 +106,11 @@ final class CloudBenchPath: @unchecked Sendable {
     }
 
     /// Publishes crop `index` (its track id) from the agent.
-    func publish(_ index: Int, crop: Data) async throws {
+    func publish(_ index: Int, crop sample: CloudBench.Sample) async throws {
         let payload = try FaceCrop(
             camera: "cam1", trackID: UInt64(index), frameTime: Date(), frameWidth: 640, frameHeight: 480,
-            box: .init(x: 0, y: 0, width: 160, height: 160), keypoints: [], detectionScore: 0.9, quality: 0.8,
-            content: .jpeg(crop)).encoded()
+            box: sample.face.box, keypoints: sample.face.keypoints, detectionScore: sample.face.score, quality: 0.8,
+            content: .jpeg(sample.jpeg, region: sample.region)).encoded()
         clock.markSent(index)
         try await agent.publish(payload, to: Topic.faces(site: "bench", agent: "a1", camera: "cam1").name)
     }

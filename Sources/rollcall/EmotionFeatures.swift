@@ -1,4 +1,5 @@
 import Emotion
+import Evaluation
 import FaceRecognition
 import Foundation
 import Imaging

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Emotion
+import Evaluation
 import Foundation
 import Imaging
 import ModelSupply

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Evaluation
 import FaceDetection
 import FaceRecognition
 import Foundation
@@ -10,7 +11,7 @@ struct EvalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval",
         abstract: "Measure identity and emotion accuracy on labelled photos (JSON on stdout).",
-        subcommands: [LFW.self, Identify.self, Emotion.self]
+        subcommands: [LFW.self, Identify.self, Emotion.self, Cluster.self, Negatives.self]
     )
 
     /// Options shared by the identity evaluations.

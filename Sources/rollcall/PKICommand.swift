@@ -126,12 +126,15 @@ struct PKICommand: ParsableCommand {
         @Option(help: "Listener address.") var bind = "127.0.0.1"
         @Option(help: "Runtime folder (config, ACL, persistence, log).") var runtime: String
         @Option(help: "Template folder (default: $ROLLCALL_MOSQUITTO_TEMPLATES or config/mosquitto).") var templates: String?
+        @Option(help: "The broker plugin libRollcallBrokerPlugin.so (default: $ROLLCALL_BROKER_PLUGIN, else beside this executable).")
+        var plugin: String?
 
         func run() throws {
             let configuration = BrokerConfiguration(
                 pkiFolder: folder.url.standardizedFileURL.absoluteURL, runtimeFolder: URL(fileURLWithPath: runtime).absoluteURL,
                 port: port, bindAddress: bind,
-                templatesFolder: templates.map { URL(fileURLWithPath: $0) } ?? BrokerConfiguration.defaultTemplatesFolder())
+                templatesFolder: templates.map { URL(fileURLWithPath: $0) } ?? BrokerConfiguration.defaultTemplatesFolder(),
+                pluginFile: plugin.map { URL(fileURLWithPath: $0).absoluteURL })
             try configuration.write()
             print(configuration.configURL.path)
         }

@@ -19,6 +19,7 @@ struct Rollcall: AsyncParsableCommand {
             EnrollCommand.self,
             DetectCommand.self,
             EmotionCommand.self,
+            OutboxSoakCommand.self,
         ]
     )
 }

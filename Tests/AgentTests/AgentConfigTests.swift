@@ -1,3 +1,4 @@
+import ConfigFile
 import Foundation
 import Testing
 @testable import Agent
@@ -21,7 +22,7 @@ import Testing
         """
 
     /// The error a configuration text produces (fails the test if it parses).
-    func failure(_ yaml: String) -> AgentConfigError? {
+    func failure(_ yaml: String) -> ConfigurationError? {
         do {
             _ = try AgentConfig.parse(yaml: yaml)
             Issue.record("expected the configuration to be refused")
@@ -50,7 +51,7 @@ import Testing
         // The match policy arrives with the signed gallery: an agent-side threshold would decide unlike the cloud.
         for key in ["match_threshold", "match_margin"] {
             let error = failure(Self.minimal + "\ngallery:\n  \(key): 0.4\n")
-            #expect(error?.keyPath == "gallery.\(key)" && error?.code == .unknownKey)
+            #expect(error?.keyPath == "gallery.\(key)" && error?.code == .retiredKey && error?.line == 16)
             #expect(error?.description.contains("arrives with the signed gallery") == true)
         }
     }
@@ -126,7 +127,7 @@ import Testing
     @Test func syntaxErrorAndNonMappingAreTyped() {
         #expect(failure("site: [unclosed")?.code == .syntax)
         #expect(failure("- just\n- a list\n")?.code == .wrongType)
-        #expect(failure("")?.code == .wrongType)
+        #expect(failure("")?.code == .missing, "an empty file has no cameras")
     }
 
     @Test func identifiersMustBeTopicSafe() {

@@ -126,10 +126,8 @@ final class CloudRecorder: @unchecked Sendable {
     /// Face messages (crops or, in privacy mode, embeddings) that decode.
     var faces: [FaceCrop] { all.filter { $0.topic.hasSuffix("/faces") }.compactMap { try? FaceCrop(decoding: $0.payload) } }
 
-    /// Local recognition results that decode.
-    var results: [RecognitionResult] {
-        all.filter { $0.topic.hasSuffix("/results") }.compactMap { try? RecognitionResult(decoding: $0.payload) }
-    }
+    /// Messages on any agent results topic (agents put their decisions in the face messages; this stays empty).
+    var agentResultMessages: [MQTTMessage] { all.filter { $0.topic.hasSuffix("/results") } }
 
     /// Gallery acknowledgements that decode.
     var acks: [GalleryAck] { all.filter { $0.topic.hasSuffix("/gallery/ack") }.compactMap { try? GalleryAck(decoding: $0.payload) } }

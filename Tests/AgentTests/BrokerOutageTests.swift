@@ -1,4 +1,5 @@
 import Foundation
+import RollcallCore
 import MQTT
 import Testing
 import TestSupport
@@ -27,7 +28,8 @@ import Wire
         let id = UUID()
         let event = FaceEvent(messageID: id, camera: "entrance", trackID: 1, frameTime: Date(), frameWidth: 640,
                               frameHeight: 480, face: face(x: 10, y: 10), quality: 0.9, reason: .first,
-                              content: .jpeg([0xFF, 0xD8, 0xFF] + [UInt8](repeating: 7, count: 20_000)))
+                              content: .jpeg([0xFF, 0xD8, 0xFF] + [UInt8](repeating: 7, count: 20_000),
+                                             region: Rect(x: 0, y: 0, width: 200, height: 200)))
         return (id, try encoder.face(event))
     }
 

@@ -31,9 +31,21 @@ import Wire
         return (site, frames, gallery)
     }
 
-    /// Results grouped by track, in track order: the Obama track first, then Biden's.
-    func tracks(_ results: [RecognitionResult]) -> [[RecognitionResult]] {
-        Dictionary(grouping: results, by: \.trackID).sorted { $0.key < $1.key }.map(\.value)
+    /// Face messages grouped by track, in track order: the Obama track first, then Biden's.
+    func tracks(_ faces: [FaceCrop]) -> [[FaceCrop]] {
+        Dictionary(grouping: faces, by: \.trackID).sorted { $0.key < $1.key }.map(\.value)
+    }
+
+    /// Checks that every face carries the local decision: the Obama track the worker, Biden's unknown.
+    func expectDecided(_ byTrack: [[FaceCrop]], sourceLocation: SourceLocation = #_sourceLocation) {
+        for face in byTrack[0] {
+            #expect(face.edge?.workerID == Self.worker, "the Obama face is the enrolled worker", sourceLocation: sourceLocation)
+            #expect((face.edge?.distance ?? 1) < 0.47, sourceLocation: sourceLocation)
+        }
+        for face in byTrack[1] {
+            #expect(face.edge != nil && face.edge?.workerID == nil, "Biden is not enrolled: unknown", sourceLocation: sourceLocation)
+            #expect((face.edge?.distance ?? 0) >= 0.47, sourceLocation: sourceLocation)
+        }
     }
 
     @Test func edgeMatchNamesTheWorkerWhileTheBrokerIsDownThenDeliversEverything() async throws {
@@ -52,47 +64,42 @@ import Wire
         #expect(offline.stop(), "a clean stop on SIGTERM")
 
         let waiting = try site.outboxMessages()
-        let results = waiting.filter { $0.topic.hasSuffix("/results") }.compactMap { try? RecognitionResult(decoding: $0.payload) }
+        #expect(waiting.allSatisfy { !$0.topic.hasSuffix("/results") }, "decisions travel inside the face messages")
         let crops = waiting.filter { $0.topic.hasSuffix("/faces") }.compactMap { try? FaceCrop(decoding: $0.payload) }
-        let byTrack = tracks(results)
-        try #require(byTrack.count == 2, "one track per person: \(results)")
-        for result in byTrack[0] {
-            #expect(result.workerID == String(Self.worker), "the Obama face is the enrolled worker")
-            #expect((result.distance ?? 1) < 0.47)
-        }
-        for result in byTrack[1] {
-            #expect(result.workerID == nil, "Biden is not enrolled: unknown")
-            #expect((result.distance ?? 0) >= 0.47)
-        }
-        #expect(results.allSatisfy { $0.galleryVersion == Self.galleryVersion && $0.source == .edge })
-        // Every result belongs to a crop waiting beside it; edge-match still sends the crops (JPEG, ≥ 160 px).
-        let cropIDs = Set(crops.map(\.messageID))
-        #expect(results.allSatisfy { cropIDs.contains($0.cropMessageID) })
+        let byTrack = tracks(crops)
+        try #require(byTrack.count == 2, "one track per person: \(crops.map(\.trackID))")
+        expectDecided(byTrack)
+        #expect(crops.allSatisfy { $0.edge?.galleryVersion == Self.galleryVersion })
+        // Edge-match still sends the crops (JPEG, ≥ 160 px), with the face in the JPEG's own pixels.
         for crop in crops {
-            guard case .jpeg(let jpeg) = crop.content else {
+            guard case .jpeg(let jpeg, let region) = crop.content else {
                 Issue.record("edge-match sends JPEG crops")
                 continue
             }
             let image = try Image.decode(jpeg)
             #expect(min(image.width, image.height) >= 160)
+            let inside = crop.box.intersectionArea(with: Rect(x: 0, y: 0, width: Float(image.width), height: Float(image.height)))
+            #expect(inside >= 0.9 * crop.box.area, "the box lies in the JPEG: \(crop.box) in \(image.width)×\(image.height)")
+            #expect(region.width > 0 && region.x >= 0 && region.x + region.width <= 640, "the region lies in the 640-px frame")
         }
 
         // 2. The broker comes back: the restarted agent delivers everything it kept (and plays the camera again).
         try site.broker.start()
         let cloud = try await site.cloud()
         let online = try AgentProcess(config: config, metricsPort: site.metricsPort)
-        let kept = Set(results.map(\.messageID)).union(cropIDs)
+        let kept = Set(crops.map(\.messageID))
         #expect(await eventually(within: 300, every: .milliseconds(200)) {
-            kept.isSubset(of: Set(cloud.results.map(\.messageID)).union(cloud.faces.map(\.messageID)))
-        }, "every kept result and crop arrives: \(online.log)")
-        let delivered = cloud.results.filter { kept.contains($0.messageID) }
-        #expect(delivered.count == results.count)
-        #expect(delivered.contains { $0.workerID == String(Self.worker) } && delivered.contains { $0.workerID == nil })
+            kept.isSubset(of: Set(cloud.faces.map(\.messageID)))
+        }, "every kept crop arrives: \(online.log)")
+        let delivered = cloud.faces.filter { kept.contains($0.messageID) }
+        #expect(delivered.count == crops.count)
+        #expect(delivered.contains { $0.edge?.workerID == Self.worker } && delivered.contains { $0.edge?.workerID == nil })
+        #expect(cloud.agentResultMessages.isEmpty)
         #expect(online.stop())
         await cloud.close()
     }
 
-    @Test func privacyModeSendsEmbeddingsAndResultsButNoImage() async throws {
+    @Test func privacyModeSendsEmbeddingsWithTheirDecisionsButNoImage() async throws {
         let demo = try DemoFaces()
         let (site, frames, gallery) = try prepare(demo)
         try site.broker.start()
@@ -102,7 +109,7 @@ import Wire
                                           rate: 2, queueDepth: 64)
         let agent = try AgentProcess(config: config, metricsPort: site.metricsPort)
         #expect(await eventually(within: 300, every: .milliseconds(200)) { agent.metric(Self.processed) == 9 || !agent.isRunning }, "\(agent.log)")
-        #expect(await eventually(within: 30, every: .milliseconds(200)) { tracks(cloud.results).count == 2 && agent.metric("rollcall_agent_outbox_depth") == 0 },
+        #expect(await eventually(within: 30, every: .milliseconds(200)) { tracks(cloud.faces).count == 2 && agent.metric("rollcall_agent_outbox_depth") == 0 },
                 "\(agent.log)")
         #expect(await eventually(within: 10) { cloud.statuses.contains { $0.galleryVersion == Self.galleryVersion } })
         // The cloud enrolls Biden too: the signed snapshot arrives live, is decoded, swapped in and acknowledged.
@@ -122,12 +129,12 @@ import Wire
         for message in received {
             #expect(message.payload.range(of: Data([0xFF, 0xD8, 0xFF])) == nil, "\(message.topic) carries JPEG bytes")
         }
-        // Face messages carry the dlib embedding, and it is the face's: the Obama one matches the gallery.
+        // Face messages carry the dlib embedding, and it is the face's: the gallery decides it as the agent did.
         let faces = cloud.faces
         #expect(faces.count == received.filter { $0.topic.hasSuffix("/faces") }.count, "every face message decodes")
-        let results = cloud.results
-        let byTrack = tracks(results)
-        try #require(byTrack.count == 2, "\(results)")
+        #expect(cloud.agentResultMessages.isEmpty)
+        let byTrack = tracks(faces)
+        try #require(byTrack.count == 2, "\(faces.map(\.trackID))")
         for face in faces {
             guard case .embedding(let embedding) = face.content else {
                 Issue.record("privacy mode sent a face message with an image")
@@ -135,12 +142,9 @@ import Wire
             }
             #expect(embedding.modelID == Backbone.dlib.modelID && embedding.values.count == 128)
             let local = try gallery.decide(embedding.values)
-            let isObama = face.trackID == byTrack[0][0].trackID
-            #expect(local.workerID == (isObama ? Self.worker : nil))
+            #expect(face.edge?.workerID == local.workerID && face.edge?.distance == local.distance)
         }
-        #expect(byTrack[0].allSatisfy { $0.workerID == String(Self.worker) })
-        #expect(byTrack[1].allSatisfy { $0.workerID == nil })
-        #expect(Set(results.map(\.cropMessageID)).isSubset(of: Set(faces.map(\.messageID))))
+        expectDecided(byTrack)
         // The heartbeat says which mode runs and which gallery is in use.
         let status = try #require(cloud.statuses.last)
         #expect(status.mode == .privacy && status.galleryVersion >= Self.galleryVersion)

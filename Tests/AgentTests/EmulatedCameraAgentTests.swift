@@ -55,7 +55,7 @@ import Wire
         let faces = cloud.faces
         #expect(faces.allSatisfy { $0.camera == AgentSite.camera && $0.frameWidth == 640 && $0.frameHeight == 480 })
         for face in faces {
-            guard case .jpeg(let jpeg) = face.content else {
+            guard case .jpeg(let jpeg, _) = face.content else {
                 Issue.record("cloud-match sends JPEG crops")
                 continue
             }

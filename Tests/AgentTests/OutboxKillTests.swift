@@ -3,11 +3,11 @@ import Testing
 import TestSupport
 @testable import Agent
 
-/// Crash safety with a real process: `rollcall-agent outbox-soak` appends and delivers numbered messages (a line
+/// Crash safety with a real process: `rollcall outbox-soak` appends and delivers numbered messages (a line
 /// flushed to a file plays the broker's PUBACK) and is killed with SIGKILL mid-way, then restarted.
 @Suite struct OutboxKillTests {
     @Test func killNineLosesNothingAndResendsNothingAcknowledged() async throws {
-        let binary = try BuiltProducts.path("rollcall-agent")
+        let binary = try BuiltProducts.path("rollcall")
         let folder = temporaryFolder()
         let delivered = folder + "/delivered.log"
 

@@ -14,12 +14,13 @@ import TestSupport
     /// A face walking right across 30 frames, then gone.
     static let script: [[DetectedFace]] = (0..<30).map { [face(x: 60 + 2 * Float($0), y: 60, size: 100)] }
 
-    func processor(mode: AgentConfig.Mode, matcher: EdgeMatcher?, stats: AgentStats) -> FrameProcessor {
+    func processor(mode: AgentConfig.Mode, matcher: EdgeMatcher?, stats: AgentStats,
+                   renderer: any CropRendering = CopyRenderer()) -> FrameProcessor {
         var crops = Self.config.crops
         crops.improveIntervalSeconds = 1
         return FrameProcessor(camera: "entrance", mode: mode, detection: Self.config.detection,
                               tracking: TrackingConfig(iouThreshold: 0.3, maxMissedFrames: 3), crops: crops,
-                              detector: ScriptedDetector(script: Self.script), renderer: CopyRenderer(),
+                              detector: ScriptedDetector(script: Self.script), renderer: renderer,
                               embedder: PositionEmbedder(offset: Point(x: 0, y: 0)), matcher: matcher, stats: stats,
                               firstTrackID: 100)
     }
@@ -91,12 +92,13 @@ import TestSupport
         #expect(snapshot[.tracksStarted, camera: "entrance"] == 1, "the track survives the skipped frames")
     }
 
-    @Test func edgeMatchPublishesResultsWhileTheBrokerIsDown() async throws {
+    @Test func edgeMatchDecidesEveryFaceWhileTheBrokerIsDown() async throws {
         let folder = temporaryFolder()
         let key = Curve25519.Signing.PrivateKey()
         let gallery = try GalleryCache(folder: folder + "/gallery", verifier: TestGalleryFormat(publicKey: key.publicKey),
                                        builder: RecognitionGalleryBuilder(modelID: "test-net"))
-        // The face sits at (75, 75) in its margin crop: the test embedding (0.75, 0.75) is worker 1.
+        // The face sits at (75, 75) in its 150-px margin crop, (80, 80) once the JPEG is scaled to 160 px: the test
+        // embedding (0.8, 0.8) is near worker 1.
         #expect(gallery.apply(TestGalleryFormat.sign(version: 4, body: try Self.snapshot([1: [0.75, 0.75], 2: [9, 9]]),
                                                      key: key)) == .applied(version: 4))
         let matcher = EdgeMatcher(cache: gallery)
@@ -108,24 +110,25 @@ import TestSupport
                                     backoff: (.milliseconds(5), .milliseconds(20)))
         let camera = CameraService(camera: "entrance", source: SyntheticSource(frames: 40), queueDepth: 64, stats: stats,
                                    sink: EventSink(encoder: TestEncoder(), outbox: outbox, stats: stats)) {
-            processor(mode: .edgeMatch, matcher: matcher, stats: stats)
+            // A real JPEG: the agent embeds the JPEG it ships, decoded as the cloud decodes it.
+            processor(mode: .edgeMatch, matcher: matcher, stats: stats, renderer: ImagingCropRenderer())
         }
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await drainer.run() }
             try await camera.run()
             let waiting = outbox.stats.depth
-            #expect(waiting >= 2)
+            #expect(waiting >= 1)
             #expect(publisher.delivered.isEmpty)
-            #expect(stats.snapshot()[.resultsQueued] >= 1)
+            #expect(stats.snapshot()[.localDecisions] == waiting)
+            #expect(stats.snapshot()[.embeddingFailures] == 0)
             publisher.setUp(true)
             #expect(await eventually { outbox.stats.depth == 0 })
             group.cancelAll()
         }
-        let results = publisher.delivered.filter { $0.topic == "test/results" }.map { String(decoding: $0.payload, as: UTF8.self) }
-        let faces = publisher.delivered.filter { $0.topic == "test/faces/entrance" }
-        #expect(!results.isEmpty)
-        #expect(results.count == faces.count, "one result per published face")
-        #expect(results.allSatisfy { $0.contains("worker 1 v4") })
+        let faces = publisher.delivered.map { String(decoding: $0.payload, as: UTF8.self) }
+        #expect(publisher.delivered.allSatisfy { $0.topic == "test/faces/entrance" }, "no separate result messages")
+        #expect(!faces.isEmpty)
+        #expect(faces.allSatisfy { $0.contains("worker 1 v4") }, "every face carries the local decision: \(faces)")
     }
 
     @Test func privacyModeSendsNoImage() throws {
@@ -133,7 +136,7 @@ import TestSupport
         let gallery = try GalleryCache(folder: temporaryFolder(), verifier: TestGalleryFormat(publicKey: key.publicKey),
                                        builder: RecognitionGalleryBuilder(modelID: "test-net"))
         var processor = processor(mode: .privacy, matcher: EdgeMatcher(cache: gallery), stats: AgentStats())
-        var events: [PipelineEvent] = []
+        var events: [FaceEvent] = []
         for frame in 0..<40 {
             var pixels = [UInt8](repeating: 0, count: 320 * 240)
             for i in 1..<pixels.count { pixels[i] = UInt8((i * 7 + (i / 320) * 13) % 251) }
@@ -142,17 +145,15 @@ import TestSupport
             events += processor.process(CapturedFrame(image: image, time: Date(), monotonicSeconds: Double(frame) * 0.1))
         }
         events += processor.finish()
-        var faces = 0
-        for event in events {
-            if case .face(let face) = event {
-                faces += 1
-                guard case .embedding(let model, let values) = face.content else {
-                    Issue.record("privacy mode must not publish an image")
-                    continue
-                }
-                #expect(model == "test-net" && values.count == 2)
+        for face in events {
+            guard case .embedding(let model, let values) = face.content else {
+                Issue.record("privacy mode must not publish an image")
+                continue
             }
+            #expect(model == "test-net" && values.count == 2)
+            #expect(face.edge?.galleryVersion == 0 && face.edge?.decision == MatchDecision.noGallery,
+                    "decided locally, before any gallery arrived: unknown")
         }
-        #expect(faces >= 1)
+        #expect(events.count >= 1)
     }
 }

@@ -84,16 +84,12 @@ struct TestEncoder: AgentMessageEncoding {
     func face(_ event: FaceEvent) throws -> OutgoingMessage {
         let kind: String
         switch event.content {
-        case .jpeg(let bytes): kind = "jpeg \(bytes.count)"
+        case .jpeg(let bytes, _): kind = "jpeg \(bytes.count)"
         case .embedding(let model, let values): kind = "embedding \(model) \(values.count)"
         }
+        let edge = event.edge.map { " worker \($0.decision.workerID.map(String.init) ?? "unknown") v\($0.galleryVersion)" } ?? ""
         return OutgoingMessage(topic: "test/faces/\(event.camera)",
-                               payload: Array("face \(event.messageID) track \(event.trackID) \(event.reason.rawValue) \(kind)".utf8))
-    }
-
-    func result(_ event: EdgeResultEvent) throws -> OutgoingMessage {
-        OutgoingMessage(topic: "test/results",
-                        payload: Array("result \(event.faceMessageID) track \(event.trackID) worker \(event.match.decision.workerID.map(String.init) ?? "unknown") v\(event.match.galleryVersion)".utf8))
+                               payload: Array("face \(event.messageID) track \(event.trackID) \(event.reason.rawValue) \(kind)\(edge)".utf8))
     }
 
     func status(_ report: StatusReport) throws -> OutgoingMessage {
@@ -136,8 +132,9 @@ struct CopyRenderer: CropRendering {
         return try Image(width: x1 - x0, height: y1 - y0, format: image.format, pixels: pixels)
     }
 
-    func jpeg(_ image: Image, minSide: Int, quality: Int) throws -> [UInt8] {
-        [0xFF, 0xD8, 0xFF] + Array("\(image.width)x\(image.height)".utf8)
+    func jpeg(_ image: Image, minSide: Int, quality: Int) throws -> EncodedCrop {
+        EncodedCrop(bytes: [0xFF, 0xD8, 0xFF] + Array("\(image.width)x\(image.height)".utf8), width: image.width,
+                    height: image.height)
     }
 }
 

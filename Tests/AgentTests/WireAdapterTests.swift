@@ -11,17 +11,29 @@ import Wire
     let encoder = WireAgentEncoder(site: "hq", agent: "door-1", mode: .edgeMatch, version: "0.1.0")
 
     @Test func faceEventEncodesAsAValidFaceCropOnTheCameraTopic() throws {
-        let event = FaceEvent(messageID: UUID(), camera: "entrance", trackID: 77, frameTime: Date(), frameWidth: 640,
+        let region = Rect(x: 300, y: 200, width: 135, height: 135)
+        var event = FaceEvent(messageID: UUID(), camera: "entrance", trackID: 77, frameTime: Date(), frameWidth: 640,
                               frameHeight: 480, face: face(x: 10, y: 20, size: 90), quality: 0.8, reason: .first,
-                              content: .jpeg([0xFF, 0xD8, 0xFF, 0xE0, 1, 2, 3]))
+                              content: .jpeg([0xFF, 0xD8, 0xFF, 0xE0, 1, 2, 3], region: region))
         let message = try encoder.face(event)
         #expect(message.topic == "rollcall/v1/sites/hq/agents/door-1/cameras/entrance/faces")
         let crop = try FaceCrop(decoding: Data(message.payload))
         #expect(crop.messageID == event.messageID)
         #expect(crop.trackID == 77)
-        #expect(crop.keypoints.count == 6)
-        #expect(crop.box == FaceCrop.Box(x: 10, y: 20, width: 90, height: 90))
-        #expect(crop.content == .jpeg(Data([0xFF, 0xD8, 0xFF, 0xE0, 1, 2, 3])))
+        #expect(crop.keypoints == event.face.keypoints)
+        #expect(crop.box == Rect(x: 10, y: 20, width: 90, height: 90))
+        #expect(crop.content == .jpeg(Data([0xFF, 0xD8, 0xFF, 0xE0, 1, 2, 3]), region: region))
+        #expect(crop.edge == nil)
+
+        // The local decision travels in the same message.
+        event.edge = EdgeMatch(decision: MatchDecision(reason: .accepted, nearest: 17, distance: 0.31, margin: nil),
+                               galleryVersion: 9)
+        let decided = try FaceCrop(decoding: Data(try encoder.face(event).payload))
+        #expect(decided.edge == FaceCrop.EdgeDecision(workerID: 17, distance: 0.31, galleryVersion: 9))
+        event.edge = EdgeMatch(decision: MatchDecision(reason: .tooFar, nearest: 17, distance: 0.8, margin: 0.1),
+                               galleryVersion: 9)
+        let unknown = try FaceCrop(decoding: Data(try encoder.face(event).payload))
+        #expect(unknown.edge == FaceCrop.EdgeDecision(workerID: nil, distance: 0.8, galleryVersion: 9))
     }
 
     @Test func privacyEventCarriesOnlyTheEmbedding() throws {
@@ -33,16 +45,7 @@ import Wire
         #expect(crop.content == .embedding(FaceCrop.Embedding(modelID: "dlib-resnet", values: [0.1, 0.2, 0.3])))
     }
 
-    @Test func resultAckStatusAndAvailabilityDecode() throws {
-        let faceID = UUID()
-        let result = try encoder.result(EdgeResultEvent(
-            messageID: UUID(), faceMessageID: faceID, camera: "entrance", trackID: 5, frameTime: Date(),
-            match: EdgeMatch(decision: MatchDecision(reason: .accepted, nearest: 17, distance: 0.31, margin: nil),
-                             galleryVersion: 9)))
-        #expect(result.topic == "rollcall/v1/sites/hq/agents/door-1/results")
-        let decoded = try RecognitionResult(decoding: Data(result.payload))
-        #expect(decoded.cropMessageID == faceID && decoded.workerID == "17" && decoded.source == .edge)
-
+    @Test func ackStatusAndAvailabilityDecode() throws {
         let ack = try GalleryAck(decoding: Data(try encoder.galleryAck(
             .refused(version: 4, reason: .badSignature, detail: "nope", activeVersion: 3)).payload))
         #expect(ack.outcome == .badSignature && ack.version == 4 && ack.activeVersion == 3)

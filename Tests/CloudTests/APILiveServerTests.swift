@@ -31,7 +31,7 @@ import Testing
                                      body: ByteBuffer(bytes: photo)) { response in
                 #expect(!response.text.contains("\"workerName\""))
             }
-            try await client.execute(uri: "/metrics", method: .get) { response in
+            try await client.execute(uri: "/metrics", method: .get, headers: auth(env.viewerToken)) { response in
                 #expect(response.text.contains("rollcall_cloud_gallery_version 2"))
                 #expect(response.text.contains("rollcall_cloud_http_requests_total{method=\"POST\",status=\"201\"}"))
             }

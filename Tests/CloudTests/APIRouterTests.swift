@@ -1,4 +1,5 @@
 import Cloud
+import Emotion
 import FaceRecognition
 import Foundation
 import Hummingbird
@@ -6,7 +7,7 @@ import HummingbirdTesting
 import Testing
 
 @Suite struct APIRouterTests {
-    @Test func healthAndMetricsNeedNoToken() async throws {
+    @Test func healthNeedsNoTokenMetricsAViewerToken() async throws {
         let env = try await TestEnvironment()
         defer { env.remove() }
         try await env.withApp { client in
@@ -15,7 +16,7 @@ import Testing
                 #expect(response.text.contains("\"status\":\"ok\""))
             }
             try await client.execute(uri: "/api/v1/workers", method: .get) { #expect($0.status == .unauthorized) }
-            try await client.execute(uri: "/metrics", method: .get) { response in
+            try await client.execute(uri: "/metrics", method: .get, headers: auth(env.viewerToken)) { response in
                 #expect(response.status == .ok)
                 #expect(response.headers[.contentType]?.hasPrefix("text/plain") == true)
                 #expect(response.text.contains("# TYPE rollcall_cloud_http_errors_total counter"))
@@ -263,7 +264,7 @@ import Testing
         let face = { (e: [Float]) in
             AnalyzedFace(box: .init(x: 5, y: 6, width: 50, height: 50), detectionScore: 0.9, embedding: e,
                          quality: FaceQuality(score: 0.9, shorterSide: 50, frontalness: 1, laplacianVariance: 80),
-                         emotion: EmotionEstimate(label: "neutral", score: 0.7))
+                         emotion: EmotionEstimate(label: .neutral, probability: 0.7))
         }
         env.recognizer.script(probe, faces: [face(Embeddings.axis(0, offset: 0.1)), face(Embeddings.axis(30))])
         let worker = try await env.aggregator.createWorker(name: "Ada", actor: "t")

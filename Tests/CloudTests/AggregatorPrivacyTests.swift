@@ -82,8 +82,8 @@ import TestSupport
                                      headers: auth(env.viewerToken)) { response in
                 #expect(response.status == .notFound && response.text.contains("privacy mode"))
             }
-            try await client.execute(uri: "/dashboard", method: .get,
-                                     headers: [.cookie: "rollcall_token=\(env.viewerToken)"]) { response in
+            let viewer = try await DashboardLogin.logIn(client, token: env.viewerToken)
+            try await client.execute(uri: "/dashboard", method: .get, headers: viewer.page) { response in
                 #expect(response.status == .ok)
                 let row = response.text.components(separatedBy: "data-id=\"\(known.detectionID)\"").dropFirst().first?
                     .components(separatedBy: "</tr>").first ?? ""

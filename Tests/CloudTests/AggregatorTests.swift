@@ -1,4 +1,5 @@
 import Cloud
+import Emotion
 import Foundation
 import Testing
 import TestSupport
@@ -114,7 +115,7 @@ import TestSupport
             ($0 as? CloudError)?.code == .notAnImage
         }
         await #expect { try await env.aggregator.process(crop(TestImages.png(seed: 21))) } throws: {
-            ($0 as? CloudError)?.detail.contains("no face") == true
+            ($0 as? CloudError)?.detail.contains("cannot be aligned") == true
         }
         #expect(env.metrics.counter("rollcall_cloud_crops_refused_total", labels: ["reason": "badMessage"]) == 3)
         #expect(env.metrics.counter("rollcall_cloud_crops_refused_total", labels: ["reason": "notAnImage"]) == 1)
@@ -173,8 +174,7 @@ import TestSupport
         func estimate(_ index: Int, _ p: Float) -> EmotionEstimate {
             var probabilities = [Float](repeating: (1 - p) / 6, count: 7)
             probabilities[index] = p
-            return EmotionEstimate(label: ["angry", "disgust", "fear", "happy", "sad", "surprise", "neutral"][index],
-                                   score: Double(p), probabilities: probabilities)
+            return EmotionEstimate(probabilities: probabilities)
         }
         // Three happy crops, then one sad one on the same track; another track is sad from its first crop.
         var results: [RecognitionResult] = []

@@ -86,4 +86,33 @@ import Testing
             _ = try CloudConfig(contentsOf: "/nonexistent/cloud.yaml")
         } throws: { ($0 as? CloudError)?.subject == "/nonexistent/cloud.yaml" }
     }
+
+    @Test func readsTheDashboardMetricsAndGalleryGuards() throws {
+        let config = try CloudConfig(yaml: """
+            http: {max_json_bytes: 4096}
+            dashboard: {session_hours: 2, secure_cookies: always, public_url: "https://Rollcall.Example.com:8443/x",
+                        trust_forwarded_headers: true, failed_logins_per_minute: 5}
+            metrics: {host: 10.0.0.5, port: 9464}
+            gallery: {max_age_hours: 48}
+            """)
+        #expect(config.http.maxJSONBytes == 4096)
+        #expect(config.dashboard.sessionHours == 2 && config.dashboard.secureCookies == .always)
+        #expect(config.dashboard.publicOrigin == "https://rollcall.example.com:8443")
+        #expect(config.dashboard.trustForwardedHeaders && config.dashboard.failedLoginsPerMinute == 5)
+        #expect(config.metrics.host == "10.0.0.5" && config.metrics.port == 9464)
+        #expect(config.gallery.maxAgeHours == 48)
+        #expect(CloudConfig().metrics.port == nil && CloudConfig().dashboard.secureCookies == .auto)
+        for (yaml, key) in [("dashboard: {secure_cookies: sometimes}", "dashboard.secure_cookies"),
+                            ("dashboard: {public_url: rollcall.example.com}", "dashboard.public_url"),
+                            ("dashboard: {session_hours: 0}", "dashboard.session_hours"),
+                            ("metrics: {port: 70000}", "metrics.port"),
+                            ("gallery: {max_age_hours: 0}", "gallery.max_age_hours")] {
+            do {
+                _ = try CloudConfig(yaml: yaml)
+                Issue.record("\(yaml) accepted")
+            } catch {
+                #expect(error.subject == key, "\(yaml): \(error)")
+            }
+        }
+    }
 }

@@ -1,6 +1,7 @@
 import Cloud
 import Crypto
 import FaceRecognition
+import Imaging
 import Foundation
 import Logging
 import ModelSupply
@@ -20,15 +21,29 @@ import Wire
         return try Data(contentsOf: url)
     }
 
-    static func cropMessage(_ jpeg: Data, track: UInt64, camera: String = "door", id: UUID = UUID()) throws -> Data {
-        try FaceCrop(messageID: id, camera: camera, trackID: track, frameTime: Date(), frameWidth: 640,
-                     frameHeight: 480, box: .init(x: 0, y: 0, width: 200, height: 200), keypoints: [],
-                     detectionScore: 0.9, quality: 0.8, content: .jpeg(jpeg)).encoded()
+    /// The crop a cloud-match agent publishes when it sees `photo` (the agent's own pipeline), as track `track`.
+    static func cropMessage(_ photo: Data, track: UInt64, camera: String = "door", id: UUID = UUID()) throws -> Data {
+        let path = try AgentPath(localRecognition: false)
+        guard let face = try path.faces(of: [UInt8](photo), mode: .cloudMatch).first else {
+            throw CloudError(.badMessage, "the agent found no face in the photo")
+        }
+        var crop = try FaceCrop(decoding: face.payload)
+        crop.messageID = id
+        crop.camera = camera
+        crop.trackID = track
+        return try crop.encoded()
+    }
+
+    /// A face message carrying raw bytes as its "JPEG" (hostile input).
+    static func rawCropMessage(_ bytes: Data, track: UInt64, camera: String = "door") throws -> Data {
+        try FaceCrop(camera: camera, trackID: track, frameTime: Date(), frameWidth: 640, frameHeight: 480,
+                     box: Rect(x: 0, y: 0, width: 200, height: 200), keypoints: [], detectionScore: 0.9, quality: 0.8,
+                     content: .jpeg(bytes, region: Rect(x: 0, y: 0, width: 200, height: 200))).encoded()
     }
 
     static func embeddingMessage(_ values: [Float], model: String, track: UInt64, camera: String = "door") throws -> Data {
         try FaceCrop(camera: camera, trackID: track, frameTime: Date(), frameWidth: 640, frameHeight: 480,
-                     box: .init(x: 0, y: 0, width: 200, height: 200), keypoints: [], detectionScore: 0.9, quality: 0.8,
+                     box: Rect(x: 0, y: 0, width: 200, height: 200), keypoints: [], detectionScore: 0.9, quality: 0.8,
                      content: .embedding(.init(modelID: model, values: values))).encoded()
     }
 
@@ -120,8 +135,8 @@ import Wire
         try await agent.publish(try Self.cropMessage(try Self.demo("biden"), track: 2), to: facesTopic)
         // Hostile input on the same topic: garbage, an oversized message, a duplicate; all refused and counted.
         try await agent.publish(Data("not a wire message".utf8), to: facesTopic)
-        try await agent.publish(try Self.cropMessage(Data([0xFF, 0xD8, 0xFF, 0xD9] + [UInt8](repeating: 1, count: 1_200_000)),
-                                                     track: 3), to: facesTopic)
+        try await agent.publish(try Self.rawCropMessage(Data([0xFF, 0xD8, 0xFF, 0xD9] + [UInt8](repeating: 1, count: 1_200_000)),
+                                                        track: 3), to: facesTopic)
         try await agent.publish(try Self.cropMessage(try Self.demo("obama3"), track: 1, id: obamaCropID), to: facesTopic)
         #expect(await eventually(within: 60) {
             ((try? await aggregator.store.detections(.init(), limit: 10, cursor: nil))?.items.count ?? 0) >= 2
@@ -139,7 +154,7 @@ import Wire
         #expect(await eventually { metrics.counter("rollcall_cloud_messages_duplicate_total") == 1 })
         #expect(await eventually { await resultInbox.messages.count >= 2 })
         let published = try await resultInbox.messages.map { try Wire.RecognitionResult(decoding: $0.payload) }
-        #expect(published.contains { $0.cropMessageID == obamaCropID && $0.workerID == String(obamaID) })
+        #expect(published.contains { $0.cropMessageID == obamaCropID && $0.workerID == obamaID })
 
         // Privacy mode: the agent sends only the embedding of the face (the same dlib embedder, here run on the
         // demo photo), never the image. Stored with Obama, no crop file, no emotion; bad embeddings are refused
@@ -168,7 +183,7 @@ import Wire
         #expect(try await aggregator.store.detections(.init(), limit: 10, cursor: nil).items.count == 3)
         #expect(await eventually {
             let published = await resultInbox.messages.compactMap { try? Wire.RecognitionResult(decoding: $0.payload) }
-            return published.contains { $0.trackID == 4 && $0.workerID == String(obamaID) && $0.emotion == nil }
+            return published.contains { $0.trackID == 4 && $0.workerID == obamaID && $0.emotion == nil }
         })
 
         // A crop from an agent that never announced itself is refused.

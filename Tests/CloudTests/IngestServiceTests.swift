@@ -2,6 +2,7 @@ import Cloud
 import Foundation
 import Logging
 import MQTT
+import RollcallCore
 import Testing
 import Wire
 
@@ -16,7 +17,7 @@ import Wire
     func payload(_ image: [UInt8], id: UUID = UUID(), camera: String = "door") throws -> Data {
         try FaceCrop(messageID: id, camera: camera, trackID: 7, frameTime: Date(), frameWidth: 640, frameHeight: 480,
                      box: .init(x: 1, y: 2, width: 100, height: 100), keypoints: [], detectionScore: 0.9, quality: 0.7,
-                     content: .jpeg(Data(image))).encoded()
+                     content: .jpeg(Data(image), region: Rect(x: 0, y: 0, width: 64, height: 64))).encoded()
     }
 
     @Test func hostilePayloadsAreRefusedAndCounted() async throws {

@@ -1,4 +1,5 @@
 import Cloud
+import Emotion
 import Foundation
 import Testing
 import Wire
@@ -11,14 +12,14 @@ import Wire
         try await env.registerAgent()
         let happy = TestImages.png(seed: 90), flat = TestImages.png(seed: 91)
         env.recognizer.scriptFace(happy, embedding: Embeddings.axis(90))
-        env.recognizer.scriptFace(flat, embedding: Embeddings.axis(91), emotion: EmotionEstimate(label: "neutral", score: 0.2))
+        env.recognizer.scriptFace(flat, embedding: Embeddings.axis(91), emotion: EmotionEstimate(label: .neutral, probability: 0.2))
         func face(_ image: [UInt8], track: String) -> IncomingCrop {
             IncomingCrop(messageID: UUID(), siteID: "hq", agentID: "agent-1", camera: "door", trackID: track,
                          frameTime: Date(), image: image, quality: 0.9, detectionScore: 0.9)
         }
         let known = MQTTFleet.wireResult(try await env.aggregator.process(face(happy, track: "11")))
         #expect(known.emotion == .happy && known.emotionScore.map { abs($0 - 0.9) < 1e-6 } == true)
-        #expect(known.trackID == 11 && known.source == .cloud)
+        #expect(known.trackID == 11)
         // Wire knows the seven classes only: an "uncertain" track is published without an emotion.
         let uncertain = try await env.aggregator.process(face(flat, track: "12"))
         #expect(uncertain.emotion == TrackEmotion.uncertain)

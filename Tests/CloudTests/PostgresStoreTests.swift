@@ -18,8 +18,10 @@ import TestSupport
             }
             try await group.waitForAll()
         }
-        #expect(try server.psql("SELECT string_agg(version::text, ',' ORDER BY version) FROM schema_version")
-            .trimmingCharacters(in: .whitespacesAndNewlines) == "1,2")
+        // Every migration once, in order (1, 2, …).
+        let versions = try server.psql("SELECT string_agg(version::text, ',' ORDER BY version) FROM schema_version")
+            .trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ",").compactMap { Int($0) }
+        #expect(!versions.isEmpty && versions == Array(1 ... versions.count))
         // And the schema works from any of them.
         let store = try await PostgresStore.open(url: server.url, logger: logger)
         _ = try await store.createWorker(name: "Ada", actor: "t")

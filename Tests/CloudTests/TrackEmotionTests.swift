@@ -1,4 +1,6 @@
 import Cloud
+import Emotion
+import Foundation
 import Testing
 
 @Suite struct TrackEmotionTests {
@@ -7,8 +9,7 @@ import Testing
     func estimate(_ index: Int, _ p: Float) -> EmotionEstimate {
         var probabilities = [Float](repeating: (1 - p) / 6, count: 7)
         probabilities[index] = p
-        let names = ["angry", "disgust", "fear", "happy", "sad", "surprise", "neutral"]
-        return EmotionEstimate(label: names[index], score: Double(p), probabilities: probabilities)
+        return EmotionEstimate(probabilities: probabilities)
     }
 
     /// Folds `estimates` into one track's average, as the store keeps it between crops.
@@ -47,7 +48,7 @@ import Testing
         let emotions = TrackEmotion(alpha: 0.25, uncertainBelow: 0.4)
         let (_, first) = emotions.add(estimate(3, 0.9), to: nil)
         let (reading, second) = emotions.add(estimate(0, 0.7), to: first)
-        let expected = zip(first.probabilities, estimate(0, 0.7).probabilities ?? []).map { 0.75 * $0 + 0.25 * $1 }
+        let expected = zip(first.probabilities, estimate(0, 0.7).probabilities).map { 0.75 * $0 + 0.25 * $1 }
         #expect(second.probabilities == expected)
         #expect(second.samples == 2 && reading.samples == 2 && reading.label == "happy")
         // A stored average of the wrong length (not this binary's classes) starts the track afresh.
@@ -55,11 +56,16 @@ import Testing
         #expect(emotions.add(estimate(5, 0.8), to: .init(probabilities: [1], samples: 9)).0.label == "surprise")
     }
 
-    @Test func aLabelWithoutProbabilitiesIsSpreadOverTheOtherClasses() {
+    @Test func aLabelWithoutProbabilitiesIsSpreadOverTheOtherClasses() throws {
         let emotions = TrackEmotion(alpha: 0.5, uncertainBelow: 0.4)
-        let reading = emotions.add(EmotionEstimate(label: "surprise", score: 0.7), to: nil).0
+        let reading = emotions.add(EmotionEstimate(label: .surprise, probability: 0.7), to: nil).0
         #expect(reading.label == "surprise" && abs(reading.score - 0.7) < 1e-6)
-        // An unknown label carries no information: uniform, so uncertain.
-        #expect(emotions.add(EmotionEstimate(label: "bored", score: 0.99), to: nil).0.label == TrackEmotion.uncertain)
+        // The API's form of an estimate reads back the same way; an unknown label is refused.
+        let json = try JSONEncoder().encode(EmotionEstimate(label: .sad, probability: 0.625))
+        #expect(String(decoding: json, as: UTF8.self).contains("\"label\":\"sad\""))
+        #expect(try JSONDecoder().decode(EmotionEstimate.self, from: json) == EmotionEstimate(label: .sad, probability: 0.625))
+        #expect(throws: DecodingError.self) {
+            _ = try JSONDecoder().decode(EmotionEstimate.self, from: Data(#"{"label":"bored","score":0.99}"#.utf8))
+        }
     }
 }

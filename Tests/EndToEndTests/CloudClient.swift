@@ -123,9 +123,9 @@ struct CloudClient: Sendable {
         return all
     }
 
-    /// The Prometheus text of `/metrics` (open endpoint).
+    /// The Prometheus text of `/metrics` (needs a token on the main listener).
     func metricsText() async throws -> String {
-        String(decoding: try await call("GET", "/metrics", authorized: false), as: UTF8.self)
+        String(decoding: try await call("GET", "/metrics", authorized: true), as: UTF8.self)
     }
 }
 

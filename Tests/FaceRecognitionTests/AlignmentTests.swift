@@ -4,42 +4,38 @@ import Testing
 @testable import FaceRecognition
 
 @Suite struct AlignmentTests {
-    @Test func similarityRecoversAKnownTransform() {
-        let truth = AffineTransform2D(a: 1.2 * cos(0.3), b: -1.2 * sin(0.3), c: 1.2 * sin(0.3), d: 1.2 * cos(0.3), tx: 5, ty: -7)
-        let from = [Point2D(x: 0, y: 0), Point2D(x: 10, y: 2), Point2D(x: 3, y: 8), Point2D(x: -4, y: 5)]
-        let fit = AffineTransform2D.similarity(from: from, to: from.map(truth.apply))
-        for (p, q) in zip([fit.a, fit.b, fit.c, fit.d, fit.tx, fit.ty], [truth.a, truth.b, truth.c, truth.d, truth.tx, truth.ty]) {
-            #expect(abs(p - q) < 1e-9)
-        }
-        let exact = AffineTransform2D.exact(from: Array(from.prefix(3)), to: from.prefix(3).map(truth.apply))
-        #expect(exact.map { abs($0.tx - 5) < 1e-9 } == true)
-        #expect(AffineTransform2D.exact(from: [Point2D(x: 0, y: 0), Point2D(x: 1, y: 1), Point2D(x: 2, y: 2)],
-                                        to: from.prefix(3).map { $0 }) == nil)
-    }
-
     @Test func chipOfAnUprightTemplateFaceIsTheTemplate() throws {
         // Landmarks placed exactly on the padded template of a 150 chip: identity map, angle 0, width 150.
         let s = 150.0, pad = 0.25
-        let landmarks: [Point2D] = FaceChipPlacement.template.map { (p: Point2D) -> Point2D in
+        let landmarks: [Point] = FaceChipPlacement.template.map { (p: (x: Double, y: Double)) -> Point in
             let x: Double = (pad + p.x) / (1 + 2 * pad) * s
             let y: Double = (pad + p.y) / (1 + 2 * pad) * s
-            return Point2D(x: x, y: y)
+            return Point(x: Float(x), y: Float(y))
         }
         let p = try FaceChipPlacement(landmarks: landmarks)
-        #expect(abs(p.angle) < 1e-9)
-        #expect(abs(p.width - 150) < 1e-9)
-        // dlib's rectangle is 150 wide counting both ends, so chip pixel (x, y) samples the image at
-        // (x + 0.5, y + 0.5): on the gradient f(x, y) = x + y that is f + 1.
+        // The template in single precision (real landmarks are whole pixels, exact in it): the placement is
+        // dlib's 150-wide rectangle (both ends counted) from 0.5 to 149.5, to within Float's rounding.
+        #expect(abs(p.angle) < 1e-6)
+        #expect(abs(p.width - 150) < 1e-4)
+        #expect(abs(p.left - 0.5) < 1e-4 && abs(p.top - 0.5) < 1e-4)
+        // So chip pixel (x, y) samples the image at (x + 0.5, y + 0.5): with that exact map, on the gradient
+        // f(x, y) = x + y, bilinear sampling gives f + 1 (dlib's interpolate_bilinear, truncated).
         let pixels: [UInt8] = (0 ..< 200 * 200).map { (i: Int) -> UInt8 in UInt8((i % 200 + i / 200) % 256) }
         let image = try Image(width: 200, height: 200, format: .gray, pixels: pixels)
-        let chip = try FaceChip.extract(from: image, placement: p)
+        let chip = try FaceChip.sample(image, map: .scaling(1, 1, translation: 0.5, 0.5), size: 150)
         #expect(chip.width == 150)
         #expect(chip.pixels[10 * 150 + 20] == pixels[10 * 200 + 20] + 1)
         #expect(chip.pixels[100 * 150 + 70] == pixels[100 * 200 + 70] + 1)
+        let mapped = FaceChipPlacement.chipToImage(left: p.left, top: p.top, right: p.right, bottom: p.bottom, angle: 0,
+                                                   size: 150).apply(x: 20, y: 10)
+        #expect(abs(mapped.x - 20.5) < 1e-4 && abs(mapped.y - 10.5) < 1e-4)
         #expect(throws: RecognitionError.self) { _ = try FaceChipPlacement(landmarks: Array(landmarks.prefix(4))) }
         var broken = landmarks
-        broken[0] = Point2D(x: .nan, y: 0)
+        broken[0] = Point(x: .nan, y: 0)
         #expect(throws: RecognitionError.self) { _ = try FaceChipPlacement(landmarks: broken) }
+        #expect(throws: RecognitionError.self) {
+            _ = try FaceChipPlacement(landmarks: Array(repeating: Point(x: 40, y: 40), count: 5))
+        }
     }
 
     @Test func pyramidDownHalvesWithDlibsFilter() throws {

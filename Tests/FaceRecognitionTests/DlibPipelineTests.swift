@@ -5,6 +5,7 @@ import ModelSupply
 import Testing
 import TestSupport
 @testable import FaceRecognition
+import Evaluation
 
 /// The whole path from an LFW photo: BlazeFace → dlib alignment → ResNet, against dlib's own pipeline
 /// (HOG box, 5-point landmarks, chip, ResNet) on dlib-lfw-sample.json, without the mirror averaging (dlib's

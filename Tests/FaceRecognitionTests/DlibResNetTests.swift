@@ -25,7 +25,7 @@ import TestSupport
         var count = 0
         for (path, sample) in try SharedData.dlibSamples() {
             let image = try SharedData.lfwImage(path)
-            let placement = try FaceChipPlacement(landmarks: sample.landmarks5.map { Point2D(x: $0[0], y: $0[1]) })
+            let placement = try FaceChipPlacement(landmarks: sample.landmarks5.map { Point(x: Float($0[0]), y: Float($0[1])) })
             let chip = try FaceChip.extract(from: image, placement: placement)
             let embedding = try net.embedding(of: chip, workspace: workspace)
             let diff = zip(embedding, sample.chip_descriptor).map { abs($0 - $1) }.max() ?? .infinity

@@ -24,7 +24,7 @@ import TestSupport
             let image = try SharedData.lfwImage(path)
             let b = sample.hog_box_ltrb
             let points = predictor.landmarks(in: image, box: DlibRectangle(left: b[0], top: b[1], right: b[2], bottom: b[3]))
-            let error = zip(points, sample.landmarks5).map { max(abs($0.x - $1[0]), abs($0.y - $1[1])) }.max() ?? .infinity
+            let error = zip(points, sample.landmarks5).map { max(abs(Double($0.x) - $1[0]), abs(Double($0.y) - $1[1])) }.max() ?? .infinity
             if error == 0 { exact += 1 }
             worst = max(worst, error)
         }

@@ -1,10 +1,11 @@
-@testable import FaceRecognition
-import Imaging
 import FaceDetection
 import Foundation
+import Imaging
 import Neural
-import Testing
 import TestSupport
+import Testing
+@testable import Evaluation
+@testable import FaceRecognition
 
 /// Fast checks of the VGG16 backbone's parts; the full 224×224 parity with PyTorch runs in the release CLI
 /// (`VGG16ReleaseTests`).

@@ -50,24 +50,17 @@ import Wire
         let update = try GalleryUpdate.verified(decoding: try #require(received).payload, publicKey: key.publicKey)
         #expect(update.snapshot == Data("s1".utf8))
 
-        // Another site's gallery: refused at subscribe, or never delivered; then a wildcard over every site's
-        // gallery. Each granted subscription gets its retained messages when the broker handles it, in order,
-        // so once a last subscription's retained gallery (the sentinel) has arrived, anything the two could
-        // have delivered has arrived before it and is counted in the client's statistics.
-        let receivedBefore = a1.statistics.messagesReceived
-        do {
-            _ = try await a1.subscribe(to: Topic.gallery(site: "s2").name)
-        } catch let error as MQTTError {
-            #expect(error.code == .subscribeRefused)
+        // Another site's gallery, and a wildcard over every site's gallery: refused at subscribe (the broker
+        // plugin: the ACL covers neither); its own site's commands (retained sentinel) granted and delivered.
+        await #expect { _ = try await a1.subscribe(to: Topic.gallery(site: "s2").name) } throws: { error in
+            (error as? MQTTError)?.code == .subscribeRefused
         }
-        let wide = try await a1.subscribe(to: "rollcall/v1/sites/+/gallery")
-        let (wideInbox, wideTask) = Inbox.collect(wide)
+        // A wildcard over every site's gallery is refused (the broker plugin: the ACL does not cover it).
+        await #expect { _ = try await a1.subscribe(to: "rollcall/v1/sites/+/gallery") } throws: { error in
+            (error as? MQTTError)?.code == .subscribeRefused
+        }
         let (sentinelInbox, sentinelTask) = Inbox.collect(try await a1.subscribe(to: commands))
         #expect(await eventually { await sentinelInbox.messages.contains { $0.topic == commands } })
-        // Exactly two deliveries: its own site's gallery for the wildcard, and the sentinel.
-        #expect(a1.statistics.messagesReceived - receivedBefore == 2)
-        #expect(await wideInbox.messages.allSatisfy { $0.topic == Topic.gallery(site: "s1").name })
-        wideTask.cancel()
         sentinelTask.cancel()
         await a1.disconnect()
         await cloud.disconnect()
@@ -77,15 +70,12 @@ import Wire
         let fixture = try BrokerFixture.forMQTTTests()
         let a2 = try await fixture.connectedClient("agents/s1/a2")
         let a1 = try await fixture.connectedClient("agents/s1/a1")
-        let (inbox, task) = Inbox.collect(try await a1.subscribe(to: TopicFilter.allFaces))
-        try await a2.publish(try facePayload(), to: Topic.faces(site: "s1", agent: "a2", camera: "cam1").name)
-        // The sentinel: a1's own face message, published after a2's was acknowledged (so routed), reaches a1's
-        // subscription after anything of a2's would have.
-        let own = Topic.faces(site: "s1", agent: "a1", camera: "cam1").name
-        try await a1.publish(try facePayload(), to: own)
-        #expect(await eventually { await inbox.count >= 1 })
-        #expect(await inbox.messages.map(\.topic) == [own])
-        task.cancel()
+        await #expect { _ = try await a1.subscribe(to: TopicFilter.allFaces) } throws: { error in
+            (error as? MQTTError)?.code == .subscribeRefused
+        }
+        await #expect { _ = try await a1.subscribe(to: TopicFilter.faces(site: "s1", agent: "a2")) } throws: { error in
+            (error as? MQTTError)?.code == .subscribeRefused
+        }
         await a1.disconnect()
         await a2.disconnect()
     }

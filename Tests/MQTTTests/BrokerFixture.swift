@@ -36,7 +36,7 @@ func facePayload(_ id: UUID = UUID(), camera: String = "cam1", jpegBytes: Int = 
     jpeg.append(contentsOf: [0xFF, 0xD9])
     return try FaceCrop(messageID: id, camera: camera, trackID: 1, frameTime: Date(), frameWidth: 640, frameHeight: 480,
                         box: .init(x: 10, y: 20, width: 100, height: 120), keypoints: [], detectionScore: 0.9,
-                        quality: 0.8, content: .jpeg(jpeg)).encoded()
+                        quality: 0.8, content: .jpeg(jpeg, region: .init(x: 0, y: 0, width: 200, height: 200))).encoded()
 }
 
 /// Collects a subscription's messages in the background.

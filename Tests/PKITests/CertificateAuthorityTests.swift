@@ -79,5 +79,18 @@ import X509
         #expect(conf.contains("require_certificate true"))
         #expect(conf.contains("use_identity_as_username true"))
         #expect(!conf.contains("{{"))
+        // The subscription-checking plugin, reading the same ACL; AEAD-only TLS 1.2.
+        #expect(conf.contains("plugin \(try BrokerConfiguration.locatePlugin().path)\n"))
+        #expect(conf.contains("plugin_opt_acl_file \(configuration.aclURL.path)\n"))
+        let ciphers = try #require(conf.split(separator: "\n").first { $0.hasPrefix("ciphers ") })
+        #expect(ciphers.dropFirst(8).split(separator: ":").allSatisfy {
+            $0.hasPrefix("ECDHE-") && ($0.contains("-GCM-") || $0.hasSuffix("CHACHA20-POLY1305"))
+        })
+        // Only the cloud may share-subscribe, under any group name.
+        #expect(acl.components(separatedBy: "topic read $share/").count == 2)
+        #expect(acl.contains("topic read $share/+/rollcall/v1/sites/+/agents/#"))
+        let explicit = BrokerConfiguration(pkiFolder: folder, runtimeFolder: folder.appendingPathComponent("run"),
+                                           port: 18_883, pluginFile: URL(fileURLWithPath: "/opt/rollcall/plugin.so"))
+        #expect(try explicit.renderConfig().contains("plugin /opt/rollcall/plugin.so\n"))
     }
 }

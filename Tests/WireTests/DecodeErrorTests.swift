@@ -1,4 +1,5 @@
 import Foundation
+import RollcallCore
 import Testing
 @testable import Wire
 
@@ -7,12 +8,43 @@ import Testing
         do { try body(); return nil } catch let error as WireError { return error } catch { return nil }
     }
 
-    @Test func newerVersionIsRefusedCleanly() throws {
-        var data = try WireSamples.crop.encoded()
-        data[2] = 2
-        let failure = error { _ = try FaceCrop(decoding: data) }
-        #expect(failure?.code == .unsupportedVersion)
-        #expect(failure?.field == "header.version")
+    @Test func otherVersionsAreRefusedCleanly() throws {
+        // 3: newer than this build; 1: the format before faces carried their geometry in the JPEG's pixels.
+        for version: UInt8 in [3, 1] {
+            var data = try WireSamples.crop.encoded()
+            data[2] = version
+            let failure = error { _ = try FaceCrop(decoding: data) }
+            #expect(failure?.code == .unsupportedVersion)
+            #expect(failure?.field == "header.version")
+        }
+    }
+
+    @Test func edgeDecisionsAreChecked() throws {
+        var crop = WireSamples.decidedCrop
+        crop.edge?.workerID = 0
+        #expect(error { _ = try crop.encoded() }?.field == "face.edge.workerID")
+        crop = WireSamples.decidedCrop
+        crop.edge?.distance = .infinity
+        #expect(error { _ = try crop.encoded() }?.field == "face.edge.distance")
+        // Unknown flag bits, or details without the "decided" bit, are refused.
+        let flagsOffset = 4 + 16 + 1 + 6 + 8 + 8 + 4 + 16 + 1 + 6 * 8 + 8
+        for flags: UInt8 in [8, 2, 6] {
+            var data = try WireSamples.crop.encoded()
+            data[flagsOffset] = flags
+            #expect(error { _ = try FaceCrop(decoding: data) }?.field == "face.edge.flags")
+        }
+        // A negative worker id patched into an encoded decision.
+        var data = try WireSamples.decidedCrop.encoded()
+        data.replaceSubrange((flagsOffset + 1)..<(flagsOffset + 9), with: [0xFF, 0, 0, 0, 0, 0, 0, 1])
+        #expect(error { _ = try FaceCrop(decoding: data) }?.field == "face.edge.workerID")
+    }
+
+    @Test func aCropNeedsTheRegionItShows() throws {
+        var crop = WireSamples.crop
+        crop.content = .jpeg(WireSamples.jpeg, region: Rect(x: 0, y: 0, width: 0, height: 10))
+        #expect(error { _ = try crop.encoded() }?.field == "face.region")
+        crop.content = .jpeg(WireSamples.jpeg, region: Rect(x: .nan, y: 0, width: 10, height: 10))
+        #expect(error { _ = try crop.encoded() }?.field == "face.region.x")
     }
 
     @Test func headerProblemsAreNamed() throws {
@@ -40,9 +72,9 @@ import Testing
         crop.camera = "door/1"
         #expect(error { _ = try crop.encoded() }?.code == .invalidString)
         crop = WireSamples.crop
-        crop.content = .jpeg(Data([0x89, 0x50, 0x4E, 0x47]))
+        crop.content = .jpeg(Data([0x89, 0x50, 0x4E, 0x47]), region: WireSamples.region)
         #expect(error { _ = try crop.encoded() }?.field == "face.jpeg")
-        crop.content = .jpeg(Data([0xFF, 0xD8, 0xFF]) + Data(count: WireLimits.jpegBytes))
+        crop.content = .jpeg(Data([0xFF, 0xD8, 0xFF]) + Data(count: WireLimits.jpegBytes), region: WireSamples.region)
         #expect(error { _ = try crop.encoded() }?.code == .tooLarge)
         crop = WireSamples.crop
         crop.keypoints = Array(repeating: .init(x: 1, y: 1), count: 17)

@@ -7,9 +7,23 @@ import Testing
         let crop = WireSamples.crop
         let data = try crop.encoded()
         #expect(try FaceCrop(decoding: data) == crop)
-        // Compact: the JPEG travels raw, the metadata (with 6 keypoints) costs 124 bytes.
-        #expect(data.count - WireSamples.jpeg.count == 124)
+        // Compact: the JPEG travels raw, the metadata (with 6 keypoints and the frame region) costs 141 bytes.
+        #expect(data.count - WireSamples.jpeg.count == 141)
         #expect(WireHeader.peekKind(data) == .faceCrop)
+    }
+
+    @Test func anEdgeDecisionTravelsWithTheFace() throws {
+        let decided = WireSamples.decidedCrop
+        let data = try decided.encoded()
+        #expect(try FaceCrop(decoding: data) == decided)
+        // Worker, distance and gallery version: 20 bytes more.
+        #expect(data.count - (try WireSamples.crop.encoded()).count == 20)
+        var unknown = decided
+        unknown.edge = FaceCrop.EdgeDecision(workerID: nil, distance: 0.9, galleryVersion: 5)
+        #expect(try FaceCrop(decoding: try unknown.encoded()) == unknown)
+        var empty = decided
+        empty.edge = FaceCrop.EdgeDecision(workerID: nil, distance: nil, galleryVersion: 0)
+        #expect(try FaceCrop(decoding: try empty.encoded()) == empty)
     }
 
     @Test func embeddingVariantRoundTrips() throws {
@@ -42,13 +56,13 @@ import Testing
             case .availability: return "availability"
             }
         }
-        #expect(kinds == ["face", "face", "result", "result", "gallery", "ack", "status", "availability"])
+        #expect(kinds == ["face", "face", "face", "result", "result", "gallery", "ack", "status", "availability"])
     }
 
     @Test func availabilityHasTheDocumentedBytes() throws {
         // The example in docs/protocol.md.
         let hex = try WireSamples.availability.encoded().map { String(format: "%02x", $0) }.joined()
-        #expect(hex == "52430107" + "00" + "0000019ace6f6c7d" + "05" + "302e312e30")
+        #expect(hex == "52430207" + "00" + "0000019ace6f6c7d" + "05" + "302e312e30")
     }
 }
 
@@ -60,9 +74,9 @@ import Testing
                             box: .init(x: 100, y: 80, width: 120, height: 140), keypoints: [], detectionScore: 0.9,
                             quality: 0.75, content: .embedding(.init(modelID: "dlib-resnet", values: [0.5, -0.25, 0.125, 0])))
         let hex = try crop.encoded().map { String(format: "%02x", $0) }.joined()
-        #expect(hex == "5243010200112233445566778899aabbccddeeff0463616d3100000000000000"
+        #expect(hex == "5243020200112233445566778899aabbccddeeff0463616d3100000000000000"
             + "2a0000019ace6f6c7d028001e042c8000042a0000042f00000430c0000003f66"
-            + "66663f4000000b646c69622d7265736e657400043f000000be8000003e000000"
-            + "00000000")
+            + "66663f400000000b646c69622d7265736e657400043f000000be8000003e0000"
+            + "0000000000")
     }
 }

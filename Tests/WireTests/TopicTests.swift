@@ -5,7 +5,7 @@ import Testing
 @Suite struct TopicTests {
     static let topics: [Topic] = [
         .faces(site: "plant-3", agent: "gate_A", camera: "cam.0"), .status(site: "s", agent: "a"),
-        .availability(site: "s", agent: "a"), .galleryAck(site: "s", agent: "a"), .agentResults(site: "s", agent: "a"),
+        .availability(site: "s", agent: "a"), .galleryAck(site: "s", agent: "a"),
         .gallery(site: "s"), .results(site: "s"), .commands(site: "s"),
     ]
 
@@ -23,7 +23,9 @@ import Testing
     @Test(arguments: ["", "rollcall/v1", "rollcall/v2/sites/s/gallery", "rollcall/v1/sites/s/other",
                       "rollcall/v1/sites/s/agents/a/cameras/c/faces/x", "rollcall/v1/sites/s+/gallery",
                       "rollcall/v1/sites//gallery", "rollcall/v1/sites/s/agents/a:b/status",
-                      "rollcall/v1/sites/s/agents/a/cameras/#/faces"])
+                      "rollcall/v1/sites/s/agents/a/cameras/#/faces",
+                      // Agents' decisions travel inside their face messages; there is no agent results topic.
+                      "rollcall/v1/sites/s/agents/a/results"])
     func foreignTopicsAreRefused(_ topic: String) {
         #expect(throws: WireError.self) { try Topic(parsing: topic) }
     }

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import RollcallCore
 @testable import Wire
 
 /// Deterministic random numbers for reproducible fuzzing.
@@ -23,16 +24,25 @@ enum WireSamples {
         try! Curve25519.Signing.PrivateKey(rawRepresentation: Data(repeating: 7, count: 32))
     }
 
-    static let keypoints: [FaceCrop.Point] = (0..<6).map { (index: Int) -> FaceCrop.Point in
-        FaceCrop.Point(x: Float(110 + index * 10), y: Float(100 + index * 5))
+    static let keypoints: [Point] = (0..<6).map { (index: Int) -> Point in
+        Point(x: Float(40 + index * 10), y: Float(50 + index * 5))
     }
+    /// The part of the 640×480 frame the sample JPEG shows.
+    static let region = Rect(x: 64, y: 30, width: 192, height: 224)
 
     static var crop: FaceCrop {
         FaceCrop(messageID: UUID(uuidString: "00112233-4455-6677-8899-AABBCCDDEEFF")!, camera: "door-1", trackID: 42,
                  frameTime: time, frameWidth: 640, frameHeight: 480,
-                 box: .init(x: 100.5, y: 80, width: 120, height: 140),
+                 box: Rect(x: 36.5, y: 50, width: 120, height: 140),
                  keypoints: keypoints,
-                 detectionScore: 0.93, quality: 0.71, content: .jpeg(jpeg))
+                 detectionScore: 0.93, quality: 0.71, content: .jpeg(jpeg, region: region))
+    }
+
+    /// The sample crop with an edge-matching agent's decision.
+    static var decidedCrop: FaceCrop {
+        var crop = self.crop
+        crop.edge = FaceCrop.EdgeDecision(workerID: 17, distance: 0.31, galleryVersion: 5)
+        return crop
     }
 
     static var embeddingCrop: FaceCrop {
@@ -44,13 +54,13 @@ enum WireSamples {
 
     static var result: RecognitionResult {
         RecognitionResult(cropMessageID: crop.messageID, agent: "agent-1", camera: "door-1", trackID: 42,
-                          frameTime: time, decidedAt: time.addingTimeInterval(0.2), workerID: "w-17", distance: 0.41,
-                          emotion: .happy, emotionScore: 0.8, galleryVersion: 5, source: .cloud)
+                          frameTime: time, decidedAt: time.addingTimeInterval(0.2), workerID: 17, distance: 0.41,
+                          emotion: .happy, emotionScore: 0.8, galleryVersion: 5)
     }
 
     static var unknownResult: RecognitionResult {
         RecognitionResult(cropMessageID: crop.messageID, agent: "agent-1", camera: "door-1", trackID: 43,
-                          frameTime: time, decidedAt: time, workerID: nil, distance: nil, galleryVersion: 0, source: .edge)
+                          frameTime: time, decidedAt: time, workerID: nil, distance: nil, galleryVersion: 0)
     }
 
     static var gallery: GalleryUpdate {
@@ -73,7 +83,8 @@ enum WireSamples {
 
     /// Every sample, encoded.
     static var payloads: [Data] {
-        [try! crop.encoded(), try! embeddingCrop.encoded(), try! result.encoded(), try! unknownResult.encoded(),
+        [try! crop.encoded(), try! embeddingCrop.encoded(), try! decidedCrop.encoded(), try! result.encoded(),
+         try! unknownResult.encoded(),
          try! gallery.encoded(), try! ack.encoded(), try! status.encoded(), try! availability.encoded()]
     }
 }

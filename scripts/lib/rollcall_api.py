@@ -1,13 +1,16 @@
 #!/usr/bin/env python3
 """Small client of the Rollcall cloud's HTTP API for scripts/demo (standard library only).
 
-  rollcall_api.py wait-health URL SECONDS          exit 0 once GET /healthz answers 200
-  rollcall_api.py public-key URL TOKEN             print the gallery verification key (base64)
-  rollcall_api.py worker-id URL TOKEN NAME         print the id of the worker called NAME (nothing if none)
-  rollcall_api.py watch URL TOKEN T0 [FIRST_FILE]  print detections as they are stored, until interrupted;
-                                                   the first recognition's delay since T0 (epoch seconds) is
-                                                   printed and written to FIRST_FILE
+  rollcall_api.py wait-health URL SECONDS    exit 0 once GET /healthz answers 200
+  rollcall_api.py public-key URL             print the gallery verification key (base64)
+  rollcall_api.py worker-id URL NAME         print the id of the worker called NAME (nothing if none)
+  rollcall_api.py watch URL T0 [FIRST_FILE]  print detections as they are stored, until interrupted; the first
+                                             recognition's delay since T0 (epoch seconds) is printed and written
+                                             to FIRST_FILE
+
+The API token comes from the ROLLCALL_TOKEN environment variable (never the command line, where `ps` shows it).
 """
+import os
 import json
 import sys
 import time
@@ -107,15 +110,16 @@ def main(argv):
         print(__doc__, file=sys.stderr)
         return 2
     command, args = argv[1], argv[2:]
+    token = os.environ.get("ROLLCALL_TOKEN", "")
     try:
         if command == "wait-health" and len(args) == 2:
             return wait_health(*args)
-        if command == "public-key" and len(args) == 2:
-            return public_key(*args)
-        if command == "worker-id" and len(args) == 3:
-            return worker_id(*args)
-        if command == "watch" and len(args) in (3, 4):
-            return watch(*args)
+        if command == "public-key" and len(args) == 1:
+            return public_key(args[0], token)
+        if command == "worker-id" and len(args) == 2:
+            return worker_id(args[0], token, args[1])
+        if command == "watch" and len(args) in (2, 3):
+            return watch(args[0], token, *args[1:])
     except KeyboardInterrupt:
         return 0
     except (urllib.error.URLError, OSError, ValueError, KeyError) as error:

@@ -9,7 +9,7 @@ public struct ImagingCropRenderer: CropRendering {
         try image.cropped(covering: box, outside: .clamp)
     }
 
-    public func jpeg(_ image: Image, minSide: Int, quality: Int) throws -> [UInt8] {
+    public func jpeg(_ image: Image, minSide: Int, quality: Int) throws -> EncodedCrop {
         let shorter = min(image.width, image.height)
         var scaled = image
         if shorter < minSide {
@@ -17,6 +17,6 @@ public struct ImagingCropRenderer: CropRendering {
             scaled = try image.resized(width: max(minSide, Int((Double(image.width) * scale).rounded())),
                                        height: max(minSide, Int((Double(image.height) * scale).rounded())))
         }
-        return try scaled.jpegData(quality: quality)
+        return EncodedCrop(bytes: try scaled.jpegData(quality: quality), width: scaled.width, height: scaled.height)
     }
 }

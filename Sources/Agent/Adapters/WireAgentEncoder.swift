@@ -1,6 +1,7 @@
 // Wire's formats and topic tree for the agent's messages.
 import FaceDetection
 import Foundation
+import Imaging
 import Wire
 
 /// Encodes the agent's events as Wire messages on the agent's own topics.
@@ -22,27 +23,22 @@ public struct WireAgentEncoder: AgentMessageEncoding {
     public func face(_ event: FaceEvent) throws -> OutgoingMessage {
         let content: FaceCrop.Content
         switch event.content {
-        case .jpeg(let bytes): content = .jpeg(Data(bytes))
+        case .jpeg(let bytes, let region): content = .jpeg(Data(bytes), region: region)
         case .embedding(let model, let values): content = .embedding(FaceCrop.Embedding(modelID: model, values: values))
         }
         let box = event.face.box
+        let edge = event.edge.map {
+            FaceCrop.EdgeDecision(workerID: $0.decision.workerID, distance: $0.decision.distance,
+                                  galleryVersion: $0.galleryVersion)
+        }
         let crop = FaceCrop(
             messageID: event.messageID, camera: event.camera, trackID: event.trackID, frameTime: event.frameTime,
             frameWidth: UInt16(clamping: event.frameWidth), frameHeight: UInt16(clamping: event.frameHeight),
-            box: FaceCrop.Box(x: box.x, y: box.y, width: max(0, box.width), height: max(0, box.height)),
-            keypoints: event.face.keypoints.prefix(16).map { FaceCrop.Point(x: $0.x, y: $0.y) },
-            detectionScore: min(1, max(0, event.face.score)), quality: min(1, max(0, event.quality)), content: content)
+            box: Rect(x: box.x, y: box.y, width: max(0, box.width), height: max(0, box.height)),
+            keypoints: Array(event.face.keypoints.prefix(16)), detectionScore: min(1, max(0, event.face.score)),
+            quality: min(1, max(0, event.quality)), edge: edge, content: content)
         return OutgoingMessage(topic: try Topic.faces(site: site, agent: agent, camera: event.camera).validated(),
                                payload: [UInt8](try crop.encoded()))
-    }
-
-    public func result(_ event: EdgeResultEvent) throws -> OutgoingMessage {
-        let result = RecognitionResult(
-            messageID: event.messageID, cropMessageID: event.faceMessageID, agent: agent, camera: event.camera,
-            trackID: event.trackID, frameTime: event.frameTime, decidedAt: Date(),
-            workerID: event.match.decision.workerID.map(String.init), distance: event.match.decision.distance, galleryVersion: event.match.galleryVersion, source: .edge)
-        return OutgoingMessage(topic: try Topic.agentResults(site: site, agent: agent).validated(),
-                               payload: [UInt8](try result.encoded()))
     }
 
     public func status(_ report: StatusReport) throws -> OutgoingMessage {

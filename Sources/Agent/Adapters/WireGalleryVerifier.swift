@@ -29,6 +29,6 @@ public struct WireGalleryVerifier: GalleryMessageVerifying {
         }
         return VerifiedGalleryMessage(version: update.version,
                                       baseVersion: update.mode == .delta ? update.baseVersion : nil,
-                                      modelID: update.modelID, body: update.snapshot)
+                                      modelID: update.modelID, body: update.snapshot, expiresAt: update.expiresAt)
     }
 }

@@ -2,9 +2,15 @@
 // disk as the signed messages themselves, so a restart re-verifies what it loads. An update is applied
 // atomically — verified, built, written, then swapped in — or refused with the previous gallery kept.
 //
+// Rollback protection: the highest version of any verified message is remembered on disk apart from the
+// gallery itself, so an older signed gallery is refused even after the stored one is lost; and a message past
+// its signed expiry (GalleryUpdate format 2) is refused, so an agent with nothing on disk cannot be handed a
+// stale retained gallery (the cloud re-signs its latest version well before it expires).
+//
 // Disk layout (folder):
 //   snapshot.msg               the latest whole-gallery message, exactly as received (signed)
 //   delta-<version, 20 digits>.msg   deltas received since, applied in version order on load
+//   highest-version            the highest gallery version seen (decimal), never lowered
 import Foundation
 
 /// What happened to one gallery message; the agent acknowledges every one to the cloud.
@@ -28,26 +34,31 @@ public final class GalleryCache<Builder: GalleryBuilding>: @unchecked Sendable {
     private let verifier: any GalleryMessageVerifying
     private let builder: Builder
     private let expectedModelID: String?
+    private let clock: @Sendable () -> Date
     private let lock = NSLock()
     private var active: Active?
+    /// The highest version of any verified, unexpired message (and of what loaded from disk).
+    private var highestSeen: UInt64 = 0
 
     /// Files on disk that failed to load at start (removed).
     public private(set) var discardedOnLoad = 0
 
     /// Opens the cache, loading (and re-verifying) whatever gallery is on disk. Files that no longer verify are
-    /// removed and counted; the cache then starts from what did load (or empty).
+    /// removed and counted; the cache then starts from what did load (or empty). `clock` tells expiry.
     public init(folder: String, verifier: any GalleryMessageVerifying, builder: Builder,
-                expectedModelID: String? = nil) throws(OutboxError) {
+                expectedModelID: String? = nil, clock: @escaping @Sendable () -> Date = Date.init) throws(OutboxError) {
         self.folder = folder
         self.verifier = verifier
         self.builder = builder
         self.expectedModelID = expectedModelID
+        self.clock = clock
         do {
             try DurableFile.makeFolder(folder)
         } catch {
             throw OutboxError(.io, path: error.path, detail: error.detail)
         }
         load()
+        highestSeen = max(Self.readVersion(highWaterPath), active?.version ?? 0)
     }
 
     /// The gallery in use, if any.
@@ -56,7 +67,24 @@ public final class GalleryCache<Builder: GalleryBuilding>: @unchecked Sendable {
     /// The version in use (0: none).
     public var version: UInt64 { lock.withLock { active?.version ?? 0 } }
 
+    /// The highest gallery version seen (0: none), on disk apart from the gallery.
+    public var highestSeenVersion: UInt64 { lock.withLock { highestSeen } }
+
     private var snapshotPath: String { "\(folder)/snapshot.msg" }
+    private var highWaterPath: String { "\(folder)/highest-version" }
+
+    private static func readVersion(_ path: String) -> UInt64 {
+        guard let data = FileManager.default.contents(atPath: path) else { return 0 }
+        return UInt64(String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+    }
+
+    /// Raises the remembered highest version (memory first; the file is best effort and re-derived from the
+    /// stored gallery at the next start when writing it fails).
+    private func noteSeen(_ version: UInt64) {
+        guard version > highestSeen else { return }
+        highestSeen = version
+        try? DurableFile.write(Data("\(version)\n".utf8), to: highWaterPath)
+    }
 
     private func deltaPath(_ version: UInt64) -> String {
         let digits = String(version)
@@ -123,6 +151,15 @@ public final class GalleryCache<Builder: GalleryBuilding>: @unchecked Sendable {
         if verified.version == activeVersion, active != nil {
             return .applied(version: activeVersion)   // a redelivery of what is in use: acknowledge again
         }
+        if let expiresAt = verified.expiresAt, expiresAt <= clock() {
+            return refuse(.stale, "version \(verified.version) expired at \(expiresAt) (a stale copy; the cloud re-signs "
+                          + "its latest version before it expires)")
+        }
+        guard verified.version >= highestSeen else {
+            return refuse(.stale, "version \(verified.version) is older than version \(highestSeen) this agent has seen "
+                          + "(a rollback)")
+        }
+        noteSeen(verified.version)
         guard verified.version > activeVersion else {
             return refuse(.stale, "version \(verified.version) is older than \(activeVersion) in use")
         }

@@ -12,12 +12,15 @@ public struct VerifiedGalleryMessage: Sendable, Equatable {
     public var modelID: String
     /// FaceRecognition's encoding of the gallery or of the change.
     public var body: Data
+    /// After this instant the message is stale (nil: the message carries no expiry).
+    public var expiresAt: Date?
 
-    public init(version: UInt64, baseVersion: UInt64?, modelID: String, body: Data) {
+    public init(version: UInt64, baseVersion: UInt64?, modelID: String, body: Data, expiresAt: Date? = nil) {
         self.version = version
         self.baseVersion = baseVersion
         self.modelID = modelID
         self.body = body
+        self.expiresAt = expiresAt
     }
 }
 
@@ -31,7 +34,8 @@ public enum GalleryRefusal: String, Sendable, Equatable {
     case baseMismatch
     /// The embedding backbone is not the agent's.
     case modelMismatch
-    /// Not newer than the version in use.
+    /// Not newer than the version in use, older than a version this agent has seen (a rollback), or past
+    /// its signed expiry.
     case stale
     /// Storing it on disk failed.
     case storage

@@ -2,6 +2,7 @@
 // `AgentMessageEncoding` (Wire's formats and topic tree) turns them into topic + bytes.
 import FaceDetection
 import Foundation
+import Imaging
 
 /// A message ready for the outbox.
 public struct OutgoingMessage: Sendable, Equatable {
@@ -16,10 +17,12 @@ public struct OutgoingMessage: Sendable, Equatable {
     }
 }
 
-/// One face to send: its metadata and either the JPEG crop or (privacy mode) only its embedding.
+/// One face to send: its metadata, either the JPEG crop or (privacy mode) only its embedding, and the agent's own
+/// decision when it matches locally.
 public struct FaceEvent: Sendable {
     public enum Content: Sendable, Equatable {
-        case jpeg([UInt8])
+        /// The crop as JPEG and the region of the frame it shows (frame pixels).
+        case jpeg([UInt8], region: Rect)
         case embedding(modelID: String, values: [Float])
     }
 
@@ -30,21 +33,13 @@ public struct FaceEvent: Sendable {
     public var frameTime: Date
     public var frameWidth: Int
     public var frameHeight: Int
+    /// The face in the pixels of what `content` carries: the JPEG's for a crop, the frame's for an embedding.
     public var face: DetectedFace
     public var quality: Float
     public var reason: CropReason
     public var content: Content
-}
-
-/// A local recognition decision (edge-match and privacy modes).
-public struct EdgeResultEvent: Sendable, Equatable {
-    public var messageID: UUID
-    /// The face message the decision belongs to.
-    public var faceMessageID: UUID
-    public var camera: String
-    public var trackID: UInt64
-    public var frameTime: Date
-    public var match: EdgeMatch
+    /// The local decision (edge-match and privacy modes).
+    public var edge: EdgeMatch?
 }
 
 /// One camera's figures for a heartbeat.
@@ -72,7 +67,6 @@ public struct StatusReport: Sendable, Equatable {
 /// Encodes the agent's messages into Wire's formats and topics.
 public protocol AgentMessageEncoding: Sendable {
     func face(_ event: FaceEvent) throws -> OutgoingMessage
-    func result(_ event: EdgeResultEvent) throws -> OutgoingMessage
     func status(_ report: StatusReport) throws -> OutgoingMessage
     /// The retained availability message (`online: false` is the last will).
     func availability(online: Bool, since: Date) throws -> OutgoingMessage

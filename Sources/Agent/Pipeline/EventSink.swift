@@ -13,21 +13,13 @@ public struct EventSink: Sendable {
         self.stats = stats
     }
 
-    public func submit(_ events: [PipelineEvent]) {
+    public func submit(_ events: [FaceEvent]) {
         for event in events {
             do {
-                let message: OutgoingMessage
-                switch event {
-                case .face(let face): message = try encoder.face(face)
-                case .result(let result): message = try encoder.result(result)
-                }
+                let message = try encoder.face(event)
                 try outbox.append(topic: message.topic, payload: Data(message.payload), retain: message.retain)
-                switch event {
-                case .face(let face):
-                    stats.count(.cropsQueued)
-                    stats.count(.facesQueued, camera: face.camera)
-                case .result: stats.count(.resultsQueued)
-                }
+                stats.count(.cropsQueued)
+                stats.count(.facesQueued, camera: event.camera)
             } catch {
                 stats.count(.outboxFailures)
             }

@@ -1,21 +1,19 @@
-// One camera's per-frame work after capture: detect → track → quality → crop selection → (embed, match) →
-// events for the outbox. Synchronous and single-threaded; `CameraService` feeds it from a bounded queue.
+// One camera's per-frame work after capture: detect → track → quality → crop selection → JPEG (the face's
+// geometry carried in the JPEG's own pixels) → (edge-match: decode that JPEG exactly as the cloud will, embed,
+// decide; privacy: embed the crop, decide) → face events for the outbox. Synchronous and single-threaded;
+// `CameraService` feeds it from a bounded queue.
 import FaceDetection
 import FaceRecognition
 import Foundation
 import Imaging
 
-/// What the processor hands on for publication.
-public enum PipelineEvent: Sendable {
-    case face(FaceEvent)
-    case result(EdgeResultEvent)
-}
-
 /// The per-camera pipeline state machine around the detector.
 public struct FrameProcessor {
-    /// A kept crop: the cut-out region and the face in its coordinates.
+    /// A kept crop: the cut-out region, where it lies in the frame, and the face in its coordinates.
     struct Candidate: Sendable {
         var crop: Image
+        /// The part of the frame the crop shows (frame pixels).
+        var region: Rect
         var faceInCrop: DetectedFace
         var face: DetectedFace
         var frameTime: Date
@@ -54,8 +52,11 @@ public struct FrameProcessor {
                                               minImprovement: crops.minImprovement))
     }
 
+    /// Decoded crops are bounded like the cloud bounds them (`ShippedFace`), so both see the same pixels.
+    static let shippedMaxPixels = ShippedFace.defaultMaxPixels
+
     /// Processes one frame and returns what to publish.
-    public mutating func process(_ frame: CapturedFrame) -> [PipelineEvent] {
+    public mutating func process(_ frame: CapturedFrame) -> [FaceEvent] {
         let faces: [DetectedFace]
         do {
             faces = try detector.detect(frame.image).filter {
@@ -69,7 +70,7 @@ public struct FrameProcessor {
         stats.count(.faces, camera: camera, by: faces.count)
         let update = tracker.update(faces)
         stats.count(.tracksStarted, camera: camera, by: update.started.count)
-        var events: [PipelineEvent] = []
+        var events: [FaceEvent] = []
         for (face, trackID) in zip(faces, update.trackIDs) {
             let quality = FaceQuality(face: face, in: frame.image).overall
             guard selector.wants(trackID: trackID, quality: quality) else { continue }
@@ -89,7 +90,7 @@ public struct FrameProcessor {
     }
 
     /// Ends every track (the source stopped) and returns their final crops.
-    public mutating func finish() -> [PipelineEvent] {
+    public mutating func finish() -> [FaceEvent] {
         tracker.endAll().flatMap { track in selector.end(trackID: track.id).map(publish) ?? [] }
     }
 
@@ -108,46 +109,72 @@ public struct FrameProcessor {
             score: face.score,
             box: Rect(x: face.box.x - originX, y: face.box.y - originY, width: face.box.width, height: face.box.height),
             keypoints: face.keypoints.map { Point(x: $0.x - originX, y: $0.y - originY) })
-        return Candidate(crop: crop, faceInCrop: shifted, face: face, frameTime: frame.time,
+        return Candidate(crop: crop, region: Rect(x: originX, y: originY, width: Float(crop.width), height: Float(crop.height)),
+                         faceInCrop: shifted, face: face, frameTime: frame.time,
                          frameWidth: frame.image.width, frameHeight: frame.image.height)
     }
 
-    func publish(_ decision: CropDecision<Candidate>) -> [PipelineEvent] {
+    func publish(_ decision: CropDecision<Candidate>) -> [FaceEvent] {
         let c = decision.candidate
-        let messageID = UUID()
-        var embedding: [Float]?
-        if mode != .cloudMatch, let embedder {
-            do {
-                embedding = try embedder.embedding(of: c.crop, face: c.faceInCrop)
-            } catch {
-                stats.count(.embeddingFailures)
-            }
-        }
         let content: FaceEvent.Content
+        let shipped: DetectedFace
+        var edge: EdgeMatch?
         if mode == .privacy {
-            guard let embedding, let embedder else { return [] }   // no image may leave the site
+            // No image leaves the site: the embedding of the crop itself, the geometry in frame pixels.
+            guard let embedder, let embedding = embed(c.crop, c.faceInCrop, with: embedder) else { return [] }
             content = .embedding(modelID: embedder.modelID, values: embedding)
+            shipped = c.face
+            edge = decide(embedding)
         } else {
+            let encoded: EncodedCrop
             do {
-                content = .jpeg(try renderer.jpeg(c.crop, minSide: crops.minSizePixels, quality: crops.jpegQuality))
+                encoded = try renderer.jpeg(c.crop, minSide: crops.minSizePixels, quality: crops.jpegQuality)
             } catch {
                 stats.count(.cropFailures)
                 return []
             }
-        }
-        var events: [PipelineEvent] = [.face(FaceEvent(
-            messageID: messageID, camera: camera, trackID: decision.trackID, frameTime: c.frameTime,
-            frameWidth: c.frameWidth, frameHeight: c.frameHeight, face: c.face, quality: decision.quality,
-            reason: decision.reason, content: content))]
-        if let embedding, let matcher {
-            do {
-                events.append(.result(EdgeResultEvent(messageID: UUID(), faceMessageID: messageID, camera: camera,
-                                                      trackID: decision.trackID, frameTime: c.frameTime,
-                                                      match: try matcher.match(embedding))))
-            } catch {
-                stats.count(.matchFailures)
+            // The face in the JPEG's own pixels (the JPEG may be scaled up from the cut).
+            let sx = Float(encoded.width) / Float(c.crop.width), sy = Float(encoded.height) / Float(c.crop.height)
+            let box = c.faceInCrop.box
+            shipped = DetectedFace(score: c.face.score,
+                                   box: Rect(x: box.x * sx, y: box.y * sy, width: box.width * sx, height: box.height * sy),
+                                   keypoints: c.faceInCrop.keypoints.map { Point(x: $0.x * sx, y: $0.y * sy) })
+            content = .jpeg(encoded.bytes, region: c.region)
+            if mode == .edgeMatch, let embedder {
+                // Exactly what the cloud will embed: this JPEG, decoded as it decodes it, from this geometry.
+                do {
+                    let face = try ShippedFace(jpeg: encoded.bytes, face: shipped, maxPixels: Self.shippedMaxPixels)
+                    if let embedding = embed(face.image, face.face, with: embedder) { edge = decide(embedding) }
+                } catch {
+                    stats.count(.embeddingFailures)
+                }
             }
         }
-        return events
+        return [FaceEvent(messageID: UUID(), camera: camera, trackID: decision.trackID, frameTime: c.frameTime,
+                          frameWidth: c.frameWidth, frameHeight: c.frameHeight, face: shipped, quality: decision.quality,
+                          reason: decision.reason, content: content, edge: edge)]
+    }
+
+    /// The embedding of `face` in `image`, or nil (counted) when it cannot be computed.
+    func embed(_ image: Image, _ face: DetectedFace, with embedder: any FaceEmbedder) -> [Float]? {
+        do {
+            return try embedder.embedding(of: image, face: face)
+        } catch {
+            stats.count(.embeddingFailures)
+            return nil
+        }
+    }
+
+    /// The local decision for `embedding`, or nil (counted) when the gallery cannot compare it.
+    func decide(_ embedding: [Float]) -> EdgeMatch? {
+        guard let matcher else { return nil }
+        do {
+            let match = try matcher.match(embedding)
+            stats.count(.localDecisions)
+            return match
+        } catch {
+            stats.count(.matchFailures)
+            return nil
+        }
     }
 }

@@ -36,10 +36,23 @@ public protocol FaceDetecting {
 
 extension BlazeFaceDetector: FaceDetecting {}
 
+/// A crop encoded for the wire, with the size of the encoded image.
+public struct EncodedCrop: Sendable, Equatable {
+    public var bytes: [UInt8]
+    public var width: Int
+    public var height: Int
+
+    public init(bytes: [UInt8], width: Int, height: Int) {
+        self.bytes = bytes
+        self.width = width
+        self.height = height
+    }
+}
+
 /// Cuts face regions out of frames and encodes them as JPEG (Imaging).
 public protocol CropRendering: Sendable {
     /// The region `box` of `image` (clamped to the image).
     func cut(_ image: Image, box: Rect) throws -> Image
     /// `image` scaled so its shorter side is at least `minSide` pixels, as JPEG of `quality`.
-    func jpeg(_ image: Image, minSide: Int, quality: Int) throws -> [UInt8]
+    func jpeg(_ image: Image, minSide: Int, quality: Int) throws -> EncodedCrop
 }

@@ -1,7 +1,7 @@
 import Foundation
 
 /// A long-running part of the agent with one `run()`: it works until its task is cancelled (or fails), and
-/// starts nothing that outlives the call. `AgentRuntime` runs every service in one task group.
+/// starts nothing that outlives the call. `AgentRuntime` runs every service in one `ServiceGroup`.
 public protocol AgentService: Sendable {
     /// A short name for logs and errors.
     var name: String { get }

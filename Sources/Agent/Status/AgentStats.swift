@@ -8,8 +8,9 @@ public final class AgentStats: @unchecked Sendable {
     public enum Counter: String, Sendable, CaseIterable {
         /// Crops (or, in privacy mode, embeddings) stored in the outbox.
         case cropsQueued = "crops_queued"
-        /// Local recognition results stored in the outbox.
-        case resultsQueued = "results_queued"
+        /// Faces decided locally against the cached gallery (edge-match and privacy modes); each decision travels
+        /// inside its face message.
+        case localDecisions = "local_decisions"
         /// Publish attempts that failed (each is retried).
         case publishFailures = "publish_failures"
         /// Crops that could not be cut or encoded.
@@ -22,7 +23,7 @@ public final class AgentStats: @unchecked Sendable {
         case galleryRefused = "gallery_refused"
         /// Faces that could not be embedded locally.
         case embeddingFailures = "embedding_failures"
-        /// Local embeddings the cached gallery could not compare (no result published for that face).
+        /// Local embeddings the cached gallery could not compare (the face goes without a local decision).
         case matchFailures = "match_failures"
     }
 

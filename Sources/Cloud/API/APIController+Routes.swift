@@ -13,7 +13,7 @@ extension APIController {
 
     @Sendable func createWorker(_ request: Request,
                                 context: CloudRequestContext) async throws -> EditedResponse<WorkerView> {
-        let body = try await request.decode(as: CreateWorkerRequest.self, context: context)
+        let body = try await decodeJSON(CreateWorkerRequest.self, request, context)
         let worker = try await aggregator.createWorker(name: body.name, actor: context.actor)
         return created(try await view(of: worker))
     }
@@ -123,7 +123,7 @@ extension APIController {
     }
 
     @Sendable func assignTrack(_ request: Request, context: CloudRequestContext) async throws -> TrackAssigned {
-        let body = try await request.decode(as: AssignTrackRequest.self, context: context)
+        let body = try await decodeJSON(AssignTrackRequest.self, request, context)
         let (photos, version) = try await aggregator.assignTrack(agentID: body.agentID, trackID: body.trackID,
                                                                  workerID: body.workerID, actor: context.actor)
         return TrackAssigned(photos: photos, galleryVersion: version.version)
@@ -144,7 +144,7 @@ extension APIController {
               id.range(of: "^[A-Za-z0-9_-]{1,64}$", options: .regularExpression) != nil else {
             throw CloudError(.badRequest, "a site id is 1-64 letters, digits, '-' or '_'", subject: "id")
         }
-        let body = try await request.decode(as: PutSiteRequest.self, context: context)
+        let body = try await decodeJSON(PutSiteRequest.self, request, context)
         let existing = try await store.site(id: id)
         let site = Site(id: id, name: body.name ?? existing?.name ?? id, emotionEnabled: body.emotionEnabled,
                         createdAt: existing?.createdAt ?? Date())

@@ -32,19 +32,16 @@ struct APIController {
         group.get("audit", use: auditLog)
     }
 
-    /// Reads an upload body up to the configured limit.
+    /// Reads an image upload body up to the configured limit (413 beyond; 415 for a form or text body).
     func readUpload(_ request: Request) async throws -> [UInt8] {
-        let limit = config.http.maxUploadBytes
-        if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
-            throw CloudError(.tooLarge, "upload of \(length) bytes exceeds the limit of \(limit)")
-        }
-        var body = request.body
-        do {
-            let buffer = try await body.collect(upTo: limit)
-            return Array(buffer.readableBytesView)
-        } catch let error as HTTPError where error.status == .contentTooLarge {
-            throw CloudError(.tooLarge, "upload exceeds the limit of \(limit) bytes")
-        }
+        try request.refuseFormMediaTypes()
+        return try await readBody(request, limit: config.http.maxUploadBytes, what: "upload")
+    }
+
+    /// Decodes a JSON request body (application/json only, at most `http.max_json_bytes`).
+    func decodeJSON<T: Decodable>(_ type: T.Type, _ request: Request,
+                                  _ context: CloudRequestContext) async throws -> T {
+        try await request.decodeJSON(as: type, context: context, limit: config.http.maxJSONBytes)
     }
 
     /// A required integer path parameter.

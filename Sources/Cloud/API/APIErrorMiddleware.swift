@@ -26,14 +26,13 @@ struct APIErrorMiddleware: RouterMiddleware {
             return respond(status: Self.status(of: error.code), code: error.code.rawValue, message: error.detail,
                            subject: error.subject)
         } catch let error as HTTPError {
-            let code = switch error.status {
-            case .notFound: CloudError.Code.notFound.rawValue
-            case .contentTooLarge: CloudError.Code.tooLarge.rawValue
-            case .unauthorized: CloudError.Code.unauthorized.rawValue
-            default: CloudError.Code.badRequest.rawValue
-            }
-            return respond(status: error.status, code: code, message: error.body ?? error.status.reasonPhrase,
-                           subject: nil)
+            return respond(status: error.status, code: Self.code(of: error.status),
+                           message: error.body ?? error.status.reasonPhrase, subject: nil)
+        } catch let error as any HTTPResponseError where error.status.kind == .clientError {
+            // Hummingbird's own refusals, e.g. NIOTooManyBytesError (413) when a chunked body, or one longer
+            // than it said, runs past the limit of the route that collected it.
+            return respond(status: error.status, code: Self.code(of: error.status),
+                           message: error.status.reasonPhrase, subject: nil)
         } catch let error as DecodingError {
             return respond(status: .badRequest, code: CloudError.Code.badRequest.rawValue,
                            message: "malformed JSON body: \(Self.describe(error))", subject: nil)
@@ -58,13 +57,26 @@ struct APIErrorMiddleware: RouterMiddleware {
         switch code {
         case .notFound: .notFound
         case .badRequest, .badMessage, .badEmbedding: .badRequest
-        case .notAnImage: .unsupportedMediaType
+        case .notAnImage, .unsupportedMediaType: .unsupportedMediaType
         case .tooLarge: .contentTooLarge
+        case .tooManyRequests: .tooManyRequests
         case .photoRefused: .unprocessableContent
         case .unauthorized: .unauthorized
         case .forbidden: .forbidden
         case .unavailable: .serviceUnavailable
+        case .conflict: .conflict
         case .invalidConfig, .storage, .io: .internalServerError
+        }
+    }
+
+    /// The error code of a bare HTTP status.
+    static func code(of status: HTTPResponse.Status) -> String {
+        switch status {
+        case .notFound: CloudError.Code.notFound.rawValue
+        case .contentTooLarge: CloudError.Code.tooLarge.rawValue
+        case .unauthorized: CloudError.Code.unauthorized.rawValue
+        case .unsupportedMediaType: CloudError.Code.unsupportedMediaType.rawValue
+        default: CloudError.Code.badRequest.rawValue
         }
     }
 

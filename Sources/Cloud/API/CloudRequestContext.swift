@@ -1,16 +1,23 @@
-// Per-request state of the HTTP server: the caller's token (after authentication) and JSON coders.
+// Per-request state of the HTTP server: the caller's token (after authentication), the dashboard session, the
+// peer's address, and JSON coders.
 import Foundation
 import Hummingbird
 
 /// The request context of every route: who is calling, and ISO-8601 JSON.
 public struct CloudRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
-    /// The authenticated token, set by `AuthMiddleware`.
+    /// The authenticated token, set by `AuthMiddleware` (bearer) or `SessionMiddleware` (dashboard cookie).
     public var token: APIToken?
+    /// The dashboard session, set by `SessionMiddleware` on dashboard routes.
+    public var session: DashboardSessions.Active?
+    /// The TCP peer's IP address (the reverse proxy's, when there is one), nil when unknown.
+    public let peerAddress: String?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         token = nil
+        session = nil
+        peerAddress = source.channel.remoteAddress?.ipAddress
     }
 
     public var requestDecoder: JSONDecoder {

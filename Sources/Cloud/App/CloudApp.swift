@@ -56,7 +56,8 @@ public enum CloudApp {
         } else {
             store = try SQLiteStore(path: config.storage.database)
         }
-        let signer = try GallerySigner(keyFile: config.gallery.signingKeyFile)
+        let signer = try GallerySigner(keyFile: config.gallery.signingKeyFile,
+                                       maxAge: config.gallery.maxAgeHours * 3600)
         let models: ModelStore
         do {
             models = try ModelStore.standard()
@@ -89,7 +90,9 @@ public enum CloudApp {
             throw CloudError(.invalidConfig, "\(error)", subject: "mqtt")
         }
         services.append(FleetConnection(client: publishing, metrics: metrics, logger: logger))
-        return CloudComponents(store: store, recognizer: recognizer, fleet: MQTTFleet(client: ingest),
+        // Not `ingest`: while a face is unacknowledged that connection writes nothing (the write gate), and a
+        // result or gallery version must not wait for a batch to commit — nor for a database outage to end.
+        return CloudComponents(store: store, recognizer: recognizer, fleet: MQTTFleet(client: publishing),
                                signer: signer, metrics: metrics, mqtt: ingest, crops: crops, photos: photos,
                                services: services)
     }
@@ -110,23 +113,37 @@ public enum CloudApp {
         let router = buildRouter(aggregator: aggregator)
         let retention = RetentionService(store: components.store, crops: aggregator.crops,
                                          retention: config.retention, metrics: components.metrics, logger: logger)
+        // `/metrics` without a token only on its own listener (an internal address), when one is configured.
+        let metricsListener: [any Service] = config.metrics.port.map { port in
+            [Application(router: buildMetricsRouter(metrics: components.metrics),
+                         configuration: .init(address: .hostname(config.metrics.host, port: port),
+                                              serverName: "rollcall-cloud-metrics"),
+                         logger: logger)]
+        } ?? []
         let app = Application(
             router: router,
             configuration: .init(address: .hostname(config.http.host, port: config.http.port),
                                  serverName: "rollcall-cloud"),
             services: components.services + [retention, aggregator.liveEvents, LiveFeedCloser(live: aggregator.live),
-                                              aggregator.galleryPublisher]
+                                              aggregator.galleryPublisher, GalleryRefreshService(aggregator: aggregator),
+                                              try unknownPeopleService(aggregator, logger: logger)]
+                + metricsListener
                 + (components.mqtt.map { [IngestService(client: $0, aggregator: aggregator, logger: logger)] } ?? []),
             logger: logger)
         return (app, aggregator)
     }
 
-    /// Every route: health and metrics (open), the JSON API (bearer token), the dashboard (cookie).
+    /// Every route: health (open), metrics (bearer token), the JSON API (bearer token, JSON bodies), the
+    /// dashboard (database session, same-site forms with anti-forgery tokens); security headers on all.
     public static func buildRouter(aggregator: Aggregator) -> Router<CloudRequestContext> {
         let config = aggregator.config
         let metrics = aggregator.metrics
         let tokens = TokenIssuer(store: aggregator.store)
+        let origin = RequestOrigin(settings: config.dashboard)
+        let throttle = LoginThrottle(failuresPerMinute: config.dashboard.failedLoginsPerMinute)
+        let sessions = DashboardSessions(store: aggregator.store, lifetime: config.dashboard.sessionHours * 3600)
         let router = Router(context: CloudRequestContext.self)
+        router.add(middleware: SecurityHeadersMiddleware(origin: origin))
         router.add(middleware: MetricsMiddleware(metrics: metrics))
         router.add(middleware: APIErrorMiddleware(metrics: metrics))
 
@@ -135,16 +152,32 @@ public enum CloudApp {
             return HealthView(status: "ok", galleryWorkers: aggregator.gallery?.workers.count ?? 0,
                               liveSubscribers: aggregator.live.subscriberCount)
         }
-        router.get("metrics") { _, _ -> Response in
-            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                     body: .init(byteBuffer: ByteBuffer(string: metrics.prometheusText())))
-        }
+        // The figures name sites and agents: a viewer token here, or the separate listener (`metrics.port`).
+        router.group("metrics")
+            .add(middleware: AuthMiddleware(tokens: tokens, throttle: throttle, origin: origin))
+            .get("") { _, _ in metricsResponse(metrics) }
 
         let api = router.group("api/v1")
-            .add(middleware: AuthMiddleware(tokens: tokens, readOnlyPosts: ["/api/v1/recognize"]))
+            .add(middleware: AuthMiddleware(tokens: tokens, throttle: throttle, origin: origin,
+                                            readOnlyPosts: ["/api/v1/recognize"]))
         APIController(aggregator: aggregator, config: config).register(on: api)
+        TokenController(tokens: tokens, config: config).register(on: api)
+        FeatureRoutes(aggregator: aggregator, config: config).register(on: api)
 
-        DashboardController(aggregator: aggregator, tokens: tokens).register(on: router)
+        DashboardController(aggregator: aggregator, tokens: tokens, sessions: sessions, throttle: throttle,
+                            origin: origin).register(on: router)
         return router
+    }
+
+    /// The separate metrics listener's router: `/metrics` only, no token (bind it to an internal address).
+    public static func buildMetricsRouter(metrics: CloudMetrics) -> Router<CloudRequestContext> {
+        let router = Router(context: CloudRequestContext.self)
+        router.get("metrics") { _, _ in metricsResponse(metrics) }
+        return router
+    }
+
+    static func metricsResponse(_ metrics: CloudMetrics) -> Response {
+        Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                 body: .init(byteBuffer: ByteBuffer(string: metrics.prometheusText())))
     }
 }

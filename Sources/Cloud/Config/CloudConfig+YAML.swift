@@ -1,26 +1,34 @@
-// Reading `config/cloud.yaml` strictly: unknown keys refused with their path, values bounded.
+// Reading `config/cloud.yaml` strictly (Configuration's `YAMLSection`): unknown keys refused with their path and
+// line, values bounded.
+import ConfigFile
 import Foundation
-import Yams
 
 extension CloudConfig {
-    /// Parses YAML text. Pure: touches no file, network or model.
+    /// Parses YAML text. Pure: touches no file, network or model. A refusal is `invalidConfig` with the key path
+    /// as its subject and the line in its detail.
     public init(yaml text: String) throws(CloudError) {
-        let root: Node?
-        do {
-            root = try Yams.compose(yaml: text)
-        } catch {
-            throw CloudError(.invalidConfig, "not valid YAML: \(error)")
-        }
         self.init()
-        let top = try YAMLSection(root, path: "",
-                                  allowed: ["http", "storage", "retention", "recognition", "mqtt", "gallery", "sites"])
+        do {
+            try read(YAMLSection(document: text, allowed: [
+                "http", "storage", "retention", "recognition", "mqtt", "gallery", "sites", "dashboard", "metrics",
+            ]))
+        } catch {
+            let detail = error.line.map { "\(error.detail) (line \($0))" } ?? error.detail
+            throw CloudError(.invalidConfig, detail, subject: error.keyPath.isEmpty ? "<root>" : error.keyPath)
+        }
+    }
+
+    /// Reads every section of the document's root mapping over the defaults.
+    private mutating func read(_ top: YAMLSection) throws(ConfigurationError) {
 
         let http = try top.section("http", allowed: ["host", "port", "max_upload_bytes", "default_page_size",
-                                                     "max_page_size"])
+                                                     "max_page_size", "max_json_bytes"])
         self.http.host = try http.string("host", default: self.http.host)
         self.http.port = try http.int("port", default: self.http.port, in: 0 ... 65535)
         self.http.maxUploadBytes = try http.int("max_upload_bytes", default: self.http.maxUploadBytes,
                                                 in: 1024 ... 100 * 1024 * 1024)
+        self.http.maxJSONBytes = try http.int("max_json_bytes", default: self.http.maxJSONBytes,
+                                              in: 1024 ... 16 * 1024 * 1024)
         self.http.maxPageSize = try http.int("max_page_size", default: self.http.maxPageSize, in: 1 ... 10_000)
         self.http.defaultPageSize = try http.int("default_page_size", default: self.http.defaultPageSize,
                                                  in: 1 ... self.http.maxPageSize)
@@ -76,21 +84,20 @@ extension CloudConfig {
         self.mqtt.maxMessageBytes = try mqtt.int("max_message_bytes", default: self.mqtt.maxMessageBytes,
                                                  in: 1024 ... 16 * 1024 * 1024)
         if self.mqtt.host != nil, self.mqtt.caFile == nil || self.mqtt.certificateFile == nil || self.mqtt.keyFile == nil {
-            throw CloudError(.invalidConfig, "ca, cert and key are required when host is set", subject: "mqtt")
+            throw mqtt.error(nil, .missing, "ca, cert and key are required when host is set")
         }
 
-        let gallery = try top.section("gallery", allowed: ["signing_key"])
-        self.gallery.signingKeyFile = try gallery.string("signing_key", default: self.gallery.signingKeyFile)
+        try readDashboardAndMetrics(top)
 
-        for (index, node) in try top.list("sites").enumerated() {
-            let site = try YAMLSection(node, path: "sites[\(index)]", allowed: ["id", "name", "emotion"])
-            let id = try site.string("id", default: "")
-            guard id.range(of: "^[A-Za-z0-9_-]{1,64}$", options: .regularExpression) != nil else {
-                throw CloudError(.invalidConfig, "a site id is 1-64 letters, digits, '-' or '_'",
-                                 subject: "sites[\(index)].id")
-            }
+        let gallery = try top.section("gallery", allowed: ["signing_key", "max_age_hours"])
+        self.gallery.signingKeyFile = try gallery.string("signing_key", default: self.gallery.signingKeyFile)
+        self.gallery.maxAgeHours = try gallery.double("max_age_hours", default: self.gallery.maxAgeHours,
+                                                      in: 1 ... 24 * 400)
+
+        for site in try top.sections("sites", allowed: ["id", "name", "emotion"]) {
+            let id = try site.identifier("id")
             guard !sites.contains(where: { $0.id == id }) else {
-                throw CloudError(.invalidConfig, "duplicate site id \(id)", subject: "sites[\(index)].id")
+                throw site.error("id", .conflict, "duplicate site id \(id)")
             }
             sites.append(Site(id: id, name: try site.string("name", default: id),
                               emotion: try site.bool("emotion", default: false)))

@@ -12,6 +12,8 @@ public struct CloudConfig: Sendable, Equatable {
         public var port = 8080
         /// Largest accepted upload (photo, recognize image), in bytes.
         public var maxUploadBytes = 10 * 1024 * 1024
+        /// Largest accepted JSON request body, in bytes (413 beyond).
+        public var maxJSONBytes = 64 * 1024
         /// Page size of list endpoints when the client gives none, and the largest allowed.
         public var defaultPageSize = 50
         public var maxPageSize = 500
@@ -110,6 +112,9 @@ public struct CloudConfig: Sendable, Equatable {
     public struct Gallery: Sendable, Equatable {
         /// The cloud's gallery-signing private key (created on first start when absent).
         public var signingKeyFile = ".data/cloud/gallery-signing.key"
+        /// Hours a signed gallery message stays valid; agents with no newer gallery refuse it afterwards (the
+        /// cloud re-signs its latest version when half of this is left).
+        public var maxAgeHours = 168.0
         public init() {}
     }
 
@@ -133,6 +138,8 @@ public struct CloudConfig: Sendable, Equatable {
     public var mqtt = MQTT()
     public var gallery = Gallery()
     public var sites: [Site] = []
+    public var dashboard = Dashboard()
+    public var metrics = Metrics()
 
     /// The defaults.
     public init() {}

@@ -9,6 +9,11 @@ extension Aggregator {
         guard (1 ... 200).contains(trimmed.count) else {
             throw CloudError(.badRequest, "a worker name is 1-200 characters", subject: "name")
         }
+        // Control characters (newlines, escapes, bidi overrides' C0/C1 cousins) forge lines in logs and exports.
+        if let bad = trimmed.unicodeScalars.first(where: { $0.properties.generalCategory == .control }) {
+            throw CloudError(.badRequest, String(format: "a worker name may not contain control characters (U+%04X)",
+                                                 bad.value), subject: "name")
+        }
         return try await store.createWorker(name: trimmed, actor: actor)
     }
 
@@ -118,18 +123,32 @@ extension Aggregator {
         return (added, version)
     }
 
-    /// Stores a new signed gallery version of the enrolled workers — built from the enrollment embeddings inside
-    /// the store's gallery transaction, so that concurrent enrollments in several processes give consecutive
-    /// versions and the later one holds both — and hands it to the durable publisher, which publishes it
-    /// (retained) to every site.
+    /// Stores a new signed gallery version of the enrolled workers (each site's message holding that site's
+    /// workers) and hands it to the durable publisher, which publishes it (retained) to every site. Built from
+    /// the rows read after the newest version was seen, and stored only if no process stored a version
+    /// meanwhile (otherwise read and built again), so concurrent enrollments in several processes give
+    /// consecutive versions and the later one holds both.
     @discardableResult
     public func publishGallery(reason: String, actor: String) async throws(CloudError) -> GalleryVersion {
         let signer = self.signer
-        let (modelID, dimension, policy) = (recognizer.modelID, recognizer.dimension, config.recognition.matchPolicy)
-        let version = try await store.addGalleryVersion(reason: reason, actor: actor) { number, embeddings in
-            let gallery = try Self.makeGallery(embeddings, modelID: modelID, dimension: dimension, policy: policy)
-            return GalleryBuild(workerCount: gallery.workers.count,
-                                snapshot: try signer.galleryMessage(version: number, gallery: gallery))
+        var stored: GalleryVersion?
+        for _ in 0 ..< 20 {
+            let seen = try await store.latestGalleryVersion()?.version ?? 0
+            let gallery = try makeGallery(try await store.enrollmentEmbeddings(),
+                                          negatives: try await store.activeNegativeEmbeddings())
+            // The version's own message holds the workers of every site only; each site's message adds its own.
+            let scopes = try await siteScopes(of: gallery)
+            stored = try await store.addGalleryVersion(after: seen, reason: reason, actor: actor) { number in
+                GalleryBuild(workerCount: gallery.workers.count,
+                             snapshot: try signer.galleryMessage(version: number, gallery: gallery.restricted(to: scopes.everySite)),
+                             siteMessages: try Self.siteGalleryMessages(version: number, gallery: gallery,
+                                                                        scopes: scopes, signer: signer))
+            }
+            if stored != nil { break }
+            metrics.increment("rollcall_cloud_gallery_version_conflicts_total")
+        }
+        guard let version = stored else {
+            throw CloudError(.storage, "other processes stored a gallery version on every try", subject: "gallery")
         }
         try await reloadGalleryFromStore()   // decide with the new version from now on
         try await store.audit(AuditEntry(actor: actor, action: "gallery.publish", subject: "gallery:\(version.version)",

@@ -1,4 +1,5 @@
 // The aggregator's core: recognition of crops and images, enrollment, gallery versions and deletion.
+import Emotion
 import FaceRecognition
 import Foundation
 import Logging
@@ -37,7 +38,7 @@ public final class Aggregator: Sendable {
     let logger: Logger
 
     private struct State {
-        /// The newest stored gallery version's gallery (decoded from its snapshot); nil until `load()`.
+        /// The gallery of the stored enrollments and corrections; nil until `load()`.
         var gallery: Gallery?
         /// Enrolled workers' names (the gallery itself holds ids only, as agents receive it).
         var names: [WorkerID: String] = [:]
@@ -60,7 +61,8 @@ public final class Aggregator: Sendable {
         self.logger = logger
         live = LiveFeed(metrics: metrics)
         liveEvents = LiveEventRelay(store: store, live: live, metrics: metrics, logger: logger)
-        galleryPublisher = GalleryPublisher(store: store, fleet: fleet, metrics: metrics, logger: logger)
+        galleryPublisher = GalleryPublisher(store: store, fleet: fleet, metrics: metrics, logger: logger,
+                                            signer: signer)
         self.crops = crops ?? FileVault(root: config.storage.cropsDirectory)
         self.photos = photos ?? FileVault(root: config.storage.photosDirectory)
         trackStep = TrackStep(emotionSmoothing: config.recognition.emotionSmoothing,
@@ -110,59 +112,40 @@ public final class Aggregator: Sendable {
         if stored > galleryVersion { try await reloadGallery() }
     }
 
-    /// Loads the newest stored version's gallery — exactly what the agents verify and apply — with the workers'
-    /// names; before any version is stored, the gallery of the enrollment embeddings.
+    /// Loads the gallery of the stored enrollment embeddings and active corrections (what the newest stored
+    /// version was built from: every process builds the same gallery from the same rows) with the workers'
+    /// names. The version number is read first, so a version stored meanwhile is newer than the one recorded
+    /// here and `Store.storeDecision` has the crop decided again after the next reload.
     private func reloadGallery() async throws(CloudError) {
-        let latest = try await store.latestGalleryVersion()
+        let version = try await store.latestGalleryVersion()?.version ?? 0
         let names = Dictionary(uniqueKeysWithValues: try await store.workers().compactMap { worker in
             worker.id.map { ($0, worker.name) }
         })
-        let gallery: Gallery
-        if let latest {
-            gallery = try await decodeGallery(latest)
-        } else {
-            gallery = try makeGallery(try await store.enrollmentEmbeddings())
-        }
+        let gallery = try makeGallery(try await store.enrollmentEmbeddings(),
+                                      negatives: try await store.activeNegativeEmbeddings())
         state.withLock { state in
             // Two reloads may overlap: the newer version stays.
-            guard (latest?.version ?? 0) >= state.galleryVersion else { return }
+            guard version >= state.galleryVersion else { return }
             state.gallery = gallery
             state.names = names
-            state.galleryVersion = latest?.version ?? 0
+            state.galleryVersion = version
         }
         metrics.set("rollcall_cloud_gallery_workers", to: Double(gallery.workers.count))
     }
 
-    /// The gallery a stored version's signed snapshot holds; when it cannot be read with this binary's
-    /// recognizer (another model), the gallery of the enrollment embeddings under the configured policy.
-    private func decodeGallery(_ version: GalleryVersion) async throws(CloudError) -> Gallery {
-        do {
-            let update = try GalleryUpdate(decoding: version.snapshot)
-            let gallery = try Gallery(snapshot: [UInt8](update.snapshot), expectedModelID: recognizer.modelID)
-            guard gallery.dimension == recognizer.dimension else {
-                throw CloudError(.storage, "\(gallery.dimension) values per embedding, the recognizer gives \(recognizer.dimension)")
-            }
-            return gallery
-        } catch {
-            metrics.increment("rollcall_cloud_gallery_snapshot_unreadable_total")
-            logger.warning("gallery version \(version.version) cannot be decided with (\(error)): using the enrollment embeddings until the next version")
-            return try makeGallery(try await store.enrollmentEmbeddings())
-        }
-    }
-
     /// The gallery of these enrollment embeddings under the configured match policy: what the cloud decides
     /// with and what it signs for the agents.
-    func makeGallery(_ embeddings: [WorkerID: [[Float]]]) throws(CloudError) -> Gallery {
-        try Self.makeGallery(embeddings, modelID: recognizer.modelID, dimension: recognizer.dimension,
-                             policy: config.recognition.matchPolicy)
-    }
-
-    static func makeGallery(_ embeddings: [WorkerID: [[Float]]], modelID: String, dimension: Int,
-                            policy: MatchPolicy) throws(CloudError) -> Gallery {
+    func makeGallery(_ embeddings: [WorkerID: [[Float]]],
+                     negatives: [WorkerID: [[Float]]] = [:]) throws(CloudError) -> Gallery {
         do {
-            var gallery = try Gallery(modelID: modelID, dimension: dimension, policy: policy)
+            var gallery = try Gallery(modelID: recognizer.modelID, dimension: recognizer.dimension,
+                                      policy: config.recognition.matchPolicy)
             for (workerID, vectors) in embeddings where !vectors.isEmpty {
                 try gallery.enroll(workerID: workerID, embeddings: vectors)
+                // "Not this worker" corrections (the newest, when there are more than a gallery carries).
+                if let marked = negatives[workerID], !marked.isEmpty {
+                    try gallery.setNegatives(Array(marked.suffix(Gallery.maximumNegativesPerWorker)), of: workerID)
+                }
             }
             return gallery
         } catch {
@@ -191,9 +174,7 @@ public final class Aggregator: Sendable {
         for face in faces {
             let match = try Self.decide(face.embedding, in: gallery)
             recognized.append(RecognizedFace(
-                box: .init(x: Double(face.box.x), y: Double(face.box.y), width: Double(face.box.width),
-                           height: Double(face.box.height)),
-                detectionScore: face.detectionScore, workerID: match.workerID,
+                box: face.box, detectionScore: face.detectionScore, workerID: match.workerID,
                 workerName: match.workerID.flatMap { names[$0] }, distance: match.distance.map(Double.init),
                 emotion: face.emotion))
         }
@@ -249,13 +230,11 @@ public final class Aggregator: Sendable {
         }
         let observation: Observation
         switch crop.content {
-        case .image(let bytes):
+        case .image(let bytes, let shipped):
             let image = try EncodedImage(bytes: bytes)
             let emotionEnabled = try await store.site(id: crop.siteID)?.emotionEnabled ?? false
-            let faces = try await recognizer.analyzeCrop(image, emotion: emotionEnabled)
-            guard let face = faces.first else {
-                throw CloudError(.badMessage, "no face found in the crop", subject: "track \(crop.trackID)")
-            }
+            // Aligned from the agent's geometry; the cloud never detects again on a crop.
+            let face = try await recognizer.analyzeCrop(image, face: shipped, emotion: emotionEnabled)
             // The agent's quality (FaceRecognition's model, measured on the full-resolution frame) weighs the crop.
             observation = Observation(embedding: face.embedding, quality: max(0.001, crop.quality),
                                       emotion: face.emotion, image: (bytes, image.format.fileExtension))
@@ -276,8 +255,9 @@ public final class Aggregator: Sendable {
     }
 
     /// Stores the crop, then fuses the observation into its track and smooths the track's emotion under the
-    /// track's lock in the detection's transaction (`Store.storeDecision`), then publishes the result and pokes
-    /// the live feed. Nil when another delivery of the same message was stored first.
+    /// track's lock in the detection's transaction (`Store.storeDecision`), then keeps the face's embedding,
+    /// publishes the result and pokes the live feed. Nil when another delivery of the same message was stored
+    /// first.
     private func decide(_ crop: IncomingCrop, _ observation: Observation) async throws(CloudError) -> RecognitionResult? {
         var cropFile: String?
         if let image = observation.image {
@@ -287,9 +267,10 @@ public final class Aggregator: Sendable {
             // A newer gallery stored meanwhile is loaded and the crop decided again with it; a gallery that
             // changes on every try is a storage problem (tried again later).
             for _ in 0 ..< 5 {
-                switch try await store.storeDecision(decisionRequest(crop, observation, cropFile: cropFile)) {
+                let (request, context) = try decisionRequest(crop, observation, cropFile: cropFile)
+                switch try await store.storeDecision(request) {
                 case .stored(let detection, let decision):
-                    return stored(detection, decision)
+                    return await stored(detection, decision, context, embedding: observation.embedding)
                 case .duplicate:
                     if let cropFile { await crops.remove([cropFile]) }
                     metrics.increment("rollcall_cloud_messages_duplicate_total")
@@ -306,14 +287,25 @@ public final class Aggregator: Sendable {
         }
     }
 
+    /// What a decision was made with, for its result.
+    private struct DecisionContext {
+        var names: [WorkerID: String]
+        var galleryVersion: Int
+        /// How the agent's own decision compares with this face's (nil: the agent sent none).
+        var agreement: EdgeAgreement?
+    }
+
     /// The request that decides `crop` from its track's stored state with the current gallery.
     private func decisionRequest(_ crop: IncomingCrop, _ observation: Observation,
-                                 cropFile: String?) throws(CloudError) -> DecisionRequest {
+                                 cropFile: String?) throws(CloudError) -> (DecisionRequest, DecisionContext) {
         let (gallery, version, names) = state.withLock { ($0.gallery, $0.galleryVersion, $0.names) }
         guard let gallery else { throw CloudError(.unavailable, "no gallery loaded yet", subject: "gallery") }
+        // This face's own decision (before fusion with its track): what an edge-matching agent decided too.
+        let own = try Self.decide(observation.embedding, in: gallery)
+        let agreement = crop.edge.map { Self.agreement(of: $0, with: own, galleryVersion: version) }
         let step = trackStep
-        return DecisionRequest(track: crop.trackKey, messageID: crop.messageID, galleryVersion: version,
-                               decide: { stored throws(CloudError) in
+        let request = DecisionRequest(track: crop.trackKey, messageID: crop.messageID, galleryVersion: version,
+                                      decide: { stored throws(CloudError) in
             let outcome: TrackStep.Outcome
             do {
                 outcome = try step.apply(stored, embedding: observation.embedding, quality: observation.quality,
@@ -328,14 +320,17 @@ public final class Aggregator: Sendable {
                 time: crop.frameTime, siteID: crop.siteID, agentID: crop.agentID, camera: crop.camera,
                 trackID: crop.trackID, workerID: match.workerID, distance: distance,
                 emotion: outcome.emotion?.label, emotionScore: outcome.emotion?.score, quality: observation.quality,
-                cropFile: cropFile, privacy: observation.image == nil, cropEmotion: observation.emotion?.label,
-                cropEmotionScore: observation.emotion?.score, messageID: crop.messageID)
+                cropFile: cropFile, privacy: observation.image == nil, cropEmotion: observation.emotion?.top.name,
+                cropEmotionScore: observation.emotion.map { Double($0.topProbability) }, messageID: crop.messageID,
+                edgeWorkerID: crop.edge?.workerID, edgeDistance: crop.edge?.distance.map(Double.init),
+                edgeGalleryVersion: crop.edge.map { Int(clamping: $0.galleryVersion) }, edgeAgreement: agreement)
             return TrackDecision(detection: detection, state: outcome.state,
                                  revision: outcome.revised ? TrackRevision(workerID: match.workerID, distance: distance) : nil)
         }, event: { detection, decision in
             LiveEvent(name: "detection", encoding: Self.result(detection, decision, names: names, galleryVersion: version),
                       workerID: detection.workerID)
         })
+        return (request, DecisionContext(names: names, galleryVersion: version, agreement: agreement))
     }
 
     /// A stored decision's result, as published to the site and shown on the live feed.
@@ -349,17 +344,43 @@ public final class Aggregator: Sendable {
             galleryVersion: galleryVersion, cropMessageID: detection.messageID, privacy: detection.privacy)
     }
 
-    /// After the commit: the result to the site (in the background), the live feed, the counters.
-    private func stored(_ detection: Detection, _ decision: TrackDecision) -> RecognitionResult {
-        let (names, version) = state.withLock { ($0.names, $0.galleryVersion) }
-        let result = Self.result(detection, decision, names: names, galleryVersion: version)
+    /// After the commit: the face's embedding kept, the result to the site (in the background), the live feed,
+    /// the counters.
+    private func stored(_ detection: Detection, _ decision: TrackDecision, _ context: DecisionContext,
+                        embedding: [Float]) async -> RecognitionResult {
+        await keepEmbedding(of: detection, embedding)
+        let result = Self.result(detection, decision, names: context.names, galleryVersion: context.galleryVersion)
         publishResultInBackground(result)
         liveEvents.poke()
+        if let agreement = context.agreement {
+            metrics.increment("rollcall_cloud_edge_decisions_total", labels: ["agreement": agreement.rawValue])
+        }
         if decision.revision != nil { metrics.increment("rollcall_cloud_track_revisions_total") }
         metrics.increment("rollcall_cloud_detections_total",
                           labels: ["site": detection.siteID, "known": detection.workerID == nil ? "false" : "true",
                                    "privacy": detection.privacy ? "true" : "false"])
         return result
+    }
+
+    /// How an agent's own decision for a face compares with the cloud's decision for the same face: `agree`
+    /// (same worker, or both unknown), `disagree`, or `otherGallery` when the agent decided against another
+    /// gallery version than the cloud's (not comparable).
+    static func agreement(of edge: FaceCrop.EdgeDecision, with own: MatchDecision,
+                          galleryVersion: Int) -> EdgeAgreement {
+        guard edge.galleryVersion == UInt64(max(0, galleryVersion)) else { return .otherGallery }
+        return edge.workerID == own.workerID ? .agree : .disagree
+    }
+
+    /// Stores an event for every process's live feed (a failure is counted and logged: the feed is not worth
+    /// failing the change it reports).
+    func announce(_ event: LiveEvent) async {
+        do {
+            try await store.addLiveEvent(event)
+            liveEvents.poke()
+        } catch {
+            metrics.increment("rollcall_cloud_live_events_unstored_total")
+            logger.warning("live event \(event.name) not stored: \(error)")
+        }
     }
 
     // MARK: Agents

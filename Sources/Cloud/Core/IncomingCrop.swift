@@ -1,13 +1,18 @@
 // A face as it arrives from an agent (crop or privacy-mode embedding), after the wire message was decoded and
 // validated.
+import Emotion
+import FaceDetection
 import Foundation
+import Imaging
+import Wire
 
 /// One face sent by an agent: its crop, or (privacy mode) only the embedding the agent computed.
 public struct IncomingCrop: Sendable, Equatable {
     /// What the agent sent besides the metadata.
     public enum Content: Sendable, Equatable {
-        /// The crop as JPEG (or PNG) bytes.
-        case image([UInt8])
+        /// The crop as JPEG bytes and the face in its pixels (the agent's detection: the cloud aligns from it and
+        /// never detects again on a crop).
+        case image([UInt8], face: DetectedFace)
         /// Privacy mode: no image left the site, only the embedding of `modelID` (a `Backbone.modelID`).
         case embedding(modelID: String, values: [Float])
     }
@@ -26,9 +31,12 @@ public struct IncomingCrop: Sendable, Equatable {
     public var quality: Double
     /// The detector's score on the agent.
     public var detectionScore: Double
+    /// The agent's own decision for this face, when it matches locally (edge-match and privacy modes).
+    public var edge: FaceCrop.EdgeDecision?
 
     public init(messageID: UUID? = nil, siteID: String, agentID: String, camera: String, trackID: String,
-                frameTime: Date, content: Content, quality: Double, detectionScore: Double) {
+                frameTime: Date, content: Content, quality: Double, detectionScore: Double,
+                edge: FaceCrop.EdgeDecision? = nil) {
         self.messageID = messageID
         self.siteID = siteID
         self.agentID = agentID
@@ -38,13 +46,15 @@ public struct IncomingCrop: Sendable, Equatable {
         self.content = content
         self.quality = quality
         self.detectionScore = detectionScore
+        self.edge = edge
     }
 
-    /// A crop with an image.
+    /// A crop with an image and the face in it.
     public init(messageID: UUID? = nil, siteID: String, agentID: String, camera: String, trackID: String,
-                frameTime: Date, image: [UInt8], quality: Double, detectionScore: Double) {
+                frameTime: Date, image: [UInt8], face: DetectedFace, quality: Double, detectionScore: Double) {
         self.init(messageID: messageID, siteID: siteID, agentID: agentID, camera: camera, trackID: trackID,
-                  frameTime: frameTime, content: .image(image), quality: quality, detectionScore: detectionScore)
+                  frameTime: frameTime, content: .image(image, face: face), quality: quality,
+                  detectionScore: detectionScore)
     }
 
     /// The crop's track, as track fusion and emotion smoothing key it.
@@ -55,11 +65,8 @@ public struct IncomingCrop: Sendable, Equatable {
 
 /// One face found by `POST /recognize`.
 public struct RecognizedFace: Sendable, Codable, Equatable {
-    public struct Box: Sendable, Codable, Equatable {
-        public var x: Double, y: Double, width: Double, height: Double
-    }
-
-    public var box: Box
+    /// The face box in the uploaded image's pixels.
+    public var box: Rect
     public var detectionScore: Double
     public var workerID: Int64?
     public var workerName: String?

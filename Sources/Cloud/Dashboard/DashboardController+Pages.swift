@@ -7,6 +7,7 @@ extension DashboardController {
 
     @Sendable func workers(_ request: Request, context: CloudRequestContext) async throws -> Response {
         let isAdmin = context.token?.role == .admin
+        let csrf = HTML.csrfField(context.session?.csrfToken ?? "")
         var body = ""
         if let notice = request.uri.queryParameters.get("notice") {
             body += "<p class=\"notice\" id=\"notice\">\(HTML.escape(notice))</p>"
@@ -21,9 +22,9 @@ extension DashboardController {
             body += "<td class=\"photos\">\(photos.isEmpty ? "none yet" : photos)</td>"
             if isAdmin {
                 body += """
-                    <td><form method="post" action="/dashboard/workers/\(id)/photos" enctype="multipart/form-data" class="upload">
+                    <td><form method="post" action="/dashboard/workers/\(id)/photos" enctype="multipart/form-data" class="upload">\(csrf)
                     <input type="file" name="photo" accept="image/jpeg,image/png" required> <button type="submit">Upload</button></form></td>
-                    <td><form method="post" action="/dashboard/workers/\(id)/delete" onsubmit="return confirm('Delete this worker and all their data?')">
+                    <td><form method="post" action="/dashboard/workers/\(id)/delete" class="delete" data-confirm="Delete this worker and all their data?">\(csrf)
                     <button type="submit">Delete</button></form></td>
                     """
             }
@@ -33,16 +34,15 @@ extension DashboardController {
         if isAdmin {
             body += """
                 <h2>New worker</h2>
-                <form method="post" action="/dashboard/workers" id="new-worker"><input name="name" id="new-worker-name" required maxlength="200">
+                <form method="post" action="/dashboard/workers" id="new-worker">\(csrf)<input name="name" id="new-worker-name" required maxlength="200">
                 <button type="submit">Add</button></form>
                 """
         }
-        return html(HTML.page(title: "Workers", active: "workers", role: context.token?.role, body: body))
+        return html(HTML.page(title: "Workers", active: "workers", session: context.session, body: body))
     }
 
     @Sendable func createWorker(_ request: Request, context: CloudRequestContext) async throws -> Response {
-        let form = try FormData(contentType: request.headers[.contentType],
-                                body: try await collect(request, limit: 64 * 1024))
+        let form = try await submittedForm(request, context: context, limit: 64 * 1024)
         let worker = try await aggregator.createWorker(name: form.fields["name"] ?? "", actor: context.actor)
         return Self.redirect("/dashboard/workers", notice: "Added \(worker.name).")
     }
@@ -51,8 +51,8 @@ extension DashboardController {
         guard let id = context.parameters.get("id").flatMap(Int64.init) else {
             throw CloudError(.badRequest, "bad worker id")
         }
-        let form = try FormData(contentType: request.headers[.contentType],
-                                body: try await collect(request, limit: aggregator.config.http.maxUploadBytes + 64 * 1024))
+        let form = try await submittedForm(request, context: context,
+                                           limit: aggregator.config.http.maxUploadBytes + 64 * 1024)
         guard let file = form.files["photo"], !file.bytes.isEmpty else {
             throw CloudError(.badRequest, "choose a photo to upload", subject: "photo")
         }
@@ -67,6 +67,7 @@ extension DashboardController {
         guard let id = context.parameters.get("id").flatMap(Int64.init) else {
             throw CloudError(.badRequest, "bad worker id")
         }
+        _ = try await submittedForm(request, context: context, limit: 16 * 1024)
         let version = try await aggregator.deleteWorker(id: id, actor: context.actor)
         return Self.redirect("/dashboard/workers", notice: "Worker deleted; gallery version \(version.version) published.")
     }
@@ -92,14 +93,16 @@ extension DashboardController {
             body += "<td>\(agent.outboxDepth)</td><td class=\"outbox-dropped\">\(agent.outboxDropped)</td>"
             body += "<td>\(agent.galleryVersionAcked.map(String.init) ?? "–")</td></tr>"
         }
-        body += "</tbody></table><script>setTimeout(() => location.reload(), 10000)</script>"
-        return html(HTML.page(title: "Agents", active: "agents", role: context.token?.role, body: body))
+        body += "</tbody></table>"
+        return html(HTML.page(title: "Agents", active: "agents", session: context.session, body: body,
+                              reloadAfter: 10_000))
     }
 
     // MARK: Unknown tracks
 
     @Sendable func unknownTracks(_ request: Request, context: CloudRequestContext) async throws -> Response {
         let isAdmin = context.token?.role == .admin
+        let csrf = HTML.csrfField(context.session?.csrfToken ?? "")
         let workers = try await store.workers()
         let options = workers.map { "<option value=\"\($0.id ?? 0)\">\(HTML.escape($0.name))</option>" }.joined()
         var body = ""
@@ -117,7 +120,7 @@ extension DashboardController {
             body += "<td>\(Self.time(track.lastSeen))</td><td>\(track.detections)</td>"
             if isAdmin {
                 body += """
-                    <td><form method="post" action="/dashboard/unknown/assign">
+                    <td><form method="post" action="/dashboard/unknown/assign">\(csrf)
                     <input type="hidden" name="agentID" value="\(HTML.escape(track.agentID))">
                     <input type="hidden" name="trackID" value="\(HTML.escape(track.trackID))">
                     <select name="workerID">\(options)</select> <button type="submit">Assign</button></form></td>
@@ -126,12 +129,11 @@ extension DashboardController {
             body += "</tr>"
         }
         body += "</tbody></table>"
-        return html(HTML.page(title: "Unknown tracks", active: "unknown", role: context.token?.role, body: body))
+        return html(HTML.page(title: "Unknown tracks", active: "unknown", session: context.session, body: body))
     }
 
     @Sendable func assignTrack(_ request: Request, context: CloudRequestContext) async throws -> Response {
-        let form = try FormData(contentType: request.headers[.contentType],
-                                body: try await collect(request, limit: 64 * 1024))
+        let form = try await submittedForm(request, context: context, limit: 64 * 1024)
         guard let agentID = form.fields["agentID"], let trackID = form.fields["trackID"],
               let workerID = form.fields["workerID"].flatMap(Int64.init) else {
             throw CloudError(.badRequest, "agentID, trackID and workerID are required")
@@ -140,23 +142,5 @@ extension DashboardController {
                                                                  workerID: workerID, actor: context.actor)
         return Self.redirect("/dashboard/unknown",
                              notice: "\(photos) crops enrolled; gallery version \(version.version) published.")
-    }
-}
-
-/// On dashboard pages: a missing login redirects to /login; other failures render an HTML error page.
-struct DashboardErrorMiddleware: RouterMiddleware {
-    typealias Context = CloudRequestContext
-
-    func handle(_ request: Request, context: Context,
-                next: (Request, Context) async throws -> Response) async throws -> Response {
-        do {
-            return try await next(request, context)
-        } catch let error as CloudError where error.code == .unauthorized {
-            return Response.redirect(to: "/login", type: .found)
-        } catch let error as CloudError {
-            let status = APIErrorMiddleware.status(of: error.code)
-            let body = "<p class=\"error\" id=\"error\">\(HTML.escape(error.detail))</p><p><a href=\"javascript:history.back()\">Back</a></p>"
-            return html(HTML.page(title: "Refused", active: "", role: context.token?.role, body: body), status: status)
-        }
     }
 }

@@ -1,32 +1,39 @@
-// The dashboard: server-rendered pages (live detections, workers, agents, unknown tracks) behind a token
-// login kept in a cookie, with live updates over server-sent events.
+// The dashboard: server-rendered pages (live detections, workers, agents, unknown tracks) behind a login kept in
+// a database session (a random id in an HttpOnly, SameSite=Strict cookie), with live updates over server-sent
+// events. Every state change is a POST that must come from this site (Origin) and carry the session's
+// anti-forgery token.
 import Foundation
 import Hummingbird
 import ServiceLifecycle
 
-/// Registers `/login`, `/logout` and `/dashboard/...`.
+/// Registers `/login`, `/dashboard/...` (with `/dashboard/logout`) and the dashboard's assets.
 struct DashboardController {
     let aggregator: Aggregator
     let tokens: TokenIssuer
+    let sessions: DashboardSessions
+    let throttle: LoginThrottle
+    let origin: RequestOrigin
 
     var store: any Store { aggregator.store }
 
+    /// The form field holding the anti-forgery token.
+    static let csrfField = "csrf"
+    /// The cookie that ties the login form to the browser that loaded it (before there is a session).
+    static let loginCookie = "rollcall_login"
+
     func register(on router: Router<CloudRequestContext>) {
+        DashboardAssets.register(on: router)
         router.get("/") { _, _ in Response.redirect(to: "/dashboard", type: .normal) }
-        router.get("login") { request, _ in
-            html(HTML.page(title: "Log in", active: "", role: nil, body: loginForm(error: nil)))
-        }
-        router.post("login", use: login)
-        router.post("logout") { _, _ in
-            var response = Response.redirect(to: "/login", type: .found)
-            response.headers[.setCookie] = "\(AuthMiddleware.cookieName)=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict"
-            return response
-        }
+        let loginRoutes = router.group("login")
+            .add(middleware: DashboardErrorMiddleware(metrics: aggregator.metrics))
+        loginRoutes.get("", use: loginPage)
+        loginRoutes.post("", use: login)
         let group = router.group("dashboard")
-            .add(middleware: DashboardErrorMiddleware())
-            .add(middleware: AuthMiddleware(tokens: tokens))
+            .add(middleware: DashboardErrorMiddleware(metrics: aggregator.metrics))
+            .add(middleware: SessionMiddleware(sessions: sessions, tokens: tokens, origin: origin))
         group.get("", use: live)
         group.get("events", use: events)
+        group.post("logout", use: logout)
         group.get("workers", use: workers)
         group.post("workers", use: createWorker)
         group.post("workers/:id/photos", use: uploadPhoto)
@@ -38,29 +45,96 @@ struct DashboardController {
         group.get("photos/:id", use: photo)
     }
 
-    // MARK: Login
+    // MARK: Login and logout
 
-    func loginForm(error: String?) -> String {
+    func loginForm(error: String?, csrf: String) -> String {
         (error.map { "<p class=\"error\" id=\"login-error\">\(HTML.escape($0))</p>" } ?? "") + """
-            <form method="post" action="/login" id="login">
+            <form method="post" action="/login" id="login">\(HTML.csrfField(csrf))
             <label>API token <input type="password" name="token" id="token" size="70" autocomplete="off"></label>
             <button type="submit" id="login-submit">Log in</button></form>
             <p>Create one with <code>rollcall token create --role admin</code>.</p>
             """
     }
 
-    @Sendable func login(_ request: Request, context: CloudRequestContext) async throws -> Response {
-        let body = try await collect(request, limit: 64 * 1024)
-        let form = try FormData(contentType: request.headers[.contentType], body: body)
-        let secret = form.fields["token"]?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
-        guard try await tokens.verify(secret) != nil else {
-            aggregator.metrics.increment("rollcall_cloud_login_failures_total")
-            return html(HTML.page(title: "Log in", active: "", role: nil,
-                                  body: loginForm(error: "Unknown or revoked token.")), status: .unauthorized)
-        }
-        var response = Response.redirect(to: "/dashboard", type: .found)
-        response.headers[.setCookie] = "\(AuthMiddleware.cookieName)=\(secret); Path=/; HttpOnly; SameSite=Strict"
+    /// The login form, with a fresh anti-forgery value in the form and in a short-lived cookie.
+    func loginResponse(error: String?, status: HTTPResponse.Status, request: Request) -> Response {
+        let csrf = TokenIssuer.randomHex(bytes: 32)
+        var response = html(HTML.page(title: "Log in", active: "", session: nil,
+                                      body: loginForm(error: error, csrf: csrf)), status: status)
+        response.headers.append(HTTPFields.Element(
+            name: .setCookie, value: cookie(Self.loginCookie, csrf, path: "/login", maxAge: 1800, request: request)))
         return response
+    }
+
+    @Sendable func loginPage(_ request: Request, context: CloudRequestContext) async throws -> Response {
+        loginResponse(error: nil, status: .ok, request: request)
+    }
+
+    @Sendable func login(_ request: Request, context: CloudRequestContext) async throws -> Response {
+        if let why = origin.crossSiteRefusal(request, required: true) {
+            throw CloudError(.forbidden, "login refused: \(why)", subject: "Origin")
+        }
+        let address = origin.clientAddress(request, context: context)
+        try throttle.check(address)
+        let form = try FormData(contentType: request.headers[.contentType],
+                                body: try await readBody(request, limit: 16 * 1024, what: "login form"))
+        guard let sent = form.fields[Self.csrfField], let expected = Self.cookie(Self.loginCookie, in: request),
+              DashboardSessions.constantTimeEqual(sent, expected) else {
+            return loginResponse(error: "The login form expired; log in again.", status: .forbidden, request: request)
+        }
+        let secret = form.fields["token"]?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        guard let token = try await tokens.verify(secret) else {
+            throttle.recordFailure(address)
+            aggregator.metrics.increment("rollcall_cloud_login_failures_total")
+            return loginResponse(error: "Unknown, expired or revoked token.", status: .unauthorized, request: request)
+        }
+        let (id, session) = try await sessions.start(for: token)
+        var response = Response.redirect(to: "/dashboard", type: .found)
+        response.headers.append(HTTPFields.Element(name: .setCookie, value: cookie(
+            DashboardSessions.cookieName, id, path: "/", maxAge: Int(session.expiresAt.timeIntervalSinceNow),
+            request: request)))
+        response.headers.append(HTTPFields.Element(
+            name: .setCookie, value: cookie(Self.loginCookie, "", path: "/login", maxAge: 0, request: request)))
+        return response
+    }
+
+    /// Ends the session on the server and clears the cookie.
+    @Sendable func logout(_ request: Request, context: CloudRequestContext) async throws -> Response {
+        _ = try await submittedForm(request, context: context, limit: 16 * 1024)
+        if let id = Self.cookie(DashboardSessions.cookieName, in: request) { try await sessions.end(id) }
+        var response = Response.redirect(to: "/login", type: .found)
+        response.headers[.setCookie] = cookie(DashboardSessions.cookieName, "", path: "/", maxAge: 0, request: request)
+        return response
+    }
+
+    /// A `Set-Cookie` value: HttpOnly, SameSite=Strict, and Secure when served over HTTPS.
+    func cookie(_ name: String, _ value: String, path: String, maxAge: Int, request: Request) -> String {
+        "\(name)=\(value); Path=\(path); Max-Age=\(max(0, maxAge)); HttpOnly; SameSite=Strict"
+            + (origin.secureCookies(request) ? "; Secure" : "")
+    }
+
+    /// The value of a request cookie.
+    static func cookie(_ name: String, in request: Request) -> String? {
+        for header in request.headers[values: .cookie] {
+            for pair in header.split(separator: ";") {
+                let kv = pair.trimmingCharacters(in: .whitespaces).split(separator: "=", maxSplits: 1)
+                if kv.count == 2, kv[0] == name { return String(kv[1]) }
+            }
+        }
+        return nil
+    }
+
+    /// A submitted form of the session: parsed, and refused (403) unless it carries the session's
+    /// anti-forgery token. Every POST handler reads its body through this.
+    func submittedForm(_ request: Request, context: CloudRequestContext, limit: Int) async throws -> FormData {
+        let form = try FormData(contentType: request.headers[.contentType],
+                                body: try await readBody(request, limit: limit, what: "form"))
+        guard let session = context.session, let sent = form.fields[Self.csrfField],
+              DashboardSessions.constantTimeEqual(sent, session.csrfToken) else {
+            throw CloudError(.forbidden, "the form carries no valid anti-forgery token (reload the page)",
+                             subject: Self.csrfField)
+        }
+        return form
     }
 
     // MARK: Live detections
@@ -79,14 +153,14 @@ struct DashboardController {
             }
             body += "</tbody></table></section>"
         }
-        body += "</div>" + Self.liveScript
-        return html(HTML.page(title: "Live detections", active: "live", role: context.token?.role, body: body))
+        body += "</div>"
+        return html(HTML.page(title: "Live detections", active: "live", session: context.session, body: body))
     }
 
     static func row(_ detection: Detection, name: String?) -> String {
         let who = detection.workerID == nil ? "<span class=\"unknown\">unknown</span>"
             : "<span class=\"known\">\(HTML.escape(name ?? "worker \(detection.workerID ?? 0)"))</span>"
-        let crop = detection.privacy ? privacyMarker
+        let crop = detection.privacy ? DashboardAssets.privacyMarker
             : detection.cropFile == nil ? "–"
             : "<img class=\"crop\" alt=\"crop\" src=\"/dashboard/crops/\(detection.id ?? 0)\">"
         return "<tr class=\"detection\" data-id=\"\(detection.id ?? 0)\"><td>\(Self.time(detection.time))</td>"
@@ -95,39 +169,10 @@ struct DashboardController {
             + "<td>\(HTML.escape(detection.emotion ?? "–"))</td></tr>"
     }
 
-    /// Shown instead of a crop when the agent sent only an embedding.
-    static let privacyMarker = "<span class=\"privacy\" title=\"privacy mode: the agent sent only an embedding\">privacy</span>"
-
     static func time(_ date: Date) -> String {
         let formatter = ISO8601DateFormatter()
         return formatter.string(from: date)
     }
-
-    /// Receives `detection` events and inserts a row at the top of the site's table (creating it when new).
-    static let liveScript = """
-        <script>
-        const esc = s => String(s ?? '').replace(/[&<>"']/g, c => ({'&':'&amp;','<':'&lt;','>':'&gt;','"':'&quot;',"'":'&#39;'}[c]));
-        const source = new EventSource('/dashboard/events');
-        source.addEventListener('detection', e => {
-          const d = JSON.parse(e.data);
-          let section = document.getElementById('site-' + d.siteID);
-          if (!section) {
-            section = document.createElement('section');
-            section.id = 'site-' + d.siteID;
-            section.innerHTML = '<h2>' + esc(d.siteID) + '</h2><table><thead><tr><th>Time</th><th>Camera</th><th>Crop</th><th>Who</th><th>Distance</th><th>Emotion</th></tr></thead><tbody></tbody></table>';
-            document.getElementById('sites').prepend(section);
-          }
-          const who = d.workerID == null ? '<span class="unknown">unknown</span>' : '<span class="known">' + esc(d.workerName) + '</span>';
-          const row = document.createElement('tr');
-          row.className = 'detection live';
-          row.dataset.id = d.detectionID;
-          const crop = d.privacy ? '\(privacyMarker)' : '<img class="crop" alt="crop" src="/dashboard/crops/' + d.detectionID + '">';
-          row.innerHTML = '<td>' + esc(d.time) + '</td><td>' + esc(d.camera) + '</td><td>' + crop + '</td><td class="who">' + who + '</td><td>' + (d.distance == null ? '–' : d.distance.toFixed(3)) + '</td><td>' + esc(d.emotion ?? '–') + '</td>';
-          section.querySelector('tbody').prepend(row);
-        });
-        source.addEventListener('open', () => document.body.dataset.live = 'connected');
-        </script>
-        """
 
     @Sendable func events(_ request: Request, context: CloudRequestContext) async throws -> Response {
         aggregator.liveEvents.response(lastEventID: LiveEventRelay.lastEventID(of: request.headers))
@@ -153,17 +198,6 @@ struct DashboardController {
     func image(_ data: Data, file: String) -> Response {
         Response(status: .ok, headers: [.contentType: mimeType(ofFile: file), .cacheControl: "private, max-age=3600"],
                  body: .init(byteBuffer: ByteBuffer(bytes: data)))
-    }
-
-    // MARK: Helpers
-
-    func collect(_ request: Request, limit: Int) async throws -> [UInt8] {
-        let body = request.body
-        do {
-            return Array(try await body.collect(upTo: limit).readableBytesView)
-        } catch let error as HTTPError where error.status == .contentTooLarge {
-            throw CloudError(.tooLarge, "upload exceeds the limit of \(limit) bytes")
-        }
     }
 }
 

@@ -23,14 +23,21 @@ public final class GalleryPublisher: Service, Sendable {
     let retryDelays: (first: Double, longest: Double)
     /// How often to look for a version nobody published (its process died first).
     let recheckInterval: Double
+    /// Re-signs each version as it is published (a fresh `issuedAt`/`expiresAt`), so what reaches the broker
+    /// never carries a stale expiry (agents refuse an expired gallery); nil publishes the stored bytes.
+    let signer: GallerySigner?
     private let wakeups: AsyncStream<Void>
     private let wake: AsyncStream<Void>.Continuation
     private let published = Mutex(0)
+    /// Set by `republish()`: publish the newest version even though it is published.
+    private let refresh = Mutex(false)
     /// The job name under which one process at a time publishes.
     static let job = "gallery-publisher"
 
     public init(store: any Store, fleet: any FleetPublisher, metrics: CloudMetrics, logger: Logger,
-                retryDelays: (first: Double, longest: Double) = (0.25, 10), recheckInterval: Double = 15) {
+                retryDelays: (first: Double, longest: Double) = (0.25, 10), recheckInterval: Double = 15,
+                signer: GallerySigner? = nil) {
+        self.signer = signer
         self.store = store
         self.fleet = fleet
         self.metrics = metrics
@@ -42,6 +49,12 @@ public final class GalleryPublisher: Service, Sendable {
 
     /// A new version is in the database: publish it (returns at once).
     public func versionStored() {
+        wake.yield()
+    }
+
+    /// Publishes the latest version again, re-signed (`GalleryRefreshService`, before its expiry).
+    public func republish() {
+        refresh.withLock { $0 = true }
         wake.yield()
     }
 
@@ -78,6 +91,27 @@ public final class GalleryPublisher: Service, Sendable {
         return pending.count > backlog ? latest : pending.last
     }
 
+    /// Publishes `version` to every site: each site its own workers (galleries per site) or, without a site
+    /// message, the version's own (the workers of every site); sites with the same message together, each
+    /// message re-signed now (a new `issuedAt`/`expiresAt`), so a republished version is fresh.
+    private func publish(_ version: GalleryVersion) async throws {
+        let sites = try await store.sites().map(\.id)
+        var groups = [(message: Data, sites: [String])]()
+        for site in sites {
+            let message = try await store.siteGalleryMessage(version: version.version, siteID: site) ?? version.snapshot
+            if let i = groups.firstIndex(where: { $0.message == message }) {
+                groups[i].sites.append(site)
+            } else {
+                groups.append((message, [site]))
+            }
+        }
+        for group in groups {
+            var forSites = version
+            forSites.snapshot = try signer?.refreshed(group.message) ?? group.message
+            try await fleet.publishGallery(forSites, sites: group.sites)
+        }
+    }
+
     /// Publishes the stored versions not published yet, trying until it is or the task is
     /// cancelled. While another process publishes, it looks again every second: a version stored meanwhile
     /// may have come after that process looked.
@@ -85,16 +119,18 @@ public final class GalleryPublisher: Service, Sendable {
         var delay = retryDelays.first
         while !Task.isCancelled {
             do {
-                let store = self.store, fleet = self.fleet
+                let store = self.store
                 let backlog = Self.backlog
+                let again = refresh.withLock { $0 }
                 let outcome = try await store.exclusively(Self.job) { () async throws -> Int in
-                    guard let next = Self.next(try await store.galleryVersions(limit: backlog + 1), backlog: backlog)
+                    let newest = try await store.galleryVersions(limit: backlog + 1)
+                    guard let next = Self.next(newest, backlog: backlog) ?? (again ? newest.first : nil)
                     else { return 0 }
-                    let sites = try await store.sites().map(\.id)
-                    try await fleet.publishGallery(next, sites: sites)
+                    try await self.publish(next)
                     try await store.markGalleryPublished(version: next.version, at: Date())
                     return next.version
                 }
+                if again, outcome != nil { refresh.withLock { $0 = false } }
                 switch outcome {
                 case nil:
                     try? await Task.sleep(for: .seconds(1))
@@ -104,7 +140,7 @@ public final class GalleryPublisher: Service, Sendable {
                     published.withLock { $0 = max($0, version) }
                     metrics.set("rollcall_cloud_gallery_published_version", to: Double(version))
                     metrics.increment("rollcall_cloud_gallery_publications_total")
-                    logger.info("gallery \(version) published")
+                    logger.info("gallery \(version) published to every site")
                     delay = retryDelays.first
                 }
             } catch {

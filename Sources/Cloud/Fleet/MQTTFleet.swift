@@ -42,8 +42,8 @@ public struct MQTTFleet: FleetPublisher {
         return Wire.RecognitionResult(
             cropMessageID: result.cropMessageID ?? UUID(), agent: result.agentID, camera: result.camera,
             trackID: UInt64(result.trackID) ?? 0, frameTime: result.time, decidedAt: Date(),
-            workerID: result.workerID.map(String.init), distance: result.distance.map(Float.init),
+            workerID: result.workerID, distance: result.distance.map(Float.init),
             emotion: emotion, emotionScore: emotion == nil ? nil : result.emotionScore.map(Float.init),
-            galleryVersion: UInt64(max(0, result.galleryVersion)), source: .cloud)
+            galleryVersion: UInt64(max(0, result.galleryVersion)))
     }
 }

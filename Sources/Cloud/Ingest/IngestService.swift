@@ -1,5 +1,6 @@
 // Ingest over MQTT: agents' face crops through a shared subscription into a bounded pool of recognition
 // workers; agents' status, availability and gallery acknowledgements into the store.
+import FaceDetection
 import Foundation
 import Logging
 import MQTT
@@ -139,8 +140,11 @@ public struct IngestService: Service {
         }
         let content: IncomingCrop.Content
         switch inbound.crop.content {
-        case .jpeg(let jpeg):
-            content = .image([UInt8](jpeg))
+        case .jpeg(let jpeg, _):
+            // The face as the agent detected it, in the JPEG's own pixels.
+            let face = DetectedFace(score: inbound.crop.detectionScore, box: inbound.crop.box,
+                                    keypoints: inbound.crop.keypoints)
+            content = .image([UInt8](jpeg), face: face)
         case .embedding(let embedding):
             // Privacy mode: the aggregator checks the backbone, dimension and values before matching.
             metrics.increment("rollcall_cloud_embeddings_received_total")
@@ -149,7 +153,8 @@ public struct IngestService: Service {
         let crop = IncomingCrop(messageID: inbound.crop.messageID, siteID: inbound.site, agentID: inbound.agent,
                                 camera: inbound.crop.camera, trackID: String(inbound.crop.trackID),
                                 frameTime: inbound.crop.frameTime, content: content,
-                                quality: Double(inbound.crop.quality), detectionScore: Double(inbound.crop.detectionScore))
+                                quality: Double(inbound.crop.quality), detectionScore: Double(inbound.crop.detectionScore),
+                                edge: inbound.crop.edge)
         do {
             return try await aggregator.accept(crop)
         } catch where error.isTransient {

@@ -35,7 +35,8 @@ public final class DlibFaceRecognizer: FaceRecognizer {
     /// builds `slots` pipelines. `blasThreads` is set as OpenBLAS's process-wide thread count: with one slot per
     /// core it must be 1 — the pool already keeps the cores busy, and OpenBLAS runs threaded products from two
     /// callers one after the other (its level-3 lock), so threaded products make two slots wait on each other.
-    public init(models: ModelStore, slots: Int, blasThreads: Int = 1, maxPixels: Int = 1024 * 1024) throws(CloudError) {
+    public init(models: ModelStore, slots: Int, blasThreads: Int = 1,
+                maxPixels: Int = ShippedFace.defaultMaxPixels) throws(CloudError) {
         BLAS.setThreads(blasThreads)
         do {
             let dlib = try DlibModels(network: try models.url(for: "dlib-resnet"),
@@ -56,16 +57,9 @@ public final class DlibFaceRecognizer: FaceRecognizer {
         self.maxPixels = maxPixels
     }
 
-    public func analyze(_ image: EncodedImage, emotion: Bool) async throws(CloudError) -> [AnalyzedFace] {
-        try await run(image, emotion: emotion, wholeCropFallback: false)
-    }
-
-    public func analyzeCrop(_ image: EncodedImage, emotion: Bool) async throws(CloudError) -> [AnalyzedFace] {
-        try await run(image, emotion: emotion, wholeCropFallback: true)
-    }
-
-    private func run(_ encoded: EncodedImage, emotion: Bool, wholeCropFallback: Bool) async throws(CloudError)
-        -> [AnalyzedFace] {
+    /// Whole images (`/recognize`, enrollment photos): BlazeFace finds the faces, then each is aligned and
+    /// embedded.
+    public func analyze(_ encoded: EncodedImage, emotion: Bool) async throws(CloudError) -> [AnalyzedFace] {
         let image: Image
         do {
             image = try Image.decode(Data(encoded.bytes), options: DecodeOptions(format: .rgb, maxPixels: maxPixels))
@@ -73,13 +67,7 @@ public final class DlibFaceRecognizer: FaceRecognizer {
             throw CloudError(.notAnImage, "cannot decode: \(error)")
         }
         return try await pool.with { pipeline throws(CloudError) in
-            var faces = pipeline.detector.detect(image)
-            if faces.isEmpty, wholeCropFallback {
-                // The agent found the face; the crop is (mostly) the face with a margin around it.
-                let w = Float(image.width), h = Float(image.height)
-                faces = [DetectedFace(score: 0, box: Rect(x: w * 0.15, y: h * 0.15, width: w * 0.7, height: h * 0.7),
-                                      keypoints: [])]
-            }
+            let faces = pipeline.detector.detect(image)
             var result: [AnalyzedFace] = []
             for face in faces.sorted(by: { $0.box.area > $1.box.area }) {
                 let embedding: [Float]
@@ -90,9 +78,7 @@ public final class DlibFaceRecognizer: FaceRecognizer {
                 }
                 var estimate: EmotionEstimate?
                 if emotion, let probabilities = try? pipeline.emotion.classify(image: image, box: face.box) {
-                    estimate = EmotionEstimate(label: probabilities.top.name,
-                                               score: Double(probabilities.topProbability),
-                                               probabilities: probabilities.probabilities)
+                    estimate = probabilities
                 }
                 // Boxes in the uploaded image's pixels (decoding may have shrunk it, and turned it upright).
                 let turned = (image.width > image.height) != (encoded.width > encoded.height)
@@ -104,6 +90,33 @@ public final class DlibFaceRecognizer: FaceRecognizer {
                                            quality: FaceQuality(face: face, in: image), emotion: estimate))
             }
             return result
+        }
+    }
+
+    /// An agent's crop: aligned from the shipped geometry in the JPEG decoded exactly as the agent decodes it
+    /// (`ShippedFace`), so the embedding is the one an edge-matching agent computed. No detector runs.
+    public func analyzeCrop(_ encoded: EncodedImage, face: DetectedFace, emotion: Bool) async throws(CloudError)
+        -> AnalyzedFace {
+        guard encoded.format == .jpeg else { throw CloudError(.notAnImage, "an agent's crop must be a JPEG") }
+        let shipped: ShippedFace
+        do {
+            shipped = try ShippedFace(jpeg: encoded.bytes, face: face, maxPixels: maxPixels)
+        } catch {
+            throw CloudError(.badMessage, "the crop's face cannot be placed: \(error.detail)", subject: "crop")
+        }
+        return try await pool.with { pipeline throws(CloudError) in
+            let embedding: [Float]
+            do {
+                embedding = try pipeline.embedder.embedding(of: shipped.image, face: shipped.face)
+            } catch {
+                throw CloudError(.badMessage, "the crop's face cannot be aligned: \(error)", subject: "crop")
+            }
+            var estimate: EmotionEstimate?
+            if emotion, let probabilities = try? pipeline.emotion.classify(image: shipped.image, box: shipped.face.box) {
+                estimate = probabilities
+            }
+            return AnalyzedFace(box: face.box, detectionScore: Double(face.score), embedding: embedding,
+                                quality: FaceQuality(face: shipped.face, in: shipped.image), emotion: estimate)
         }
     }
 }

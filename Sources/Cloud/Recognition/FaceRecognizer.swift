@@ -1,28 +1,9 @@
 // What the cloud needs from face recognition: faces found in an image, each with an embedding.
+import Emotion
+import FaceDetection
 import FaceRecognition
 import Foundation
 import Imaging
-
-/// An emotion estimate for one face.
-public struct EmotionEstimate: Sendable, Codable, Equatable {
-    /// One of angry, disgust, fear, happy, sad, surprise, neutral.
-    public var label: String
-    /// The label's probability (0…1).
-    public var score: Double
-    /// All seven probabilities in FER order (angry … neutral), when the classifier gave them; what per-track
-    /// smoothing averages. Not part of the JSON.
-    public var probabilities: [Float]?
-
-    public init(label: String, score: Double, probabilities: [Float]? = nil) {
-        self.label = label
-        self.score = score
-        self.probabilities = probabilities
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case label, score
-    }
-}
 
 /// One face found in an image, embedded.
 public struct AnalyzedFace: Sendable, Equatable {
@@ -54,15 +35,10 @@ public protocol FaceRecognizer: Sendable {
     var modelID: String { get }
     /// Embedding length.
     var dimension: Int { get }
-    /// Every face in `image`, largest first. `emotion` asks for emotion estimates.
+    /// Every face in `image`, largest first: detection, then alignment and embedding (`/recognize` and
+    /// enrollment photos). `emotion` asks for emotion estimates.
     func analyze(_ image: EncodedImage, emotion: Bool) async throws(CloudError) -> [AnalyzedFace]
-    /// The face of an agent's crop: like `analyze`, but a crop in which the detector finds no face may still
-    /// be embedded as a whole (the agent already found the face). Defaults to `analyze`.
-    func analyzeCrop(_ image: EncodedImage, emotion: Bool) async throws(CloudError) -> [AnalyzedFace]
-}
-
-extension FaceRecognizer {
-    public func analyzeCrop(_ image: EncodedImage, emotion: Bool) async throws(CloudError) -> [AnalyzedFace] {
-        try await analyze(image, emotion: emotion)
-    }
+    /// The face of an agent's crop, aligned from the geometry the agent shipped (`face`, in the crop's pixels):
+    /// no detector runs. Throws `.badMessage` when that geometry cannot be aligned in the crop.
+    func analyzeCrop(_ image: EncodedImage, face: DetectedFace, emotion: Bool) async throws(CloudError) -> AnalyzedFace
 }

@@ -49,25 +49,12 @@ public struct TrackEmotion: Sendable {
         let previous = smoothed.flatMap { $0.probabilities.count == EmotionLabel.allCases.count ? $0 : nil }
         var smoother = EmotionSmoother<Int>(configuration: configuration)
         if let previous {
-            _ = smoother.update(track: 0, with: Emotion.EmotionEstimate(probabilities: previous.probabilities))
+            _ = smoother.update(track: 0, with: EmotionEstimate(probabilities: previous.probabilities))
         }
-        let result = smoother.update(track: 0, with: Emotion.EmotionEstimate(probabilities: Self.probabilities(of: estimate)))
+        let result = smoother.update(track: 0, with: estimate)
         let samples = (previous?.samples ?? 0) + 1
         return (Reading(label: result.label?.name ?? Self.uncertain, score: Double(result.smoothed.topProbability),
                         samples: samples),
                 Smoothed(probabilities: result.smoothed.probabilities, samples: samples))
-    }
-
-    /// The seven probabilities of `estimate`: the classifier's when it gave them, otherwise the top label's
-    /// score with the rest spread evenly over the other six classes (a recognizer that reports only a label).
-    static func probabilities(of estimate: EmotionEstimate) -> [Float] {
-        let classes = EmotionLabel.allCases.count
-        if let probabilities = estimate.probabilities, probabilities.count == classes { return probabilities }
-        guard let label = EmotionLabel.allCases.first(where: { $0.name == estimate.label }), estimate.score.isFinite
-        else { return [Float](repeating: 1 / Float(classes), count: classes) }
-        let score = Float(min(max(estimate.score, 0), 1))
-        var probabilities = [Float](repeating: (1 - score) / Float(classes - 1), count: classes)
-        probabilities[label.rawValue] = score
-        return probabilities
     }
 }

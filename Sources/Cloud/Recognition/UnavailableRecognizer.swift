@@ -1,4 +1,5 @@
 // The recognizer used while no recognition backend is linked in: every call says so (HTTP 503).
+import FaceDetection
 import Foundation
 
 /// Refuses every request with `.unavailable`; the API and dashboard keep working for everything else.
@@ -12,6 +13,11 @@ public struct UnavailableRecognizer: FaceRecognizer {
     }
 
     public func analyze(_ image: EncodedImage, emotion: Bool) async throws(CloudError) -> [AnalyzedFace] {
+        throw CloudError(.unavailable, reason, subject: "recognizer")
+    }
+
+    public func analyzeCrop(_ image: EncodedImage, face: DetectedFace, emotion: Bool) async throws(CloudError)
+        -> AnalyzedFace {
         throw CloudError(.unavailable, reason, subject: "recognizer")
     }
 }

@@ -170,11 +170,19 @@ public struct Detection: Codable, Sendable, Equatable {
     /// The agent's message id of the crop (nil when it did not come over MQTT). With the site and agent it is
     /// unique: a message delivered again is stored once.
     public var messageID: UUID?
+    /// The agent's own decision for this face (edge-match and privacy modes), as it sent it: the worker (nil:
+    /// unknown), the distance and the gallery version it decided against; nil when the agent did not decide.
+    public var edgeWorkerID: Int64?
+    public var edgeDistance: Double?
+    public var edgeGalleryVersion: Int?
+    /// How the agent's decision compares with the cloud's own decision for this face (not the track's).
+    public var edgeAgreement: EdgeAgreement?
 
     public init(id: Int64? = nil, time: Date, siteID: String, agentID: String, camera: String, trackID: String,
                 workerID: Int64?, distance: Double?, emotion: String?, emotionScore: Double?, quality: Double,
                 cropFile: String?, storedAt: Date = Date(), privacy: Bool = false, cropEmotion: String? = nil,
-                cropEmotionScore: Double? = nil, messageID: UUID? = nil) {
+                cropEmotionScore: Double? = nil, messageID: UUID? = nil, edgeWorkerID: Int64? = nil,
+                edgeDistance: Double? = nil, edgeGalleryVersion: Int? = nil, edgeAgreement: EdgeAgreement? = nil) {
         self.id = id
         self.time = time
         self.siteID = siteID
@@ -192,7 +200,21 @@ public struct Detection: Codable, Sendable, Equatable {
         self.cropEmotion = cropEmotion
         self.cropEmotionScore = cropEmotionScore
         self.messageID = messageID
+        self.edgeWorkerID = edgeWorkerID
+        self.edgeDistance = edgeDistance
+        self.edgeGalleryVersion = edgeGalleryVersion
+        self.edgeAgreement = edgeAgreement
     }
+}
+
+/// How an agent's own decision for a face compares with the cloud's decision for the same face.
+public enum EdgeAgreement: String, Codable, Sendable, CaseIterable {
+    /// The same worker, or unknown on both sides.
+    case agree
+    /// Different workers, or a worker on one side and unknown on the other, with the same gallery version.
+    case disagree
+    /// The agent decided against another gallery version than the cloud's: not comparable.
+    case otherGallery = "other_gallery"
 }
 
 /// An API token; only the SHA-256 of its secret is stored.
@@ -204,6 +226,10 @@ public struct APIToken: Codable, Sendable, Equatable {
     public var secretHash: String
     public var createdAt: Date
     public var revokedAt: Date?
+    /// After this instant the token is refused (nil: never expires). See `TokenStore`.
+    public var expiresAt: Date? = nil
+    /// When the token last authenticated a request (updated at most once a minute).
+    public var lastUsedAt: Date? = nil
 }
 
 /// What a token may do.

@@ -59,7 +59,8 @@ public struct DeletedWorkerFiles: Sendable, Equatable {
 }
 
 /// The cloud's persistent state. Every method is atomic.
-public protocol Store: Sendable {
+public protocol Store: Sendable, TokenStore, SessionStore, SiteScopeStore, CorrectionStore, AttendanceStore,
+    UnknownPeopleStore {
     // Sites and agents
     func upsertSite(_ site: Site) async throws(CloudError)
     func sites() async throws(CloudError) -> [Site]
@@ -86,14 +87,16 @@ public protocol Store: Sendable {
     func deleteWorker(id: Int64, actor: String) async throws(CloudError) -> DeletedWorkerFiles
 
     // Gallery versions
-    /// Stores the next gallery version with its live-feed event, in one transaction that holds every other
-    /// process's gallery version back (PostgreSQL: a table lock; SQLite: the write transaction): the store picks
-    /// the number (last + 1) and `build` makes the version from that number and the enrollment embeddings read
-    /// inside the transaction, so two enrollments at the same moment give two consecutive versions and the
-    /// later one holds both.
-    func addGalleryVersion(reason: String, actor: String,
-                           build: @escaping @Sendable (_ version: Int, _ embeddings: [Int64: [[Float]]]) throws -> GalleryBuild)
-        async throws(CloudError) -> GalleryVersion
+    /// Stores the next gallery version, each site's own message of it and its live-feed event in one
+    /// transaction that holds every other process's gallery version back (PostgreSQL: a table lock; SQLite: the
+    /// write transaction). The store picks the number (last + 1) and `build` makes the version's messages for
+    /// it. With `after`, nothing is stored and nil returned unless the newest stored version is `after`: the
+    /// caller built from rows it read after seeing version `after`, and another process has stored a version
+    /// since (it reads the rows again and builds again), so two enrollments at the same moment in two processes
+    /// give two consecutive versions and the later one holds both.
+    func addGalleryVersion(after expected: Int?, reason: String, actor: String,
+                           build: @escaping @Sendable (_ version: Int) throws -> GalleryBuild)
+        async throws(CloudError) -> GalleryVersion?
     func galleryVersions(limit: Int) async throws(CloudError) -> [GalleryVersion]
     func latestGalleryVersion() async throws(CloudError) -> GalleryVersion?
     /// Records that `version` (and every older one, superseded) reached the broker for every site.
@@ -130,6 +133,9 @@ public protocol Store: Sendable {
     func clearCrops(detectionIDs: [Int64]) async throws(CloudError)
 
     // Live events
+    /// Stores an event of its own (one that no other change carries, such as a correction) for every
+    /// process's live feed.
+    func addLiveEvent(_ event: LiveEvent) async throws(CloudError)
     /// Committed live-feed events after `cursor` in the order every process delivers them, at most `limit`.
     /// An event is listed only once no transaction that could list an event before it is still running, so a
     /// reader that moves its cursor to the last one listed never misses one.
@@ -157,22 +163,28 @@ public protocol Store: Sendable {
 /// A gallery version as `Store.addGalleryVersion`'s `build` makes it.
 public struct GalleryBuild: Sendable {
     public var workerCount: Int
-    /// The signed snapshot message.
+    /// The signed snapshot message of the workers of every site.
     public var snapshot: Data
+    /// The signed message of each site that has workers of its own (the other sites receive `snapshot`).
+    public var siteMessages: [String: Data]
 
-    public init(workerCount: Int, snapshot: Data) {
+    public init(workerCount: Int, snapshot: Data, siteMessages: [String: Data] = [:]) {
         self.workerCount = workerCount
         self.snapshot = snapshot
+        self.siteMessages = siteMessages
     }
 }
 
 extension Store {
-    /// Stores the next gallery version from a snapshot made from its number alone (enrollment embeddings
-    /// ignored).
+    /// Stores the next gallery version from a snapshot made from its number alone, whatever was stored before.
     public func addGalleryVersion(workerCount: Int, reason: String, actor: String,
                                   snapshot: @escaping @Sendable (Int) throws -> Data) async throws(CloudError) -> GalleryVersion {
-        try await addGalleryVersion(reason: reason, actor: actor) { number, _ in
+        let version = try await addGalleryVersion(after: nil, reason: reason, actor: actor) { number in
             GalleryBuild(workerCount: workerCount, snapshot: try snapshot(number))
         }
+        guard let version else {
+            throw CloudError(.storage, "no gallery version stored", subject: "gallery")
+        }
+        return version
     }
 }

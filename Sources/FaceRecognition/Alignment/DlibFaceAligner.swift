@@ -42,7 +42,7 @@ public final class DlibFaceAligner: Sendable {
     public let predictor: ShapePredictor
     /// Options in force.
     public let options: Options
-    let meanShape: [Point2D]
+    let meanShape: [(x: Double, y: Double)]
 
     public init(predictor: ShapePredictor, options: Options = Options()) {
         self.predictor = predictor
@@ -58,7 +58,8 @@ public final class DlibFaceAligner: Sendable {
 
     /// The HOG-like box in which the predictor's mean shape best fits `landmarks` (least squares over a
     /// uniform scale and a shift), corrected by the mean offset of that fit from dlib's HOG boxes.
-    public func box(fitting landmarks: [Point2D]) -> DlibRectangle {
+    public func box(fitting points: [Point]) -> DlibRectangle {
+        let landmarks = points.map { (x: Double($0.x), y: Double($0.y)) }
         let n = Double(min(landmarks.count, meanShape.count))
         guard n >= 2 else { return DlibRectangle(left: 0, top: 0, right: 1, bottom: 1) }
         var mx = 0.0, my = 0.0, lx = 0.0, ly = 0.0
@@ -83,16 +84,16 @@ public final class DlibFaceAligner: Sendable {
     }
 
     /// dlib's 5 landmarks for the face whose detector box is `box` (refined as `options` says).
-    public func landmarks(in image: Image, box: Rect) -> [Point2D] {
+    public func landmarks(in image: Image, box: Rect) -> [Point] {
         landmarks(gray: GrayView(image), start: initialBox(for: box))
     }
 
     /// dlib's 5 landmarks starting from a dlib box (e.g. a fallback box when no face was detected).
-    public func landmarks(in image: Image, dlibBox: DlibRectangle) -> [Point2D] {
+    public func landmarks(in image: Image, dlibBox: DlibRectangle) -> [Point] {
         landmarks(gray: GrayView(image), start: dlibBox)
     }
 
-    func landmarks(gray: GrayView, start: DlibRectangle) -> [Point2D] {
+    func landmarks(gray: GrayView, start: DlibRectangle) -> [Point] {
         var points = predictor.landmarks(intensity: gray, box: start)
         for _ in 0 ..< options.refinements {
             points = predictor.landmarks(intensity: gray, box: box(fitting: points))
@@ -104,7 +105,7 @@ public final class DlibFaceAligner: Sendable {
     }
 
     /// The chip for landmarks found in `image`.
-    public func chip(from image: Image, landmarks: [Point2D]) throws(RecognitionError) -> Image {
+    public func chip(from image: Image, landmarks: [Point]) throws(RecognitionError) -> Image {
         let placement = try FaceChipPlacement(landmarks: landmarks, size: options.chipSize, padding: options.padding)
         return try FaceChip.extract(from: image, placement: placement)
     }

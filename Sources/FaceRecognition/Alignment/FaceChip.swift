@@ -27,29 +27,35 @@ public struct FaceChipPlacement: Sendable, Equatable {
 
     /// dlib's five-landmark template (right eye outer, right eye inner, left eye outer, left eye inner,
     /// nose base) in unit face coordinates, as in get_face_chip_details.
-    static let template: [Point2D] = [
-        Point2D(x: 0.8595674595992, y: 0.2134981538014),
-        Point2D(x: 0.6460604764104, y: 0.2289674387677),
-        Point2D(x: 0.1205750620789, y: 0.2137274526848),
-        Point2D(x: 0.3340850613712, y: 0.2290642403242),
-        Point2D(x: 0.4901123135679, y: 0.6277975316475),
+    static let template: [(x: Double, y: Double)] = [
+        (x: 0.8595674595992, y: 0.2134981538014),
+        (x: 0.6460604764104, y: 0.2289674387677),
+        (x: 0.1205750620789, y: 0.2137274526848),
+        (x: 0.3340850613712, y: 0.2290642403242),
+        (x: 0.4901123135679, y: 0.6277975316475),
     ]
 
     /// dlib's get_face_chip_details for 5 landmarks (in dlib's 5-point order) with `size` and `padding`.
-    public init(landmarks: [Point2D], size: Int = 150, padding: Double = 0.25) throws(RecognitionError) {
+    public init(landmarks: [Point], size: Int = 150, padding: Double = 0.25) throws(RecognitionError) {
         guard landmarks.count == 5, landmarks.allSatisfy({ $0.x.isFinite && $0.y.isFinite }), size > 0, padding >= 0 else {
             throw RecognitionError(.invalidInput, detail: "face chip needs 5 finite landmarks, a positive size and padding ≥ 0")
         }
         let s = Double(size)
         let from = Self.template.map { p in
-            Point2D(x: (padding + p.x) / (2 * padding + 1) * s, y: (padding + p.y) / (2 * padding + 1) * s)
+            (x: (padding + p.x) / (2 * padding + 1) * s, y: (padding + p.y) / (2 * padding + 1) * s)
         }
-        let tform = AffineTransform2D.similarity(from: from, to: landmarks)
+        guard let tform = Imaging.AffineTransform.similarity(mapping: from, to: landmarks.map { (x: Double($0.x), y: Double($0.y)) })
+        else {
+            throw RecognitionError(.invalidInput, detail: "the face chip's landmarks define no similarity")
+        }
         // Image of the unit x vector: rotation and scale.
-        let px = tform.a, py = tform.c
-        angle = atan2(py, px)
+        let px = tform.a, py = tform.d
         let scale = (px * px + py * py).squareRoot()
-        let centre = tform.apply(Point2D(x: s / 2, y: s / 2))
+        guard scale.isFinite, scale > 1e-6 else {
+            throw RecognitionError(.invalidInput, detail: "the face chip's landmarks all coincide")
+        }
+        angle = atan2(py, px)
+        let centre = tform.apply(x: s / 2, y: s / 2)
         let half = (s * scale - 1) / 2
         left = centre.x - half
         right = centre.x + half
@@ -64,17 +70,16 @@ public struct FaceChipPlacement: Sendable, Equatable {
 
     /// The map from chip pixel (x, y) to image coordinates, for a rectangle given in some image's frame.
     static func chipToImage(left: Double, top: Double, right: Double, bottom: Double, angle: Double,
-                            size: Int) -> AffineTransform2D {
+                            size: Int) -> Imaging.AffineTransform {
         let cx = (left + right) / 2, cy = (top + bottom) / 2
         let cs = cos(angle), sn = sin(angle)
-        func rotate(_ x: Double, _ y: Double) -> Point2D {
+        func rotate(_ x: Double, _ y: Double) -> (x: Double, y: Double) {
             let dx = x - cx, dy = y - cy
-            return Point2D(x: cs * dx - sn * dy + cx, y: sn * dx + cs * dy + cy)
+            return (x: cs * dx - sn * dy + cx, y: sn * dx + cs * dy + cy)
         }
         let last = Double(size - 1)
-        return AffineTransform2D.exact(
-            from: [Point2D(x: 0, y: 0), Point2D(x: last, y: 0), Point2D(x: 0, y: last)],
-            to: [rotate(left, top), rotate(right, top), rotate(left, bottom)]) ?? .identity
+        return Imaging.AffineTransform(mapping: [(x: 0, y: 0), (x: last, y: 0), (x: 0, y: last)],
+                               to: [rotate(left, top), rotate(right, top), rotate(left, bottom)]) ?? .identity
     }
 }
 
@@ -112,15 +117,15 @@ public enum FaceChip {
     }
 
     /// Bilinear sampling exactly as dlib's interpolate_bilinear + transform_image (black outside).
-    static func sample(_ image: Image, map: AffineTransform2D, size: Int) throws(RecognitionError) -> Image {
+    static func sample(_ image: Image, map: Imaging.AffineTransform, size: Int) throws(RecognitionError) -> Image {
         let channels = image.channels
         var out = [UInt8](repeating: 0, count: size * size * channels)
         let w = image.width, h = image.height
         image.pixels.withUnsafeBufferPointer { px in
             for r in 0 ..< size {
                 for c in 0 ..< size {
-                    let x = map.a * Double(c) + map.b * Double(r) + map.tx
-                    let y = map.c * Double(c) + map.d * Double(r) + map.ty
+                    let x = map.a * Double(c) + map.b * Double(r) + map.c
+                    let y = map.d * Double(c) + map.e * Double(r) + map.f
                     let fx = x.rounded(.down), fy = y.rounded(.down)
                     guard fx >= 0, fy >= 0, fx + 1 < Double(w), fy + 1 < Double(h) else { continue }
                     let left = Int(fx), top = Int(fy)

@@ -44,11 +44,11 @@ public final class ShapePredictor: Sendable {
 
     /// The landmarks of the face in `box`, in image pixels (integers, as dlib rounds them), from the gray
     /// intensities of `image` (RGB is averaged as dlib does: (r + g + b) / 3, truncated).
-    public func landmarks(in image: Image, box: DlibRectangle) -> [Point2D] {
+    public func landmarks(in image: Image, box: DlibRectangle) -> [Point] {
         landmarks(intensity: GrayView(image), box: box)
     }
 
-    func landmarks(intensity: GrayView, box: DlibRectangle) -> [Point2D] {
+    func landmarks(intensity: GrayView, box: DlibRectangle) -> [Point] {
         let shapeLength = 2 * file.partCount
         var shape = file.initialShape
         var features = [Float]()
@@ -57,8 +57,8 @@ public final class ShapePredictor: Sendable {
         let ox = Double(box.left), oy = Double(box.top)
         let meanPoints = Self.points(file.initialShape)
         for level in file.levels {
-            let t = AffineTransform2D.similarity(from: meanPoints, to: Self.points(shape))
-            let (a, b, c, d) = (Float(t.a), Float(t.b), Float(t.c), Float(t.d))
+            let t = Imaging.AffineTransform.similarity(mapping: meanPoints, to: Self.points(shape)) ?? .identity
+            let (a, b, c, d) = (Float(t.a), Float(t.b), Float(t.d), Float(t.e))
             let count = level.anchors.count
             if features.count != count { features = [Float](repeating: 0, count: count) }
             for i in 0 ..< count {
@@ -81,14 +81,16 @@ public final class ShapePredictor: Sendable {
                 for k in 0 ..< shapeLength { shape[k] += tree.leafValues[leaf + k] }
             }
         }
+        // Whole pixels, as dlib rounds them: exact in `Point`'s single precision.
         return (0 ..< file.partCount).map { i in
-            Point2D(x: (sx * Double(shape[2 * i]) + ox + 0.5).rounded(.down),
-                    y: (sy * Double(shape[2 * i + 1]) + oy + 0.5).rounded(.down))
+            Point(x: Float((sx * Double(shape[2 * i]) + ox + 0.5).rounded(.down)),
+                  y: Float((sy * Double(shape[2 * i + 1]) + oy + 0.5).rounded(.down)))
         }
     }
 
-    static func points(_ shape: [Float]) -> [Point2D] {
-        stride(from: 0, to: shape.count, by: 2).map { Point2D(x: Double(shape[$0]), y: Double(shape[$0 + 1])) }
+    /// A flat [x0, y0, x1, y1, …] shape as points in double precision (the shape's floats convert exactly).
+    static func points(_ shape: [Float]) -> [(x: Double, y: Double)] {
+        stride(from: 0, to: shape.count, by: 2).map { (x: Double(shape[$0]), y: Double(shape[$0 + 1])) }
     }
 }
 

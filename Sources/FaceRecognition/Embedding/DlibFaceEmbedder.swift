@@ -54,7 +54,7 @@ public final class DlibFaceEmbedder: FaceEmbedder {
     }
 
     /// The embedding for dlib landmarks already found in `image`.
-    public func embedding(of image: Image, landmarks: [Point2D]) throws(RecognitionError) -> [Float] {
+    public func embedding(of image: Image, landmarks: [Point]) throws(RecognitionError) -> [Float] {
         try embedding(ofChip: models.aligner.chip(from: image, landmarks: landmarks))
     }
 

@@ -1,11 +1,13 @@
 // The gallery's snapshot: a deterministic, versioned byte encoding that agents receive (Wire signs it).
 //
 // Layout (all integers little-endian):
-//   magic "RCGS" | version u16 (= 2) | model id: u8 length + UTF-8 | dimension u32 |
+//   magic "RCGS" | version u16 (= 3) | model id: u8 length + UTF-8 | dimension u32 |
 //   policy: threshold f32 bits, margin f32 bits | worker count u32 |
-//   per worker, in id order: id i64 | exemplar count u32 | centroid (dimension × f32 bits) |
-//   exemplars (count × dimension × f32 bits) |
+//   per worker, in id order: id i64 | exemplar count u32 | negative count u32 |
+//   centroid (dimension × f32 bits) | exemplars (count × dimension × f32 bits) |
+//   negatives ("not this worker" examples, count × dimension × f32 bits) |
 //   CRC-32 (IEEE) of everything before it, u32.
+// Version 2 is the same without the negative count and negatives; it is still read (as no negatives).
 // Equal galleries give equal bytes. Decoding refuses a wrong magic or version (version 1, with text worker
 // ids and no policy, is no longer read), a truncated or over-long buffer, a checksum mismatch, a model other
 // than the expected one, an invalid policy, ids that are not positive or not strictly increasing, and any
@@ -15,7 +17,7 @@ import RollcallCore
 extension Gallery {
     static let snapshotMagic: [UInt8] = Array("RCGS".utf8)
     /// The snapshot format version this code writes and reads.
-    public static let snapshotVersion: UInt16 = 2
+    public static let snapshotVersion: UInt16 = 3
 
     /// The snapshot bytes.
     public func snapshot() -> [UInt8] {
@@ -29,8 +31,9 @@ extension Gallery {
         for worker in workers {
             out.appendLE(worker.id)
             out.appendLE(UInt32(worker.exemplars.count))
+            out.appendLE(UInt32(worker.negatives.count))
             for v in worker.centroid { out.appendLE(v.bitPattern) }
-            for e in worker.exemplars {
+            for e in worker.exemplars + worker.negatives {
                 for v in e { out.appendLE(v.bitPattern) }
             }
         }
@@ -50,8 +53,8 @@ extension Gallery {
         var reader = ByteReader(bytes: bytes, end: body)
         reader.offset = 4
         let version = try reader.u16()
-        guard version == Self.snapshotVersion else {
-            throw bad("snapshot version \(version), this build reads \(Self.snapshotVersion) only")
+        guard version == 2 || version == Self.snapshotVersion else {
+            throw bad("snapshot version \(version), this build reads 2 and \(Self.snapshotVersion) only")
         }
         guard CRC32.checksum(bytes[0 ..< body]) == stored else {
             throw bad("checksum mismatch: the snapshot is truncated or damaged")
@@ -72,14 +75,20 @@ extension Gallery {
             try Gallery.validateWorkerID(id)
             if let last = workers.last, last.id >= id { throw bad("worker ids not strictly increasing at \(id)") }
             let exemplarCount = Int(try reader.u32())
+            let negativeCount = version >= 3 ? Int(try reader.u32()) : 0
             guard exemplarCount >= 1, exemplarCount <= reader.remaining / (4 * dimension) else {
                 throw bad("worker \(id): \(exemplarCount) exemplars do not fit the data")
             }
+            guard negativeCount <= Gallery.maximumNegativesPerWorker,
+                  negativeCount <= (reader.remaining - 4 * dimension * exemplarCount) / (4 * dimension) else {
+                throw bad("worker \(id): \(negativeCount) negatives do not fit the data")
+            }
             let centroid = try reader.floats(dimension)
-            var exemplars = [[Float]]()
+            var exemplars = [[Float]](), negatives = [[Float]]()
             for _ in 0 ..< exemplarCount { exemplars.append(try reader.floats(dimension)) }
-            for e in [centroid] + exemplars { try gallery.validate(e) }
-            workers.append(GalleryWorker(id: id, exemplars: exemplars, centroid: centroid))
+            for _ in 0 ..< negativeCount { negatives.append(try reader.floats(dimension)) }
+            for e in [centroid] + exemplars + negatives { try gallery.validate(e) }
+            workers.append(GalleryWorker(id: id, exemplars: exemplars, centroid: centroid, negatives: negatives))
         }
         guard reader.remaining == 0 else { throw bad("\(reader.remaining) bytes after the last worker") }
         self = Gallery(modelID: gallery.modelID, dimension: gallery.dimension, policy: policy, sortedWorkers: workers)

@@ -14,7 +14,7 @@ public struct Gallery: Sendable, Equatable {
     /// the cloud's rule and values.
     public var policy: MatchPolicy
     /// Workers sorted by id.
-    public private(set) var workers: [GalleryWorker]
+    public internal(set) var workers: [GalleryWorker]
 
     /// An empty gallery for `modelID` embeddings of length `dimension`, decided under `policy`.
     public init(modelID: String, dimension: Int, policy: MatchPolicy) throws(RecognitionError) {

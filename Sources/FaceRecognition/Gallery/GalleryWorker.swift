@@ -1,6 +1,7 @@
 import RollcallCore
 
-/// One enrolled worker: the embeddings of their enrollment photos and their mean.
+/// One enrolled worker: the embeddings of their enrollment photos and their mean, and the faces an admin
+/// marked "not this worker".
 public struct GalleryWorker: Sendable, Equatable {
     /// The worker's id (positive; the cloud's store assigns it).
     public let id: WorkerID
@@ -8,18 +9,23 @@ public struct GalleryWorker: Sendable, Equatable {
     public let exemplars: [[Float]]
     /// The mean of the exemplars (accumulated in double precision).
     public let centroid: [Float]
+    /// Embeddings of faces wrongly taken for this worker ("not this worker"), oldest first: a probe nearer to
+    /// one of them than to this worker's enrollment is not this worker (see `MatchPolicy`).
+    public internal(set) var negatives: [[Float]]
 
     /// A worker from validated exemplars (non-empty, equal lengths, finite).
-    init(id: WorkerID, exemplars: [[Float]]) {
+    init(id: WorkerID, exemplars: [[Float]], negatives: [[Float]] = []) {
         self.id = id
         self.exemplars = exemplars
+        self.negatives = negatives
         centroid = Self.mean(exemplars) ?? []
     }
 
-    init(id: WorkerID, exemplars: [[Float]], centroid: [Float]) {
+    init(id: WorkerID, exemplars: [[Float]], centroid: [Float], negatives: [[Float]] = []) {
         self.id = id
         self.exemplars = exemplars
         self.centroid = centroid
+        self.negatives = negatives
     }
 
     /// The mean of equal-length vectors, each weighted by `weights[i]` (1 when absent), accumulated in double

@@ -14,6 +14,8 @@ public struct MatchDecision: Sendable, Equatable, Codable {
         case tooFar = "too_far"
         /// The second-nearest worker is within the margin of the nearest.
         case ambiguous
+        /// The probe is nearer to a face an admin marked "not this worker" than to the worker's enrollment.
+        case notThisWorker = "not_this_worker"
     }
 
     public var reason: Reason

@@ -7,7 +7,9 @@ import RollcallCore
 /// 1. the gallery holds nobody → `emptyGallery`;
 /// 2. the nearest worker's centroid is not strictly closer than `threshold` → `tooFar`;
 /// 3. the second-nearest worker is less than `margin` farther than the nearest → `ambiguous`;
-/// 4. otherwise the nearest worker is `accepted`.
+/// 4. one of the nearest worker's negative examples ("not this worker") is nearer to the probe than that
+///    worker's nearest enrollment embedding → `notThisWorker`;
+/// 5. otherwise the nearest worker is `accepted`.
 ///
 /// Equal distances rank the lower worker id first, so the outcome never depends on enrollment order. Later
 /// rules (a threshold per worker, scores normalised against a cohort, a worker's "not this person" examples)
@@ -70,7 +72,19 @@ public struct MatchPolicy: Sendable, Equatable, Codable {
         if let gap, gap < margin {
             return MatchDecision(reason: .ambiguous, nearest: best.id, distance: best.distance, margin: gap)
         }
+        if let worker = gallery.worker(best.id), Self.refusedByNegatives(probe, worker) {
+            return MatchDecision(reason: .notThisWorker, nearest: best.id, distance: best.distance, margin: gap)
+        }
         return MatchDecision(reason: .accepted, nearest: best.id, distance: best.distance, margin: gap)
+    }
+
+    /// Whether a negative example of `worker` is strictly nearer to `probe` than the worker's nearest
+    /// enrollment embedding (measured on celeba-dev and LFW-a: docs/performance.md, "Not this worker").
+    static func refusedByNegatives(_ probe: [Float], _ worker: GalleryWorker) -> Bool {
+        guard !worker.negatives.isEmpty else { return false }
+        var own = Float.infinity
+        for e in worker.exemplars { own = min(own, euclideanDistance(e, probe)) }
+        return worker.negatives.contains { euclideanDistance($0, probe) < own }
     }
 
     /// Nearer first; on equal distances the lower id.

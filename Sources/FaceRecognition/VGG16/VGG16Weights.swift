@@ -5,7 +5,7 @@ import Neural
 /// 25,088 inputs of the first one in HWC order (7×7×512, as a channels-last Flatten gives them).
 ///
 /// Sources: a Keras `.h5` file (`VGG16Weights+Keras.swift`) or the hash-generated test network
-/// (`VGG16Weights+Hash.swift`). The head's size follows the file (1,000 ImageNet classes, 2,622 VGG-Face
+/// (`Evaluation/VGG16/VGG16Weights+Hash.swift`). The head's size follows the file (1,000 ImageNet classes, 2,622 VGG-Face
 /// identities).
 public struct VGG16Weights: Sendable {
     /// One 3×3, stride-1, pad-1 convolution followed by ReLU.
@@ -16,6 +16,13 @@ public struct VGG16Weights: Sendable {
         public var weights: [Float]
         /// [outChannels].
         public var bias: [Float]
+
+        public init(inChannels: Int, outChannels: Int, weights: [Float], bias: [Float]) {
+            self.inChannels = inChannels
+            self.outChannels = outChannels
+            self.weights = weights
+            self.bias = bias
+        }
     }
 
     /// One fully connected layer.
@@ -26,6 +33,13 @@ public struct VGG16Weights: Sendable {
         public var weights: [Float]
         /// [outCount].
         public var bias: [Float]
+
+        public init(inCount: Int, outCount: Int, weights: [Float], bias: [Float]) {
+            self.inCount = inCount
+            self.outCount = outCount
+            self.weights = weights
+            self.bias = bias
+        }
     }
 
     /// Output channels of the 13 convolutions, in order.

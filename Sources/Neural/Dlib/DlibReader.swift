@@ -242,7 +242,12 @@ public struct DlibReader: Sendable {
         for name in ["n", "k", "nr", "nc"] {
             dims.append(try readLong(in: 0 ... Int64(maxElements), what: "alias_tensor \(name)"))
         }
-        guard dims.reduce(1, *) <= maxElements else {
+        // Four dimensions of up to 2^26 each overflow a product checked naively (found while fuzzing).
+        let (count, overflow) = dims.reduce((1, false)) { acc, d in
+            let (product, carried) = acc.0.multipliedReportingOverflow(by: d)
+            return (product, acc.1 || carried)
+        }
+        guard !overflow, count <= maxElements else {
             throw error(.invalidValue, "alias_tensor \(dims) too large", at: start)
         }
         return dims

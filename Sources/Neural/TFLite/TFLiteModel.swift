@@ -114,7 +114,13 @@ public struct TFLiteModel: Sendable {
         for t in try graph.tables(0, "tensors") {
             let name = try t.string(3, "name") ?? "tensor \(tensors.count)"
             let shape = (try t.scalars(0, as: Int32.self, "shape") ?? []).map(Int.init)
-            guard shape.allSatisfy({ $0 >= 0 && $0 < 1 << 24 }), shape.reduce(1, { $0.multipliedReportingOverflow(by: $1).partialValue }) < 1 << 31 else {
+            // The element count must not overflow on the way (a wrapped product once let a shape of three 2^23
+            // dimensions through, which then trapped in `count`: found by scripts/fuzz).
+            let elements = shape.reduce((1, false)) { acc, d in
+                let (product, overflow) = acc.0.multipliedReportingOverflow(by: d)
+                return (product, acc.1 || overflow)
+            }
+            guard shape.allSatisfy({ $0 >= 0 && $0 < 1 << 24 }), !elements.1, elements.0 < 1 << 31 else {
                 throw NeuralError(.malformedModel, "tensor \"\(name)\" has an impossible shape \(shape)")
             }
             let rawType = try t.scalar(1, default: Int8(0))

@@ -83,7 +83,8 @@ struct TFLitePlanner {
             // Peephole: a RELU/RELU6 that is the only reader of this op's output becomes its fused activation.
             if i + 1 < model.operators.count, let out = op.outputs.first, op.outputs.count == 1, consumers[out] == 1 {
                 let next = model.operators[i + 1]
-                if (next.builtin == .relu || next.builtin == .relu6), next.inputs == [out],
+                // (A RELU without exactly one output is left for addStep to refuse: found by scripts/fuzz.)
+                if (next.builtin == .relu || next.builtin == .relu6), next.inputs == [out], next.outputs.count == 1,
                    let fused = op.fusing(next.builtin == .relu ? .relu : .relu6, output: next.outputs[0]) {
                     op = fused
                     fusedAway.insert(i + 1)
@@ -107,6 +108,11 @@ struct TFLitePlanner {
                 guard !isConstant(input), model.tensors[input].count == model.tensors[out].count else {
                     throw NeuralError(.shapeMismatch, "\(name): cannot reshape \(shape(input)) to \(shape(out))")
                 }
+                // An output that is (an alias of) its own input, or already an alias, would make `root` loop
+                // forever (found by scripts/fuzz).
+                guard root(input) != out, alias[out] == nil else {
+                    throw NeuralError(.malformedModel, "\(name) reshapes tensor \(out) into itself")
+                }
                 alias[out] = root(input)
                 try touch(input, step)
                 try touch(out, step)
@@ -127,7 +133,16 @@ struct TFLitePlanner {
             try touch(output, step)
         }
         assignOffsets()
+        // A model file is input too: one whose activations would need an absurd allocation is refused before it
+        // is made (found by scripts/fuzz: a 300-byte model asked for 1.8 GB). BlazeFace needs a few million.
+        guard arenaSize <= Self.maxArenaFloats else {
+            throw NeuralError(.malformedModel, "the activations need \(arenaSize) floats, over the limit of "
+                              + "\(Self.maxArenaFloats) (256 MiB)")
+        }
     }
+
+    /// The largest activation arena a model may plan, in floats.
+    static let maxArenaFloats = 1 << 26
 
     private mutating func addStep(_ op: TFLiteOperator, name: String) throws(NeuralError) {
         let input = op.inputs[0], out = op.outputs[0]

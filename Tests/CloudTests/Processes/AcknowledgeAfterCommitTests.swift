@@ -80,7 +80,7 @@ import Wire
             let acknowledged = await cloud.metric("rollcall_cloud_mqtt_messages_acknowledged") ?? 0
             return received > 0 && acknowledged == received
         }
-        let metricsText = String(decoding: await cloud.request("/metrics")?.1 ?? Data(), as: UTF8.self)
+        let metricsText = await cloud.metricsText() ?? ""
         #expect(exported, "\(metricsText)")
         await agent.disconnect()
         #expect(await cloud.terminate())

@@ -70,7 +70,7 @@ import Wire
             let acknowledged = await cloud.metric("rollcall_cloud_mqtt_messages_acknowledged") ?? 0
             return received == 3 && acknowledged == 2
         }
-        let metricsText = String(decoding: await cloud.request("/metrics")?.1 ?? Data(), as: UTF8.self)
+        let metricsText = await cloud.metricsText() ?? "(no answer)"
         #expect(heldBack, "\(metricsText)")
         #expect(try await store.detections(.init(trackID: "999"), limit: 10, cursor: nil).items.isEmpty)
 

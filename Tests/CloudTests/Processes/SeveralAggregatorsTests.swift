@@ -64,7 +64,7 @@ import Wire
         // The aggregators that ran throughout both took part (the broker shares faces round-robin).
         for cloud in [clouds[0], clouds[2]] {
             let samples = LoopbackHTTP.prometheusSamples(
-                String(decoding: await cloud.request("/metrics")?.1 ?? Data(), as: UTF8.self))
+                await cloud.metricsText() ?? "")
             let stored = samples.filter { $0.key.hasPrefix("rollcall_cloud_detections_total") }.values.reduce(0, +)
             #expect(stored > 0, "\(cloud.name)")
         }

@@ -76,12 +76,11 @@ import Wire
         _ = try await store.addPhoto(EnrollmentPhoto(workerID: ada, file: "ada.jpg", embedding: adaEmbedding, quality: 1),
                                      actor: "test")
         let signer = try GallerySigner(keyFile: fixture.folder.appendingPathComponent("gallery.key").path)
-        _ = try await store.addGalleryVersion(reason: "seed", actor: "test") { number, embeddings in
-            var gallery = try Gallery(modelID: Backbone.dlib.modelID, dimension: 128,
-                                      policy: MatchPolicy(threshold: 0.47, margin: 0))
-            for (worker, vectors) in embeddings { try gallery.enroll(workerID: worker, embeddings: vectors) }
-            return GalleryBuild(workerCount: gallery.workers.count,
-                                snapshot: try signer.galleryMessage(version: number, gallery: gallery))
+        var gallery = try Gallery(modelID: Backbone.dlib.modelID, dimension: 128,
+                                  policy: MatchPolicy(threshold: 0.47, margin: 0))
+        try gallery.enroll(workerID: ada, embeddings: [adaEmbedding])
+        _ = try await store.addGalleryVersion(workerCount: 1, reason: "seed", actor: "test") { [gallery] number in
+            try signer.galleryMessage(version: number, gallery: gallery)
         }
         var clouds: [CloudProcess] = []
         for index in 0 ..< aggregators {
@@ -123,8 +122,7 @@ import Wire
         }
         var perProcess: [Double] = []
         for cloud in clouds {
-            let samples = LoopbackHTTP.prometheusSamples(
-                String(decoding: await cloud.request("/metrics")?.1 ?? Data(), as: UTF8.self))
+            let samples = LoopbackHTTP.prometheusSamples(await cloud.metricsText() ?? "")
             perProcess.append(samples.filter { $0.key.hasPrefix("rollcall_cloud_detections_total") }.values.reduce(0, +))
         }
         await agent.disconnect()

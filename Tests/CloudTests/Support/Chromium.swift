@@ -184,8 +184,22 @@ final class Chromium: Sendable {
         throw ChromiumError.timeout(what)
     }
 
-    /// Puts a file into a file input chosen by a CSS selector.
+    /// Puts a file into a file input chosen by a CSS selector. Node ids die when the document is replaced
+    /// between the calls (a late navigation), so a refused attempt is retried with fresh ones.
     func setFile(_ selector: String, path: String) async throws {
+        var attempt = 0
+        while true {
+            do {
+                return try await setFileOnce(selector, path: path)
+            } catch ChromiumError.protocolError(let text) where attempt < 5 && text.contains("node") {
+                attempt += 1
+                try await Task.sleep(nanoseconds: 200_000_000)
+            }
+        }
+    }
+
+    private func setFileOnce(_ selector: String, path: String) async throws {
+        try await waitFor("document complete", "document.readyState === 'complete'")
         let document = try await send("DOM.getDocument", ["depth": 0])
         guard let root = (document["root"] as? [String: Any])?["nodeId"] as? Int else {
             throw ChromiumError.protocolError("no document")

@@ -2,6 +2,7 @@
 import Foundation
 import MQTT
 import PKI
+import Synchronization
 import TestSupport
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -50,6 +51,8 @@ final class CloudProcess: @unchecked Sendable {
     let logFile: URL
     let httpPort: Int
     private var process: ChildProcess?
+    /// The viewer token `/metrics` is read with (made on first use).
+    private let viewerToken = Mutex<String?>(nil)
 
     init(folder: URL, name: String, yaml: String, httpPort: Int) throws {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -98,10 +101,29 @@ final class CloudProcess: @unchecked Sendable {
 
     var healthy: Bool { get async { await request("/healthz")?.0 == 200 } }
 
+    /// A viewer token on this process's database (`rollcall token create`, once): `/metrics` needs one.
+    func metricsToken() -> String? {
+        if let token = viewerToken.withLock({ $0 }) { return token }
+        guard let cli = try? BuiltProducts.path("rollcall"),
+              let result = try? Tool.run(cli, ["token", "create", "--config", configFile.path, "--role", "viewer",
+                                               "--name", "metrics-\(name)"]),
+              result.status == 0 else { return nil }
+        let token = result.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
+        viewerToken.withLock { $0 = token }
+        return token
+    }
+
+    /// The Prometheus text of `/metrics` (with a viewer token), nil when the process does not answer.
+    func metricsText() async -> String? {
+        guard let token = metricsToken(), let (status, body) = await request("/metrics", token: token), status == 200
+        else { return nil }
+        return String(decoding: body, as: UTF8.self)
+    }
+
     /// A sample's value from `/metrics` (`name` with its labels, as written), nil when absent.
     func metric(_ name: String) async -> Double? {
-        guard let (_, body) = await request("/metrics") else { return nil }
-        return LoopbackHTTP.prometheusSamples(String(decoding: body, as: UTF8.self))[name]
+        guard let text = await metricsText() else { return nil }
+        return LoopbackHTTP.prometheusSamples(text)[name]
     }
 
     /// The last lines of its log, for failure messages.

@@ -1,6 +1,8 @@
 // A test recognizer: the faces of each image are set by the test, keyed by the image's bytes.
 import Cloud
+import Emotion
 import Crypto
+import FaceDetection
 import FaceRecognition
 import Foundation
 import Imaging
@@ -19,7 +21,7 @@ final class ScriptedRecognizer: FaceRecognizer {
 
     /// Scripts one clear, large face with the given embedding.
     func scriptFace(_ bytes: [UInt8], embedding: [Float], side: Float = 120, sharpness: Float = 150,
-                    emotion: EmotionEstimate? = EmotionEstimate(label: "happy", score: 0.9)) {
+                    emotion: EmotionEstimate? = EmotionEstimate(label: .happy, probability: 0.9)) {
         script(bytes, faces: [Self.face(embedding: embedding, side: side, sharpness: sharpness, emotion: emotion)])
     }
 
@@ -41,6 +43,18 @@ final class ScriptedRecognizer: FaceRecognizer {
         }
     }
 
+    /// An agent's crop: the first scripted face of those bytes (the shipped geometry is not looked at); a crop
+    /// with no scripted face cannot be aligned, as the real recognizer says of a box that holds no face.
+    func analyzeCrop(_ image: EncodedImage, face: DetectedFace, emotion: Bool) async throws(CloudError) -> AnalyzedFace {
+        guard let scripted = try await analyze(image, emotion: emotion).first else {
+            throw CloudError(.badMessage, "the crop's face cannot be aligned (nothing scripted)", subject: "crop")
+        }
+        return scripted
+    }
+
+    /// The geometry tests ship with their crops.
+    static let shippedFace = DetectedFace(score: 0.95, box: Rect(x: 10, y: 10, width: 100, height: 100), keypoints: [])
+
     private static func key(_ bytes: [UInt8]) -> String {
         SHA256.hash(data: Data(bytes)).map { String(format: "%02x", $0) }.joined()
     }
@@ -53,5 +67,15 @@ enum Embeddings {
         vector[index % dimensions] = 1
         vector[(index + 1) % dimensions] = offset
         return vector
+    }
+}
+
+extension IncomingCrop {
+    /// A crop as the tests send it, with `ScriptedRecognizer.shippedFace` as its geometry.
+    init(messageID: UUID? = nil, siteID: String, agentID: String, camera: String, trackID: String, frameTime: Date,
+         image: [UInt8], quality: Double, detectionScore: Double) {
+        self.init(messageID: messageID, siteID: siteID, agentID: agentID, camera: camera, trackID: trackID,
+                  frameTime: frameTime, image: image, face: ScriptedRecognizer.shippedFace, quality: quality,
+                  detectionScore: detectionScore)
     }
 }

@@ -68,7 +68,68 @@ enum PostgresMigrations {
             // Crops and enrollment photos: any process serves any of them.
             "CREATE TABLE blob (name TEXT PRIMARY KEY, bytes BYTEA NOT NULL, created_at TIMESTAMPTZ NOT NULL)",
         ]),
+        // Tokens expire and record their last use; dashboard sessions (a random id in the cookie, never the
+        // token) live here so that every cloud process serving one dashboard knows them.
         (2, [
+            "ALTER TABLE api_token ADD COLUMN expires_at TIMESTAMPTZ, ADD COLUMN last_used_at TIMESTAMPTZ",
+            """
+            CREATE TABLE dashboard_session (
+              id_hash TEXT PRIMARY KEY, token_id BIGINT NOT NULL REFERENCES api_token(id) ON DELETE CASCADE,
+              csrf_token TEXT NOT NULL, created_at TIMESTAMPTZ NOT NULL, expires_at TIMESTAMPTZ NOT NULL)
+            """,
+            "CREATE INDEX dashboard_session_token ON dashboard_session (token_id)",
+            "CREATE INDEX dashboard_session_expiry ON dashboard_session (expires_at)",
+        ]),
+        // An edge-matching agent's own decision for each face, stored with the cloud's comparison.
+        (3, [
+            "ALTER TABLE detection ADD COLUMN edge_worker_id BIGINT, ADD COLUMN edge_distance DOUBLE PRECISION, "
+                + "ADD COLUMN edge_gallery_version BIGINT, ADD COLUMN edge_agreement TEXT",
+        ]),
+        // Issue 17: site time zones, workers' sites and per-site gallery messages; the face embedding of each
+        // detection; "not this worker" corrections; recurring unknown people and the clustering state.
+        (4, [
+            "CREATE TABLE site_time_zone (site_id TEXT PRIMARY KEY REFERENCES site(id) ON DELETE CASCADE, time_zone TEXT NOT NULL)",
+            """
+            CREATE TABLE worker_site (
+              worker_id BIGINT NOT NULL REFERENCES worker(id) ON DELETE CASCADE,
+              site_id TEXT NOT NULL REFERENCES site(id) ON DELETE CASCADE, PRIMARY KEY (worker_id, site_id))
+            """,
+            """
+            CREATE TABLE site_gallery (
+              version BIGINT NOT NULL REFERENCES gallery_version(version) ON DELETE CASCADE, site_id TEXT NOT NULL,
+              message BYTEA NOT NULL, PRIMARY KEY (version, site_id))
+            """,
+            """
+            CREATE TABLE detection_embedding (
+              detection_id BIGINT PRIMARY KEY REFERENCES detection(id) ON DELETE CASCADE, embedding BYTEA NOT NULL)
+            """,
+            """
+            CREATE TABLE worker_negative (
+              id BIGSERIAL PRIMARY KEY, worker_id BIGINT NOT NULL REFERENCES worker(id) ON DELETE CASCADE,
+              detection_id BIGINT NOT NULL, embedding BYTEA NOT NULL, actor TEXT NOT NULL,
+              created_at TIMESTAMPTZ NOT NULL, undone_at TIMESTAMPTZ, undone_by TEXT)
+            """,
+            "CREATE INDEX worker_negative_worker ON worker_negative (worker_id)",
+            """
+            CREATE TABLE unknown_person (
+              id BIGSERIAL PRIMARY KEY, status TEXT NOT NULL,
+              worker_id BIGINT REFERENCES worker(id) ON DELETE SET NULL, created_at TIMESTAMPTZ NOT NULL)
+            """,
+            """
+            CREATE TABLE unknown_sighting (
+              site_id TEXT NOT NULL, agent_id TEXT NOT NULL, track_id TEXT NOT NULL,
+              person_id BIGINT NOT NULL REFERENCES unknown_person(id) ON DELETE CASCADE, camera TEXT NOT NULL,
+              first_seen TIMESTAMPTZ NOT NULL, last_seen TIMESTAMPTZ NOT NULL, detections BIGINT NOT NULL,
+              member_count BIGINT NOT NULL, sum BYTEA NOT NULL, sum_of_squared_norms DOUBLE PRECISION NOT NULL,
+              PRIMARY KEY (site_id, agent_id, track_id))
+            """,
+            "CREATE INDEX unknown_sighting_person ON unknown_sighting (person_id)",
+            "CREATE TABLE feature_state (name TEXT PRIMARY KEY, value BIGINT NOT NULL)",
+            "INSERT INTO feature_state (name, value) VALUES ('clustering.cursor', 0), ('clustering.revision', 0)",
+        ]),
+        // Issue 13: state shared by every aggregator: track fusion and emotion smoothing, the live feed's
+        // events, and which gallery version was published.
+        (5, [
             // Track fusion and emotion smoothing per track, locked (FOR UPDATE) and updated in the detection's
             // transaction; `state` is NULL for a row made by a transaction that stored nothing.
             """

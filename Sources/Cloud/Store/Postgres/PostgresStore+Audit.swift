@@ -7,7 +7,8 @@ extension PostgresStore {
         APIToken(id: try row.value("id", as: Int64.self), name: try row.value("name"),
                  role: Role(rawValue: try row.value("role", as: String.self)) ?? .viewer,
                  secretHash: try row.value("secret_hash"), createdAt: try row.value("created_at"),
-                 revokedAt: try row.value("revoked_at"))
+                 revokedAt: try row.value("revoked_at"), expiresAt: try row.value("expires_at"),
+                 lastUsedAt: try row.value("last_used_at"))
     }
 
     public func insertToken(name: String, role: Role, secretHash: String) async throws(CloudError) -> APIToken {

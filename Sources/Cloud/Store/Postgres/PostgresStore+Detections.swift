@@ -11,7 +11,11 @@ extension PostgresStore {
                   quality: try row.value("quality"), cropFile: try row.value("crop_file"),
                   storedAt: try row.value("stored_at"), privacy: try row.value("privacy"),
                   cropEmotion: try row.value("crop_emotion"), cropEmotionScore: try row.value("crop_emotion_score"),
-                  messageID: try row.value("message_id", as: UUID?.self))
+                  messageID: try row.value("message_id", as: UUID?.self),
+                  edgeWorkerID: try row.value("edge_worker_id", as: Int64?.self),
+                  edgeDistance: try row.value("edge_distance", as: Double?.self),
+                  edgeGalleryVersion: try row.value("edge_gallery_version", as: Int?.self),
+                  edgeAgreement: try row.value("edge_agreement", as: String?.self).flatMap(EdgeAgreement.init(rawValue:)))
     }
 
     /// Inserts a detection on a connection; nil when its (site, agent, message id) is stored already.
@@ -20,10 +24,12 @@ extension PostgresStore {
         let d = detection
         let ids = try await rows(connection, """
             INSERT INTO detection (time, site_id, agent_id, camera, track_id, worker_id, distance, emotion,
-              emotion_score, quality, crop_file, stored_at, privacy, crop_emotion, crop_emotion_score, message_id)
+              emotion_score, quality, crop_file, stored_at, privacy, crop_emotion, crop_emotion_score, message_id,
+              edge_worker_id, edge_distance, edge_gallery_version, edge_agreement)
             VALUES (\(d.time), \(d.siteID), \(d.agentID), \(d.camera), \(d.trackID), \(d.workerID), \(d.distance),
               \(d.emotion), \(d.emotionScore), \(d.quality), \(d.cropFile), \(d.storedAt), \(d.privacy),
-              \(d.cropEmotion), \(d.cropEmotionScore), \(d.messageID))
+              \(d.cropEmotion), \(d.cropEmotionScore), \(d.messageID), \(d.edgeWorkerID), \(d.edgeDistance),
+              \(d.edgeGalleryVersion), \(d.edgeAgreement?.rawValue))
             ON CONFLICT (site_id, agent_id, message_id) DO NOTHING
             RETURNING id
             """, logger: logger) { try $0.value("id", as: Int64.self) }

@@ -98,25 +98,18 @@ extension PostgresStore {
         }
     }
 
-    public func addGalleryVersion(reason: String, actor: String,
-                                  build: @escaping @Sendable (Int, [Int64: [[Float]]]) throws -> GalleryBuild)
-        async throws(CloudError) -> GalleryVersion {
+    public func addGalleryVersion(after expected: Int?, reason: String, actor: String,
+                                  build: @escaping @Sendable (Int) throws -> GalleryBuild)
+        async throws(CloudError) -> GalleryVersion? {
         let logger = self.logger
-        return try await transaction("add gallery version") { connection in
-            // Two processes enrolling at once get consecutive numbers, and the later one reads the earlier one's
-            // photo: the table lock orders them, and the embeddings are read under it.
+        return try await transaction("add gallery version") { connection -> GalleryVersion? in
+            // Two processes enrolling at once get consecutive numbers: the table lock orders them, and the later
+            // one, which built from rows read before the earlier one's version, builds again (`expected`).
             try await connection.query("LOCK TABLE gallery_version IN EXCLUSIVE MODE", logger: logger)
             let last = try await Self.rows(connection, "SELECT COALESCE(MAX(version), 0) AS last FROM gallery_version",
                                            logger: logger) { try $0.value("last", as: Int.self) }.first ?? 0
-            var embeddings: [Int64: [[Float]]] = [:]
-            for (worker, vector) in try await Self.rows(connection, """
-                SELECT worker_id, embedding FROM enrollment_photo ORDER BY id
-                """, logger: logger, {
-                    (try $0.value("worker_id", as: Int64.self), EmbeddingCoding.decode(try $0.value("embedding", as: Data.self)))
-                }) {
-                embeddings[worker, default: []].append(vector)
-            }
-            let built = try build(last + 1, embeddings)
+            if let expected, expected != last { return nil }
+            let built = try build(last + 1)
             let version = GalleryVersion(version: last + 1, workerCount: built.workerCount, reason: reason,
                                          actor: actor, snapshot: built.snapshot)
             try await connection.query("""
@@ -124,6 +117,11 @@ extension PostgresStore {
                 VALUES (\(version.version), \(version.createdAt), \(version.workerCount), \(version.reason),
                         \(version.actor), \(version.snapshot))
                 """, logger: logger)
+            for (site, message) in built.siteMessages.sorted(by: { $0.key < $1.key }) {
+                try await connection.query("""
+                    INSERT INTO site_gallery (version, site_id, message) VALUES (\(version.version), \(site), \(message))
+                    """, logger: logger)
+            }
             try await Self.insertEvent(LiveEvent(name: "gallery", encoding: GalleryEvent(
                 version: version.version, workerCount: version.workerCount, reason: reason)),
                                        on: connection, logger: logger)

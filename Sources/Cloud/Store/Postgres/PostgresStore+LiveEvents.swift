@@ -17,6 +17,13 @@ extension PostgresStore {
             """, logger: logger)
     }
 
+    public func addLiveEvent(_ event: LiveEvent) async throws(CloudError) {
+        let logger = self.logger
+        try await transaction("add live event") { connection in
+            try await Self.insertEvent(event, on: connection, logger: logger)
+        }
+    }
+
     /// Committed events after `cursor`, ordered by (storing transaction's id, event id). Ids are drawn when a
     /// row is inserted, not when it commits, so id order alone could list a later event before an earlier one
     /// commits and skip it for ever. Instead only events of transactions older than every transaction still

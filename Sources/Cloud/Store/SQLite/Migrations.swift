@@ -134,7 +134,83 @@ enum Migrations {
                 CREATE INDEX detection_track ON detection (siteID, agentID, trackID);
                 """)
         }
-        migrator.registerMigration("v5-shared-tracks-and-live-events") { db in
+        migrator.registerMigration("v5-token-expiry-and-dashboard-sessions") { db in
+            // Tokens expire and record their last use; dashboard sessions (a random id in the cookie, never the
+            // token) live here so that every cloud process serving one dashboard knows them.
+            try db.alter(table: "apiToken") { t in
+                t.add(column: "expiresAt", .datetime)
+                t.add(column: "lastUsedAt", .datetime)
+            }
+            try db.create(table: "dashboardSession") { t in
+                t.primaryKey("idHash", .text)
+                t.column("tokenID", .integer).notNull().indexed().references("apiToken", onDelete: .cascade)
+                t.column("csrfToken", .text).notNull()
+                t.column("createdAt", .datetime).notNull()
+                t.column("expiresAt", .datetime).notNull().indexed()
+            }
+        }
+        migrator.registerMigration("v6-edge-decisions") { db in
+            // An edge-matching agent's own decision for each face, stored with the cloud's comparison.
+            try db.alter(table: "detection") { t in
+                t.add(column: "edgeWorkerID", .integer)
+                t.add(column: "edgeDistance", .double)
+                t.add(column: "edgeGalleryVersion", .integer)
+                t.add(column: "edgeAgreement", .text)
+            }
+        }
+        migrator.registerMigration("v7-sites-people-corrections") { db in
+            // Issue 17: site time zones, workers' sites and per-site gallery messages; the face embedding of
+            // each detection; "not this worker" corrections; recurring unknown people and the clustering state.
+            try db.execute(sql: """
+                CREATE TABLE siteTimeZone (
+                  siteID TEXT PRIMARY KEY REFERENCES site(id) ON DELETE CASCADE,
+                  timeZone TEXT NOT NULL);
+                CREATE TABLE workerSite (
+                  workerID INTEGER NOT NULL REFERENCES worker(id) ON DELETE CASCADE,
+                  siteID TEXT NOT NULL REFERENCES site(id) ON DELETE CASCADE,
+                  PRIMARY KEY (workerID, siteID));
+                CREATE TABLE siteGallery (
+                  version INTEGER NOT NULL REFERENCES galleryVersion(version) ON DELETE CASCADE,
+                  siteID TEXT NOT NULL,
+                  message BLOB NOT NULL,
+                  PRIMARY KEY (version, siteID));
+                CREATE TABLE detectionEmbedding (
+                  detectionID INTEGER PRIMARY KEY REFERENCES detection(id) ON DELETE CASCADE,
+                  embedding BLOB NOT NULL);
+                CREATE TABLE workerNegative (
+                  id INTEGER PRIMARY KEY AUTOINCREMENT,
+                  workerID INTEGER NOT NULL REFERENCES worker(id) ON DELETE CASCADE,
+                  detectionID INTEGER NOT NULL,
+                  embedding BLOB NOT NULL,
+                  actor TEXT NOT NULL,
+                  createdAt DATETIME NOT NULL,
+                  undoneAt DATETIME,
+                  undoneBy TEXT);
+                CREATE INDEX workerNegative_worker ON workerNegative (workerID);
+                CREATE TABLE unknownPerson (
+                  id INTEGER PRIMARY KEY AUTOINCREMENT,
+                  status TEXT NOT NULL,
+                  workerID INTEGER REFERENCES worker(id) ON DELETE SET NULL,
+                  createdAt DATETIME NOT NULL);
+                CREATE TABLE unknownSighting (
+                  siteID TEXT NOT NULL,
+                  agentID TEXT NOT NULL,
+                  trackID TEXT NOT NULL,
+                  personID INTEGER NOT NULL REFERENCES unknownPerson(id) ON DELETE CASCADE,
+                  camera TEXT NOT NULL,
+                  firstSeen DATETIME NOT NULL,
+                  lastSeen DATETIME NOT NULL,
+                  detections INTEGER NOT NULL,
+                  memberCount INTEGER NOT NULL,
+                  sum BLOB NOT NULL,
+                  sumOfSquaredNorms DOUBLE NOT NULL,
+                  PRIMARY KEY (siteID, agentID, trackID));
+                CREATE INDEX unknownSighting_person ON unknownSighting (personID);
+                CREATE TABLE featureState (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+                INSERT INTO featureState (name, value) VALUES ('clustering.cursor', 0), ('clustering.revision', 0);
+                """)
+        }
+        migrator.registerMigration("v8-shared-tracks-and-live-events") { db in
             // Track fusion and emotion smoothing per track, updated in the detection's transaction; the live
             // feed's events, stored with what they report; gallery versions record their publication.
             try db.execute(sql: """

@@ -44,3 +44,4 @@ extension AuditEntry: FetchableRecord, MutablePersistableRecord {
 }
 
 extension Role: DatabaseValueConvertible {}
+extension EdgeAgreement: DatabaseValueConvertible {}

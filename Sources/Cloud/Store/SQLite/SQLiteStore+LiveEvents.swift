@@ -10,6 +10,10 @@ extension SQLiteStore {
                        arguments: [Date(), event.name, event.data, event.workerID])
     }
 
+    public func addLiveEvent(_ event: LiveEvent) async throws(CloudError) {
+        try await write { db in try Self.insertEvent(event, db) }
+    }
+
     public func liveEvents(after cursor: EventCursor, limit: Int) async throws(CloudError) -> [LiveEvent] {
         try await read { db in
             try Row.fetchAll(db, sql: """

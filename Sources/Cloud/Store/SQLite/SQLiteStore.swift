@@ -4,7 +4,7 @@ import GRDB
 
 /// A `Store` kept in one SQLite file.
 public final class SQLiteStore: Store {
-    private let pool: DatabasePool
+    let pool: DatabasePool
 
     /// Opens (creating when absent) the database at `path` and applies pending migrations.
     public init(path: String) throws(CloudError) {
@@ -186,19 +186,20 @@ public final class SQLiteStore: Store {
 
     // MARK: Gallery versions
 
-    public func addGalleryVersion(reason: String, actor: String,
-                                  build: @escaping @Sendable (Int, [Int64: [[Float]]]) throws -> GalleryBuild)
-        async throws(CloudError) -> GalleryVersion {
+    public func addGalleryVersion(after expected: Int?, reason: String, actor: String,
+                                  build: @escaping @Sendable (Int) throws -> GalleryBuild)
+        async throws(CloudError) -> GalleryVersion? {
         try await write { db in
             let last = try Int.fetchOne(db, sql: "SELECT MAX(version) FROM galleryVersion") ?? 0
-            var embeddings: [Int64: [[Float]]] = [:]
-            for photo in try EnrollmentPhoto.order(Column("id")).fetchAll(db) {
-                embeddings[photo.workerID, default: []].append(photo.vector)
-            }
-            let built = try build(last + 1, embeddings)
+            if let expected, expected != last { return nil }
+            let built = try build(last + 1)
             let version = GalleryVersion(version: last + 1, workerCount: built.workerCount, reason: reason, actor: actor,
                                          snapshot: built.snapshot)
             try version.insert(db)
+            for (site, message) in built.siteMessages.sorted(by: { $0.key < $1.key }) {
+                try db.execute(sql: "INSERT INTO siteGallery (version, siteID, message) VALUES (?, ?, ?)",
+                               arguments: [version.version, site, message])
+            }
             try Self.insertEvent(LiveEvent(name: "gallery", encoding: GalleryEvent(
                 version: version.version, workerCount: version.workerCount, reason: reason)), db)
             return version
