@@ -1,6 +1,7 @@
 // One crop's step on its track's shared state: track fusion (FaceRecognition's `TrackEvidence`, with
 // `TrackFusion`'s limits) and emotion smoothing (`TrackEmotion`). A pure function of the stored state, so any
 // aggregator holding the track's lock takes the same step.
+import Emotion
 import FaceRecognition
 import Foundation
 
