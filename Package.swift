@@ -49,7 +49,10 @@ let package = Package(
         .target(name: "ModelSupply", dependencies: [
             "RollcallCore", .product(name: "Crypto", package: "swift-crypto"),
         ]),
-        .target(name: "Neural", dependencies: ["RollcallCore", "COpenBLAS", "CHDF5"]),
+        // Own CPU microkernels, compiled per instruction set inside the file (function target attributes), chosen
+        // at run time: the binaries stay baseline x86-64. -O3 so that tests in debug builds run them at speed.
+        .target(name: "CNeuralKernels", cSettings: [.unsafeFlags(["-O3", "-std=c11"])]),
+        .target(name: "Neural", dependencies: ["RollcallCore", "CNeuralKernels", "COpenBLAS", "CHDF5"]),
         .target(name: "Imaging", dependencies: ["RollcallCore", "CTurboJPEG", "CPNG"]),
         .target(name: "FaceDetection", dependencies: ["Neural", "Imaging"]),
         .target(name: "FaceRecognition", dependencies: ["RollcallCore", "Neural", "Imaging", "FaceDetection"]),
@@ -66,7 +69,7 @@ let package = Package(
         // The broker's own symbols (mosquitto_callback_register, …) resolve when mosquitto loads the plugin.
         .target(name: "RollcallBrokerPlugin"),
         .target(name: "Agent", dependencies: [
-            "RollcallCore", "ConfigFile", "ModelSupply", "Imaging", "FaceDetection", "FaceRecognition", "Wire", "MQTT",
+            "RollcallCore", "ConfigFile", "ModelSupply", "Neural", "Imaging", "FaceDetection", "FaceRecognition", "Wire", "MQTT",
             "Capture", .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -117,7 +120,7 @@ let package = Package(
         .testTarget(name: "ModelSupplyTests", dependencies: ["TestSupport", "ModelSupply"]),
         .testTarget(name: "RollcallCoreTests", dependencies: ["TestSupport", "RollcallCore"]),
         .testTarget(name: "ConfigFileTests", dependencies: ["ConfigFile"]),
-        .testTarget(name: "NeuralTests", dependencies: ["TestSupport", "Neural", "ModelSupply"]),
+        .testTarget(name: "NeuralTests", dependencies: ["TestSupport", "Neural", "CNeuralKernels", "COpenBLAS", "ModelSupply"]),
         .testTarget(name: "ImagingTests", dependencies: ["TestSupport", "Imaging"]),
         .testTarget(name: "FaceDetectionTests", dependencies: ["TestSupport", "FaceDetection", "ModelSupply"]),
         .testTarget(name: "FaceRecognitionTests", dependencies: [

@@ -1,11 +1,14 @@
+import CNeuralKernels
 import COpenBLAS
 
 /// OpenBLAS controls.
 public enum BLAS {
     /// Sets how many threads OpenBLAS uses for every GEMM in this process (call before inference; 1 on the
     /// edge agent, where parallelism comes from cameras, not from one matrix product).
+    /// It also sets how many threads Neural's own kernels split one call over (`KernelDispatch.threads`).
     public static func setThreads(_ n: Int) {
         openblas_set_num_threads(Int32(max(1, n)))
+        rc_set_threads(Int32(max(1, n)))
     }
 
     /// The CPU kernel set OpenBLAS chose (e.g. "Haswell", "Zen").

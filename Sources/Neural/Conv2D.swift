@@ -1,7 +1,10 @@
-// 2-D convolution: im2col + OpenBLAS GEMM (1×1 stride-1 unpadded convolutions are a plain GEMM), and the
-// naive reference. Layouts: input HWC, weights [kh, kw, cin, cout], output HWC (see Kernels.swift).
+// 2-D convolution: im2col + GEMM (1×1 stride-1 unpadded convolutions are a plain GEMM), with the bias, an
+// optional residual and the activation applied as the GEMM stores its tiles; and the naive reference.
+// Layouts: input HWC, weights [kh, kw, cin, cout], output HWC (see Kernels.swift). The GEMM is Neural's own
+// or OpenBLAS (`KernelDispatch`).
 
-/// Convolution of one HWC image: `output[oy, ox, co] = act(bias[co] + Σ input[iy, ix, ci] · w[ky, kx, ci, co])`
+/// Convolution of one HWC image:
+/// `output[oy, ox, co] = act(bias[co] + Σ input[iy, ix, ci] · w[ky, kx, ci, co] + residual[oy, ox, co])`
 /// with `iy = oy·strideH − padTop + ky`, cells outside the input reading as 0.
 ///
 /// - Parameters:
@@ -10,23 +13,33 @@
 ///   - bias: `g.outChannels` floats, or nil.
 ///   - output: `g.outCount` floats (must not overlap the input or the scratch).
 ///   - scratch: `g.scratchCount` floats of working memory (may be nil when that is 0).
+///   - residual: `g.outCount` floats added before the activation (a fused residual connection), or nil; must
+///     not overlap the output.
+///   - packedWeights: the weights as a (kh·kw·cin) × cout `PackedMatrix`, to skip packing them on every call.
+///   - winograd: the weights transformed for Winograd F(4×4, 3×3); used instead of im2col + GEMM for 3×3
+///     stride-1 geometries when Neural's own GEMM is the active one.
 public func conv2d(input: UnsafePointer<Float>, weights: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
                    output: UnsafeMutablePointer<Float>, geometry g: Conv2DGeometry,
-                   activation: Activation = .none, scratch: UnsafeMutablePointer<Float>?) {
+                   activation: Activation = .none, scratch: UnsafeMutablePointer<Float>?,
+                   residual: UnsafePointer<Float>? = nil, packedWeights: PackedMatrix? = nil,
+                   winograd: WinogradWeights? = nil) {
+    if let winograd, KernelDispatch.active.gemm == .rollcall, g.kernelHeight == 3, g.kernelWidth == 3,
+       g.strideHeight == 1, g.strideWidth == 1 {
+        conv3x3Winograd(input: input, weights: winograd, bias: bias, output: output, geometry: g,
+                        activation: activation, residual: residual)
+        return
+    }
     let rows = g.outHeight * g.outWidth
     let k = g.kernelHeight * g.kernelWidth * g.inChannels
-    let cout = g.outChannels
-    if let bias {
-        for r in 0..<rows { (output + r * cout).update(from: bias, count: cout) }
-    }
-    if g.isPointwise {
-        BLAS.gemm(m: rows, n: cout, k: k, a: input, b: weights, c: output, accumulate: bias != nil)
-    } else {
+    let epilogue = GEMMEpilogue(bias: bias, residual: residual, residualStride: g.outChannels, activation: activation)
+    var a = input
+    if !g.isPointwise {
         guard let scratch else { preconditionFailure("conv2d needs \(g.scratchCount) floats of scratch") }
         im2col(input: input, geometry: g, columns: scratch)
-        BLAS.gemm(m: rows, n: cout, k: k, a: scratch, b: weights, c: output, accumulate: bias != nil)
+        a = UnsafePointer(scratch)
     }
-    applyActivation(activation, to: output, count: rows * cout)
+    GEMM.multiply(m: rows, n: g.outChannels, k: k, a: a, b: weights, packed: packedWeights, c: output,
+                  epilogue: epilogue)
 }
 
 /// Unrolls the convolution windows of `input` into a (outH·outW) × (kh·kw·cin) matrix (zeros for padding).
@@ -61,7 +74,7 @@ public func im2col(input: UnsafePointer<Float>, geometry g: Conv2DGeometry, colu
 /// Reference convolution with plain loops (same contract as `conv2d`, no scratch).
 public func conv2dNaive(input: UnsafePointer<Float>, weights: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
                         output: UnsafeMutablePointer<Float>, geometry g: Conv2DGeometry,
-                        activation: Activation = .none) {
+                        activation: Activation = .none, residual: UnsafePointer<Float>? = nil) {
     let cin = g.inChannels, cout = g.outChannels
     for oy in 0..<g.outHeight {
         for ox in 0..<g.outWidth {
@@ -79,7 +92,8 @@ public func conv2dNaive(input: UnsafePointer<Float>, weights: UnsafePointer<Floa
                         }
                     }
                 }
-                output[(oy * g.outWidth + ox) * cout + co] = activation.apply(sum)
+                let at = (oy * g.outWidth + ox) * cout + co
+                output[at] = activation.apply(sum + (residual?[at] ?? 0))
             }
         }
     }

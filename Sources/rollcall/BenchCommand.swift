@@ -14,6 +14,7 @@ struct BenchCommand: ParsableCommand {
             Emotion.self,
             AgentPipeline.self,
             CloudBench.self,
+            Kernels.self,
         ]
     )
 }

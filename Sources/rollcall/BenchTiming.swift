@@ -1,4 +1,5 @@
 import Foundation
+import Neural
 
 /// Timing helpers shared by the `bench` subcommands.
 enum BenchTiming {
@@ -28,8 +29,16 @@ enum BenchTiming {
         return (median, p90)
     }
 
-    /// Prints `object` as one line of JSON with sorted keys.
+    /// Prints `object` as one line of JSON with sorted keys, with which kernels ran added: `isa` (the
+    /// instruction set of Neural's own kernels), `gemm` (e.g. "rollcall-avx512" or "openblas-Haswell"),
+    /// `blas_core` (OpenBLAS's own choice) and `kernel_notes` when an override was ignored.
     static func printJSON(_ object: [String: Any]) throws {
+        var object = object
+        let kernels = KernelDispatch.active
+        object["isa"] = kernels.isa.rawValue
+        object["gemm"] = kernels.gemmName
+        object["blas_core"] = BLAS.coreName
+        if !kernels.notes.isEmpty { object["kernel_notes"] = kernels.notes }
         let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
         print(String(decoding: data, as: UTF8.self))
     }

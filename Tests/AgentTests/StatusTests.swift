@@ -48,6 +48,7 @@ import TestSupport
             #expect(body.contains("# TYPE rollcall_agent_frames_dropped_total counter"))
             #expect(body.contains("rollcall_agent_frames_dropped_total{camera=\"door\"} 3"))
             #expect(body.contains("rollcall_agent_gallery_version 42"))
+            #expect(body.contains("rollcall_agent_kernels_info{isa=\""))
             #expect(try LoopbackHTTP.get(port: bound, path: "/other").status == 404)
             group.cancelAll()
         }

@@ -83,7 +83,8 @@ import Wire
             try await beta.publish(try FaceCrop(camera: "gate", trackID: UInt64(track), frameTime: Date(), frameWidth: 640,
                                                 frameHeight: 480, box: .init(x: 0, y: 0, width: 64, height: 64),
                                                 keypoints: [], detectionScore: 0.9, quality: 0.8,
-                                                content: .jpeg(Data(crop))).encoded(), to: faces)
+                                                content: .jpeg(Data(crop), region: .init(x: 0, y: 0, width: 64, height: 64))).encoded(),
+                               to: faces)
         }
         let stored = await eventually(within: 30) {
             ((try? await aggregator.store.detections(.init(), limit: 100, cursor: nil))?.items.count ?? 0) >= Self.crops

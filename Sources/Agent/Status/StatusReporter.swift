@@ -1,5 +1,6 @@
 // Builds heartbeat reports and Prometheus text from the counters, the outbox and the gallery.
 import Foundation
+import Neural
 import RollcallCore
 
 /// Reads every figure the agent exposes; frames/s per camera come from the counter change since the last report.
@@ -58,6 +59,9 @@ public final class StatusReporter: @unchecked Sendable {
         metric("info", "gauge", "Agent version and mode.",
                [("{version=\"\(RollcallVersion.current)\",mode=\"\(mode.rawValue)\"}", 1)])
         metric("uptime_seconds", "gauge", "Seconds since the agent started.", [("", now.timeIntervalSince(started))])
+        let kernels = KernelDispatch.active
+        metric("kernels_info", "gauge", "Inference kernels: instruction set and GEMM (slow_path: baseline or OpenBLAS Prescott).",
+               [("{isa=\"\(kernels.isa.rawValue)\",gemm=\"\(kernels.gemmName)\",slow_path=\"\(kernels.isSlowPath)\"}", 1)])
         for counter in AgentStats.CameraCounter.allCases {
             metric("\(counter.rawValue)_total", "counter", "Per camera: \(counter.rawValue.replacingOccurrences(of: "_", with: " ")).",
                    cameras.map { ("{camera=\"\($0)\"}", Double(snapshot[counter, camera: $0])) })

@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import ModelSupply
 import MQTT
+import Neural
 import ServiceLifecycle
 
 /// The parts an application is made of; tests pass their own recognizer or fleet, the executable the real ones.
@@ -66,6 +67,11 @@ public enum CloudApp {
         }
         let recognizer = try DlibFaceRecognizer(models: models, slots: config.recognition.effectiveWorkers,
                                                 blasThreads: config.recognition.effectiveBLASThreads)
+        let kernels = KernelDispatch.active
+        for note in kernels.notes { logger.warning("\(note)") }
+        if kernels.isSlowPath {
+            logger.warning("inference on the slow path: kernels \(kernels.isa.rawValue), GEMM \(kernels.gemmName) (this CPU supports \(kernels.cpuBest.rawValue)); expect a fraction of the usual crops/s")
+        }
         guard let host = config.mqtt.host, let ca = config.mqtt.caFile else {
             logger.warning("no mqtt.host configured: API and dashboard only, nothing is published to agents")
             return CloudComponents(store: store, recognizer: recognizer, fleet: OfflineFleet(metrics: metrics),

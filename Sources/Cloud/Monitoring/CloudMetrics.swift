@@ -1,4 +1,5 @@
 // Counters and gauges of the aggregator, rendered as Prometheus text at `/metrics`.
+import Neural
 import Synchronization
 
 /// A small, thread-safe registry of counters and gauges, keyed by metric name plus sorted labels.
@@ -17,7 +18,12 @@ public final class CloudMetrics: Sendable {
 
     private let state = Mutex(State())
 
-    public init() {}
+    public init() {
+        // Which inference kernels this process runs (1; slow_path="true" on baseline or OpenBLAS Prescott).
+        let kernels = KernelDispatch.active
+        set("rollcall_cloud_kernels_info", labels: ["isa": kernels.isa.rawValue, "gemm": kernels.gemmName,
+                                                    "slow_path": String(kernels.isSlowPath)], to: 1)
+    }
 
     /// Adds `amount` to a counter.
     public func increment(_ name: String, labels: [String: String] = [:], by amount: Double = 1) {

@@ -67,8 +67,12 @@ struct ConvolutionWeights: Sendable {
     /// [kh, kw, cin, cout].
     var weights: [Float]
     var bias: [Float]
+    /// The weights packed for Neural's GEMM, or transformed for Winograd where that suits the geometry (nil
+    /// when OpenBLAS is the active GEMM).
+    var packed: PackedMatrix?
+    var winograd: WinogradWeights?
 
-    init(folding conv: DlibConvolution, affine: DlibAffine?) {
+    init(folding conv: DlibConvolution, affine: DlibAffine?, geometry: Conv2DGeometry) {
         let (kh, kw, cin, cout) = (conv.kernelHeight, conv.kernelWidth, conv.channels, conv.filters)
         let scale = affine?.gamma ?? [Float](repeating: 1, count: cout)
         let shift = affine?.beta ?? [Float](repeating: 0, count: cout)
@@ -83,6 +87,14 @@ struct ConvolutionWeights: Sendable {
                 }
             }
             bias[o] = bias[o] * scale[o] + shift[o]
+        }
+        guard KernelDispatch.active.gemm == .rollcall else { return }
+        weights.withUnsafeBufferPointer { w in
+            if WinogradWeights.suits(geometry) {
+                winograd = WinogradWeights(weights: w.baseAddress!, inChannels: cin, outChannels: cout)
+            } else {
+                packed = PackedMatrix(rows: kh * kw * cin, columns: cout, matrix: w.baseAddress!)
+            }
         }
     }
 }

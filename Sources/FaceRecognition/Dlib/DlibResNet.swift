@@ -67,7 +67,7 @@ public final class DlibResNet: Sendable {
                     strideHeight: conv.strideY, strideWidth: conv.strideX,
                     padding: Padding(top: conv.paddingY, left: conv.paddingX, bottom: conv.paddingY, right: conv.paddingX))
                 guard geometry.isValid else { throw fail("convolution \(convolutions.count) does not fit \(shape)") }
-                convolutions.append(ConvolutionWeights(folding: conv, affine: affine))
+                convolutions.append(ConvolutionWeights(folding: conv, affine: affine, geometry: geometry))
                 plan.append(.convolution(convolutions.count - 1, geometry, takeRelu()))
                 scratch = max(scratch, geometry.scratchCount)
                 shape = Shape(height: geometry.outHeight, width: geometry.outWidth, channels: conv.filters)
@@ -146,7 +146,8 @@ public final class DlibResNet: Sendable {
                 conv.weights.withUnsafeBufferPointer { w in
                     conv.bias.withUnsafeBufferPointer { b in
                         conv2d(input: current, weights: w.baseAddress!, bias: b.baseAddress, output: next,
-                               geometry: geometry, activation: activation, scratch: scratch)
+                               geometry: geometry, activation: activation, scratch: scratch,
+                               packedWeights: conv.packed, winograd: conv.winograd)
                     }
                 }
                 swap(&current, &next)

@@ -4,10 +4,11 @@ import Neural
 /// features after ReLU) and the head (class logits, their softmax, and the softmax L2-normalised, which is the
 /// vector the original design matched faces by).
 ///
-/// Convolutions run as im2col + OpenBLAS GEMM in bands of output rows, so the im2col scratch stays small
-/// (≤ 8 MiB) instead of the 115 MB a whole-image im2col of block 1 would need. Activations ping-pong between
-/// two buffers allocated once. One instance serves one thread at a time; set OpenBLAS's threads with
-/// `BLAS.setThreads(_:)`.
+/// Convolutions with 16 or more input channels run through Winograd F(4×4, 3×3) on Neural's GEMM (weights
+/// transformed at `init`: 4× the convolution weights' memory); the first one, and all of them when OpenBLAS is
+/// the active GEMM, as im2col + GEMM in bands of output rows, so the im2col scratch stays small (≤ 8 MiB)
+/// instead of the 115 MB a whole-image im2col of block 1 would need. Activations ping-pong between two buffers
+/// allocated once. One instance serves one thread at a time; set the kernels' threads with `BLAS.setThreads(_:)`.
 public final class VGG16 {
     /// What one forward pass gives.
     public struct Output: Sendable {
@@ -25,12 +26,22 @@ public final class VGG16 {
     private let bufferB: UnsafeMutablePointer<Float>
     private let scratch: UnsafeMutablePointer<Float>
     private let bufferCount = 224 * 224 * 64
+    /// Each convolution's Winograd weights (nil: im2col + GEMM).
+    private let winograd: [WinogradWeights?]
     /// Floats of im2col scratch: bands of output rows are sized to fit.
     static let scratchBudget = 1 << 21
 
     /// A network over `weights` (allocates ~33 MB of activations and scratch).
     public init(weights: VGG16Weights) {
         self.weights = weights
+        var inChannels = 3
+        winograd = weights.convolutions.map { conv in
+            defer { inChannels = conv.outChannels }
+            guard KernelDispatch.active.gemm == .rollcall, inChannels >= 16 else { return nil }
+            return conv.weights.withUnsafeBufferPointer { w in
+                WinogradWeights(weights: w.baseAddress!, inChannels: inChannels, outChannels: conv.outChannels)
+            }
+        }
         bufferA = .allocate(capacity: bufferCount)
         bufferB = .allocate(capacity: bufferCount)
         scratch = .allocate(capacity: Self.scratchBudget)
@@ -58,6 +69,14 @@ public final class VGG16 {
         for (index, conv) in weights.convolutions.enumerated() {
             conv.weights.withUnsafeBufferPointer { w in
                 conv.bias.withUnsafeBufferPointer { b in
+                    if let transformed = winograd[index] {
+                        let geometry = Conv2DGeometry(inHeight: height, inWidth: width, inChannels: channels,
+                                                      outChannels: conv.outChannels, kernelHeight: 3, kernelWidth: 3,
+                                                      padding: .uniform(1))
+                        conv3x3Winograd(input: current, weights: transformed, bias: b.baseAddress, output: other,
+                                        geometry: geometry, activation: .relu)
+                        return
+                    }
                     Self.convolve(input: current, height: height, width: width, inChannels: channels,
                                   outChannels: conv.outChannels, weights: w, bias: b, output: other,
                                   scratch: scratch, scratchCount: Self.scratchBudget)

@@ -20,6 +20,8 @@ struct TFLitePlanner {
     private(set) var offsets: [Int: Int] = [:]
     private(set) var arenaSize = 0
     private var scratchOffset = 0
+    /// The padding a folded PAD gives the depthwise convolution planned next (consumed by `addStep`).
+    private var foldedPadding: Padding?
 
     init(model: TFLiteModel) throws(NeuralError) { self.model = model }
 
@@ -80,14 +82,31 @@ struct TFLitePlanner {
             guard !fusedAway.contains(i) else { continue }
             let name = "operator \(i) (\(original.builtin.name))"
             var op = original
+            var next = i + 1
+            // Peephole: a spatial PAD read only by the next 3×3 depthwise convolution (VALID) becomes that
+            // convolution's padding (the kernel reads cells outside the image as zeros).
+            if let fold = foldablePad(op, next: next, consumers: consumers) {
+                foldedPadding = fold.padding
+                op = fold.depthwise
+                fusedAway.insert(next)
+                next += 1
+            }
+            // Peephole: an ADD that is the only reader of a CONV_2D's output (no activation) becomes the
+            // convolution's residual: the GEMM adds the other operand as it stores each tile.
+            if let fused = residualFusion(op, next: next, consumers: consumers) {
+                op = fused
+                fusedAway.insert(next)
+                next += 1
+            }
             // Peephole: a RELU/RELU6 that is the only reader of this op's output becomes its fused activation.
-            if i + 1 < model.operators.count, let out = op.outputs.first, op.outputs.count == 1, consumers[out] == 1 {
-                let next = model.operators[i + 1]
+            if next < model.operators.count, let out = op.outputs.first, op.outputs.count == 1, consumers[out] == 1 {
+                let following = model.operators[next]
                 // (A RELU without exactly one output is left for addStep to refuse: found by scripts/fuzz.)
-                if (next.builtin == .relu || next.builtin == .relu6), next.inputs == [out], next.outputs.count == 1,
-                   let fused = op.fusing(next.builtin == .relu ? .relu : .relu6, output: next.outputs[0]) {
+                if (following.builtin == .relu || following.builtin == .relu6), following.inputs == [out],
+                   following.outputs.count == 1,
+                   let fused = op.fusing(following.builtin == .relu ? .relu : .relu6, output: following.outputs[0]) {
                     op = fused
-                    fusedAway.insert(i + 1)
+                    fusedAway.insert(next)
                 }
             }
             guard let out = op.outputs.first, op.inputs.first.map({ $0 >= 0 }) == true else {
@@ -144,6 +163,42 @@ struct TFLitePlanner {
     /// The largest activation arena a model may plan, in floats.
     static let maxArenaFloats = 1 << 26
 
+    /// A PAD of height and width only (zeros) whose output only `operators[next]`, a 3×3 VALID depthwise
+    /// convolution, reads: that convolution on the PAD's input, and the padding it folds in.
+    private func foldablePad(_ op: TFLiteOperator, next: Int, consumers: [Int]) -> (depthwise: TFLiteOperator, padding: Padding)? {
+        guard op.builtin == .pad, op.inputs.count >= 2, op.outputs.count == 1, next < model.operators.count,
+              consumers[op.outputs[0]] == 1, !isConstant(op.inputs[0]),
+              let p = try? model.int32Values(op.inputs[1]), p.count == 8, p.allSatisfy({ $0 >= 0 }),
+              p[0] == 0, p[1] == 0, p[6] == 0, p[7] == 0 else { return nil }
+        let dw = model.operators[next]
+        guard dw.builtin == .depthwiseConv2d, dw.inputs.count >= 2, dw.inputs[0] == op.outputs[0],
+              case .convolution(.valid, _, _, 1, 1, 1, _) = dw.options,
+              shape(dw.inputs[1]).count == 4, shape(dw.inputs[1])[1] == 3, shape(dw.inputs[1])[2] == 3 else { return nil }
+        var inputs = dw.inputs
+        inputs[0] = op.inputs[0]
+        return (TFLiteOperator(builtin: dw.builtin, inputs: inputs, outputs: dw.outputs, options: dw.options),
+                Padding(top: p[2], left: p[4], bottom: p[3], right: p[5]))
+    }
+
+    /// A CONV_2D without activation whose output only `operators[next]`, an ADD of two same-shaped tensors,
+    /// reads: the convolution with the ADD's other operand as a fourth input (its residual), the ADD's
+    /// activation and the ADD's output.
+    private func residualFusion(_ op: TFLiteOperator, next: Int, consumers: [Int]) -> TFLiteOperator? {
+        guard op.builtin == .conv2d, op.inputs.count == 2 || op.inputs.count == 3, op.outputs.count == 1,
+              case let .convolution(padding, sh, sw, dh, dw, multiplier, .none) = op.options,
+              next < model.operators.count, consumers[op.outputs[0]] == 1 else { return nil }
+        let out = op.outputs[0], add = model.operators[next]
+        guard add.builtin == .add, add.inputs.count == 2, add.outputs.count == 1, add.inputs.contains(out),
+              case let .add(activation) = add.options else { return nil }
+        let other = add.inputs[0] == out ? add.inputs[1] : add.inputs[0]
+        guard other >= 0, other != out, !isConstant(other), shape(other) == shape(out), shape(add.outputs[0]) == shape(out)
+        else { return nil }
+        let bias = op.inputs.count == 3 ? op.inputs[2] : -1
+        return TFLiteOperator(builtin: .conv2d, inputs: [op.inputs[0], op.inputs[1], bias, other], outputs: add.outputs,
+                              options: .convolution(padding: padding, strideH: sh, strideW: sw, dilationH: dh,
+                                                    dilationW: dw, depthMultiplier: multiplier, activation: activation))
+    }
+
     private mutating func addStep(_ op: TFLiteOperator, name: String) throws(NeuralError) {
         let input = op.inputs[0], out = op.outputs[0]
         for t in op.inputs where t >= 0 && isConstant(t) && model.tensors[t].type != .int32 {
@@ -174,9 +229,13 @@ struct TFLitePlanner {
             } else {
                 guard fs[0] == oc, fs[3] == c else { throw NeuralError(.shapeMismatch, "\(name): filter \(fs) for \(c) → \(oc) channels") }
             }
-            let pads = padding == .same
+            var pads = padding == .same
                 ? Padding.same(inHeight: h, inWidth: w, kernelHeight: kh, kernelWidth: kw, strideHeight: sh, strideWidth: sw)
                 : Padding.zero
+            if isDepthwise, let folded = foldedPadding {
+                pads = folded
+                foldedPadding = nil
+            }
             let g = Conv2DGeometry(inHeight: h, inWidth: w, inChannels: c, outChannels: oc, kernelHeight: kh, kernelWidth: kw,
                                    strideHeight: sh, strideWidth: sw, padding: pads)
             guard g.isValid, g.outHeight == oh, g.outWidth == ow else {
@@ -189,6 +248,8 @@ struct TFLitePlanner {
                 }
                 bias = op.inputs[2]
             }
+            // A fourth input is a residual fused in from an ADD (see `residualFusion`).
+            let residual: Int? = !isDepthwise && op.inputs.count >= 4 && op.inputs[3] >= 0 ? op.inputs[3] : nil
             if isDepthwise {
                 builders.append { r, _ in
                     .depthwise(src: r(input), weights: r(filter), bias: bias.map(r), dst: r(out), geometry: g, activation: act)
@@ -201,9 +262,12 @@ struct TFLitePlanner {
                 for o in 0..<oc { for k in 0..<inner { hwio[k * oc + o] = raw[o * inner + k] } }
                 storeWeights(filter, hwio)
                 scratchFloats = max(scratchFloats, g.scratchCount)
+                // Packed once for Neural's GEMM (OpenBLAS reads the plain weights).
+                let packed = KernelDispatch.active.gemm == .rollcall
+                    ? hwio.withUnsafeBufferPointer { PackedMatrix(rows: inner, columns: oc, matrix: $0.baseAddress!) } : nil
                 builders.append { r, scratch in
                     .conv(src: r(input), weights: r(filter), bias: bias.map(r), dst: r(out), geometry: g, activation: act,
-                          scratch: scratch)
+                          scratch: scratch, residual: residual.map { UnsafePointer(r($0)) }, packed: packed)
                 }
             }
         case .add:

@@ -3,7 +3,7 @@
 enum TFLiteStep {
     case conv(src: UnsafePointer<Float>, weights: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
               dst: UnsafeMutablePointer<Float>, geometry: Conv2DGeometry, activation: Activation,
-              scratch: UnsafeMutablePointer<Float>)
+              scratch: UnsafeMutablePointer<Float>, residual: UnsafePointer<Float>?, packed: PackedMatrix?)
     case depthwise(src: UnsafePointer<Float>, weights: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
                    dst: UnsafeMutablePointer<Float>, geometry: Conv2DGeometry, activation: Activation)
     case add(a: UnsafePointer<Float>, b: UnsafePointer<Float>, dst: UnsafeMutablePointer<Float>, count: Int,
@@ -23,8 +23,9 @@ enum TFLiteStep {
     /// A short name for profiles, e.g. "conv 3x3/2 24→24" or "depthwise 5x5".
     var kind: String {
         switch self {
-        case let .conv(_, _, _, _, g, _, _):
+        case let .conv(_, _, _, _, g, _, _, residual, _):
             return "conv \(g.kernelHeight)x\(g.kernelWidth)/\(g.strideHeight) \(g.inHeight)x\(g.inWidth)x\(g.inChannels)→\(g.outChannels)"
+                + (residual == nil ? "" : " +residual")
         case let .depthwise(_, _, _, _, g, _):
             return "depthwise \(g.kernelHeight)x\(g.kernelWidth)/\(g.strideHeight) \(g.inHeight)x\(g.inWidth)x\(g.inChannels)"
         case .add: return "add"
@@ -41,7 +42,7 @@ enum TFLiteStep {
     /// Multiply-accumulates this step performs (convolutions and depthwise convolutions; 0 for the rest).
     var multiplyAccumulates: Int {
         switch self {
-        case let .conv(_, _, _, _, g, _, _):
+        case let .conv(_, _, _, _, g, _, _, _, _):
             return g.outHeight * g.outWidth * g.outChannels * g.kernelHeight * g.kernelWidth * g.inChannels
         case let .depthwise(_, _, _, _, g, _):
             return g.outHeight * g.outWidth * g.outChannels * g.kernelHeight * g.kernelWidth
@@ -52,8 +53,9 @@ enum TFLiteStep {
 
     func run() {
         switch self {
-        case let .conv(src, w, bias, dst, g, act, scratch):
-            conv2d(input: src, weights: w, bias: bias, output: dst, geometry: g, activation: act, scratch: scratch)
+        case let .conv(src, w, bias, dst, g, act, scratch, residual, packed):
+            conv2d(input: src, weights: w, bias: bias, output: dst, geometry: g, activation: act, scratch: scratch,
+                   residual: residual, packedWeights: packed)
         case let .depthwise(src, w, bias, dst, g, act):
             if g.kernelHeight == 3 && g.kernelWidth == 3 {
                 depthwiseConv3x3(input: src, weights: w, bias: bias, output: dst, geometry: g, activation: act)

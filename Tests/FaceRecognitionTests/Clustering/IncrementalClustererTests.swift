@@ -1,4 +1,5 @@
 import Testing
+import Evaluation
 @testable import FaceRecognition
 
 /// Three people far apart, each photographed five times with small variations.

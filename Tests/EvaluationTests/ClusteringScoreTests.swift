@@ -1,5 +1,6 @@
 import Testing
-@testable import FaceRecognition
+@testable import Evaluation
+import FaceRecognition
 
 @Suite struct ClusteringScoreTests {
     @Test func perfectClusteringScoresOne() {

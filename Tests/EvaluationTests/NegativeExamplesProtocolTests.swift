@@ -1,5 +1,6 @@
 import Testing
-@testable import FaceRecognition
+@testable import Evaluation
+import FaceRecognition
 
 @Suite struct NegativeExamplesProtocolTests {
     /// Worker "a" at the origin (probes near it); stranger "b" whose first half lies near "a" and whose second

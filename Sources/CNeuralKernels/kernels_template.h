@@ -1,0 +1,476 @@
+// The kernels, written once with the compiler's generic vectors and compiled once per instruction set.
+// The including file defines:
+//   RC_SFX      name suffix (baseline, avx2, avx512)
+//   RC_TARGET   the function attribute selecting the instruction set (empty for the baseline)
+//   RC_LANES    floats per vector register (4, 8, 16)
+//   RC_MR       rows of the GEMM micro-tile
+//   RC_NV       vectors per micro-tile row (micro-tile width RC_NV · RC_LANES, dividing RC_GEMM_PANEL)
+//   RC_HAS_FMA  1 when the target has fused multiply-add
+// No variable or type here is visible outside its translation unit except the three rc_…_SFX functions.
+
+#include <string.h>
+
+#define RC_CAT2(a, b) a##_##b
+#define RC_CAT(a, b) RC_CAT2(a, b)
+#define RC_FN(name) RC_CAT(name, RC_SFX)
+#define RC_INLINE static inline __attribute__((always_inline)) RC_TARGET
+
+/// Full, half and quarter vectors (unaligned: alignment 4).
+typedef float rc_v __attribute__((vector_size(RC_LANES * 4), aligned(4)));
+#if RC_LANES >= 8
+typedef float rc_vh __attribute__((vector_size(RC_LANES * 2), aligned(4)));
+#endif
+#if RC_LANES >= 16
+typedef float rc_vq __attribute__((vector_size(RC_LANES), aligned(4)));
+#endif
+
+#if RC_HAS_FMA
+#define RC_MADD(a, b, acc) __builtin_elementwise_fma((a), (b), (acc))
+#else
+#define RC_MADD(a, b, acc) ((acc) + (a) * (b))
+#endif
+
+/// Micro-tile width in floats.
+#define RC_SW (RC_NV * RC_LANES)
+/// Depth of one block of the k loop (B micro-panel of RC_KC × 32 floats stays in L1).
+#define RC_KC 192
+/// Rows of one block of the m loop (A block of RC_MC × RC_KC floats stays in L2).
+#define RC_MC 264
+
+#define RC_ACTIVATE(T, v, act)                                                                                    \
+    do {                                                                                                          \
+        if ((act) != RC_ACT_NONE) (v) = __builtin_elementwise_max((v), (T){0});                                  \
+        if ((act) == RC_ACT_RELU6) (v) = __builtin_elementwise_min((v), (T){0} + 6.0f);                          \
+    } while (0)
+
+/// Loads and stores of the first `n` (0…RC_LANES) lanes only, for a matrix's last columns. The including file may
+/// define RC_LOAD_PART / RC_STORE_PART with masked instructions; the fallback moves lane by lane.
+#ifndef RC_LOAD_PART
+RC_INLINE rc_v RC_FN(rc_load_part)(const float *p, int n) {
+    rc_v v = {0};
+    for (int i = 0; i < n; i++) v[i] = p[i];
+    return v;
+}
+RC_INLINE void RC_FN(rc_store_part)(float *p, rc_v v, int n) {
+    for (int i = 0; i < n; i++) p[i] = v[i];
+}
+#define RC_LOAD_PART(p, n) RC_FN(rc_load_part)((p), (n))
+#define RC_STORE_PART(p, v, n) RC_FN(rc_store_part)((p), (v), (n))
+#endif
+
+/// Lanes of vector j that lie within `cols` columns.
+#define RC_LANES_IN(cols, j) ((cols) - (j) * RC_LANES >= RC_LANES ? RC_LANES : ((cols) - (j) * RC_LANES > 0 ? (cols) - (j) * RC_LANES : 0))
+/// A load of vector j of a row, whole or partial.
+#define RC_ROW_LOAD(p, j, partial, cols)                                                                          \
+    ((partial) ? RC_LOAD_PART((p) + (j) * RC_LANES, RC_LANES_IN(cols, j)) : *(const rc_v *)((p) + (j) * RC_LANES))
+
+/// One micro-tile: C[mr × RC_SW] (row stride ldc) = (C if load_c) + A[mr × kc] · Bpanel[kc × RC_SW], B's rows
+/// RC_GEMM_PANEL floats apart; when `last`, the bias (RC_SW values), residual and activation are applied.
+/// Called with a constant `mr` so that the accumulators live in registers.
+RC_INLINE void RC_FN(rc_micro)(const int mr, const int partial, int cols, int kc, const float *restrict a,
+                               ptrdiff_t lda, const float *restrict b, float *restrict c, ptrdiff_t ldc, int load_c,
+                               int last, const float *bias, const float *residual, ptrdiff_t ldr,
+                               rc_activation act) {
+    rc_v acc[RC_MR][RC_NV];
+#pragma clang loop unroll(full)
+    for (int i = 0; i < mr; i++) {
+#pragma clang loop unroll(full)
+        for (int j = 0; j < RC_NV; j++) acc[i][j] = load_c ? RC_ROW_LOAD(c + i * ldc, j, partial, cols) : (rc_v){0};
+    }
+    for (int p = 0; p < kc; p++) {
+        rc_v bv[RC_NV];
+#pragma clang loop unroll(full)
+        for (int j = 0; j < RC_NV; j++) bv[j] = *(const rc_v *)(b + p * RC_GEMM_PANEL + j * RC_LANES);
+#pragma clang loop unroll(full)
+        for (int i = 0; i < mr; i++) {
+            rc_v s = a[i * lda + p] - (rc_v){0};
+#pragma clang loop unroll(full)
+            for (int j = 0; j < RC_NV; j++) acc[i][j] = RC_MADD(s, bv[j], acc[i][j]);
+        }
+    }
+    if (last) {
+        if (bias) {
+#pragma clang loop unroll(full)
+            for (int j = 0; j < RC_NV; j++) {
+                rc_v bj = RC_ROW_LOAD(bias, j, partial, cols);
+#pragma clang loop unroll(full)
+                for (int i = 0; i < mr; i++) acc[i][j] += bj;
+            }
+        }
+        if (residual) {
+#pragma clang loop unroll(full)
+            for (int i = 0; i < mr; i++) {
+#pragma clang loop unroll(full)
+                for (int j = 0; j < RC_NV; j++) acc[i][j] += RC_ROW_LOAD(residual + i * ldr, j, partial, cols);
+            }
+        }
+        if (act != RC_ACT_NONE) {
+#pragma clang loop unroll(full)
+            for (int i = 0; i < mr; i++) {
+#pragma clang loop unroll(full)
+                for (int j = 0; j < RC_NV; j++) RC_ACTIVATE(rc_v, acc[i][j], act);
+            }
+        }
+    }
+#pragma clang loop unroll(full)
+    for (int i = 0; i < mr; i++) {
+#pragma clang loop unroll(full)
+        for (int j = 0; j < RC_NV; j++) {
+            if (partial) RC_STORE_PART(c + i * ldc + j * RC_LANES, acc[i][j], RC_LANES_IN(cols, j));
+            else *(rc_v *)(c + i * ldc + j * RC_LANES) = acc[i][j];
+        }
+    }
+}
+
+/// A micro-tile of any height 1…RC_MR (full width), through the register-resident variants.
+RC_INLINE void RC_FN(rc_tile_rows)(int mr, const int partial, int cols, int kc, const float *a, ptrdiff_t lda, const float *b, float *c,
+                                   ptrdiff_t ldc, int load_c, int last, const float *bias, const float *residual,
+                                   ptrdiff_t ldr, rc_activation act) {
+#define RC_ROWS_CASE(R)                                                                                           \
+    case R:                                                                                                       \
+        RC_FN(rc_micro)(R, partial, cols, kc, a, lda, b, c, ldc, load_c, last, bias, residual, ldr, act);        \
+        return;
+    switch (mr) {
+        RC_ROWS_CASE(1)
+        RC_ROWS_CASE(2)
+        RC_ROWS_CASE(3)
+        RC_ROWS_CASE(4)
+#if RC_MR > 4
+        RC_ROWS_CASE(5)
+        RC_ROWS_CASE(6)
+#endif
+#if RC_MR > 6
+        RC_ROWS_CASE(7)
+        RC_ROWS_CASE(8)
+        RC_ROWS_CASE(9)
+        RC_ROWS_CASE(10)
+        RC_ROWS_CASE(11)
+        RC_ROWS_CASE(12)
+#endif
+    default:
+        return;
+    }
+#undef RC_ROWS_CASE
+}
+
+/// A micro-tile whose columns may stop short of RC_SW (the matrix's last columns, read and written with partial
+/// loads and stores).
+static RC_TARGET __attribute__((noinline)) void RC_FN(rc_tile)(int mr, int cols, int kc, const float *a,
+                                                              ptrdiff_t lda, const float *b, float *c, ptrdiff_t ldc,
+                                                              int load_c, int last, const float *bias,
+                                                              const float *residual, ptrdiff_t ldr,
+                                                              rc_activation act) {
+    if (cols == RC_SW)
+        RC_FN(rc_tile_rows)(mr, 0, RC_SW, kc, a, lda, b, c, ldc, load_c, last, bias, residual, ldr, act);
+    else
+        RC_FN(rc_tile_rows)(mr, 1, cols, kc, a, lda, b, c, ldc, load_c, last, bias, residual, ldr, act);
+}
+
+RC_TARGET void RC_FN(rc_sgemm_packed)(int m, int n, int k, const float *a, ptrdiff_t lda, const float *packed_b,
+                                      float *c, ptrdiff_t ldc, const rc_epilogue *ep) {
+    if (m <= 0 || n <= 0) return;
+    const float *bias = ep ? ep->bias : NULL;
+    const float *residual = ep ? ep->residual : NULL;
+    ptrdiff_t ldr = ep ? ep->residual_stride : 0;
+    rc_activation act = ep ? ep->activation : RC_ACT_NONE;
+    int accumulate = ep ? ep->accumulate : 0;
+    int panels = (n + RC_GEMM_PANEL - 1) / RC_GEMM_PANEL;
+    int pc = 0;
+    do {
+        int kc = k - pc < RC_KC ? k - pc : RC_KC;
+        int load_c = pc > 0 || accumulate, last = pc + kc >= k;
+        for (int ic = 0; ic < m; ic += RC_MC) {
+            int mc = m - ic < RC_MC ? m - ic : RC_MC;
+            for (int jp = 0; jp < panels; jp++) {
+                const float *panel = packed_b + (size_t)jp * (size_t)k * RC_GEMM_PANEL + (size_t)pc * RC_GEMM_PANEL;
+                for (int js = 0; js < RC_GEMM_PANEL; js += RC_SW) {
+                    int col = jp * RC_GEMM_PANEL + js;
+                    if (col >= n) break;
+                    int cols = n - col < RC_SW ? n - col : RC_SW;
+                    for (int ir = 0; ir < mc; ir += RC_MR) {
+                        int row = ic + ir;
+                        int mr = mc - ir < RC_MR ? mc - ir : RC_MR;
+                        RC_FN(rc_tile)(mr, cols, kc, a + row * lda + pc, lda, panel + js, c + row * ldc + col, ldc,
+                                       load_c, last, bias ? bias + col : NULL,
+                                       residual ? residual + row * ldr + col : NULL, ldr, act);
+                    }
+                }
+            }
+        }
+        pc += kc;
+    } while (pc < k);
+}
+
+/// y = epilogue(xᵀ · W), streaming W's rows in order (four at a time) so that every row is read once,
+/// contiguously, while y stays in L1; y starts as (y if accumulate) + bias + residual, the activation comes last.
+RC_TARGET void RC_FN(rc_sgemv)(int n, int k, const float *x, const float *w, ptrdiff_t ldw, float *y,
+                               const rc_epilogue *ep) {
+    const float *bias = ep ? ep->bias : NULL;
+    const float *residual = ep ? ep->residual : NULL;
+    const rc_activation act = ep ? ep->activation : RC_ACT_NONE;
+    const int load_y = ep ? ep->accumulate : 0;
+    for (int col = 0; col < n; col++)
+        y[col] = (load_y ? y[col] : 0) + (bias ? bias[col] : 0) + (residual ? residual[col] : 0);
+    int p = 0;
+    for (; p + 4 <= k; p += 4) {
+        const rc_v x0 = x[p] - (rc_v){0}, x1 = x[p + 1] - (rc_v){0}, x2 = x[p + 2] - (rc_v){0}, x3 = x[p + 3] - (rc_v){0};
+        const float *w0 = w + (ptrdiff_t)p * ldw, *w1 = w0 + ldw, *w2 = w1 + ldw, *w3 = w2 + ldw;
+        int col = 0;
+        for (; col + RC_LANES <= n; col += RC_LANES) {
+            rc_v acc = *(const rc_v *)(y + col);
+            acc = RC_MADD(x0, *(const rc_v *)(w0 + col), acc);
+            acc = RC_MADD(x1, *(const rc_v *)(w1 + col), acc);
+            acc = RC_MADD(x2, *(const rc_v *)(w2 + col), acc);
+            acc = RC_MADD(x3, *(const rc_v *)(w3 + col), acc);
+            *(rc_v *)(y + col) = acc;
+        }
+        for (; col < n; col++) {
+            float sum = y[col];
+            sum = RC_MADD(x[p], w0[col], sum);
+            sum = RC_MADD(x[p + 1], w1[col], sum);
+            sum = RC_MADD(x[p + 2], w2[col], sum);
+            sum = RC_MADD(x[p + 3], w3[col], sum);
+            y[col] = sum;
+        }
+    }
+    for (; p < k; p++) {
+        const float *row = w + (ptrdiff_t)p * ldw;
+        for (int col = 0; col < n; col++) y[col] = RC_MADD(x[p], row[col], y[col]);
+    }
+    if (act != RC_ACT_NONE) {
+        for (int col = 0; col < n; col++) {
+            float v = y[col] > 0 ? y[col] : 0;
+            y[col] = act == RC_ACT_RELU6 && v > 6 ? 6 : v;
+        }
+    }
+}
+
+/// Depthwise 3×3 over channels [ch, ch + L) with vectors of type T: the nine taps and the bias stay in registers
+/// for the whole block of rows; windows inside the image take the nine loads straight, border windows skip
+/// the taps that fall outside.
+#define RC_DEPTHWISE_BLOCK(NAME, T, L)                                                                            \
+    RC_INLINE void NAME(const float *restrict in, const float *restrict wts, const float *bias, float *restrict out, \
+                        const rc_depthwise_geometry *g, rc_activation act, int row_begin, int row_end, int ch) {  \
+        const int C = g->channels, W = g->in_width, H = g->in_height;                                             \
+        const ptrdiff_t row_stride = (ptrdiff_t)W * C;                                                            \
+        T w[9];                                                                                                   \
+        _Pragma("clang loop unroll(full)") for (int t = 0; t < 9; t++) w[t] = *(const T *)(wts + t * C + ch);     \
+        const T b = bias ? *(const T *)(bias + ch) : (T){0};                                                      \
+        const int sx = g->stride_x, sy = g->stride_y;                                                             \
+        /* Output columns whose window lies inside the image: x0 = ox·sx − pad_left ≥ 0 and x0 + 3 ≤ W. */        \
+        int ox_lo = (g->pad_left + sx - 1) / sx;                                                                  \
+        int ox_hi = W - 3 + g->pad_left >= 0 ? (W - 3 + g->pad_left) / sx + 1 : 0;                                \
+        if (ox_hi > g->out_width) ox_hi = g->out_width;                                                           \
+        if (ox_lo > ox_hi) ox_lo = ox_hi;                                                                         \
+        for (int oy = row_begin; oy < row_end; oy++) {                                                            \
+            const int y0 = oy * sy - g->pad_top;                                                                  \
+            float *orow = out + (ptrdiff_t)oy * g->out_width * C + ch;                                            \
+            const int inside_rows = y0 >= 0 && y0 + 3 <= H;                                                       \
+            const int lo = inside_rows ? ox_lo : g->out_width, hi = inside_rows ? ox_hi : g->out_width;            \
+            for (int ox = 0; ox < g->out_width; ox++) {                                                           \
+                if (ox == lo) {                                                                                   \
+                    const float *r0 = in + (ptrdiff_t)y0 * row_stride + ch;                                       \
+                    for (; ox < hi; ox++) {                                                                       \
+                        const float *p = r0 + (ptrdiff_t)(ox * sx - g->pad_left) * C;                             \
+                        T acc = b;                                                                                \
+                        acc = RC_MADD(*(const T *)(p), w[0], acc);                                                \
+                        acc = RC_MADD(*(const T *)(p + C), w[1], acc);                                            \
+                        acc = RC_MADD(*(const T *)(p + 2 * C), w[2], acc);                                        \
+                        acc = RC_MADD(*(const T *)(p + row_stride), w[3], acc);                                   \
+                        acc = RC_MADD(*(const T *)(p + row_stride + C), w[4], acc);                               \
+                        acc = RC_MADD(*(const T *)(p + row_stride + 2 * C), w[5], acc);                           \
+                        acc = RC_MADD(*(const T *)(p + 2 * row_stride), w[6], acc);                               \
+                        acc = RC_MADD(*(const T *)(p + 2 * row_stride + C), w[7], acc);                           \
+                        acc = RC_MADD(*(const T *)(p + 2 * row_stride + 2 * C), w[8], acc);                       \
+                        RC_ACTIVATE(T, acc, act);                                                                 \
+                        *(T *)(orow + (ptrdiff_t)ox * C) = acc;                                                   \
+                    }                                                                                             \
+                    if (ox >= g->out_width) break;                                                                \
+                }                                                                                                 \
+                const int x0 = ox * sx - g->pad_left;                                                             \
+                T acc = b;                                                                                        \
+                for (int ky = 0; ky < 3; ky++) {                                                                  \
+                    const int iy = y0 + ky;                                                                       \
+                    if (iy < 0 || iy >= H) continue;                                                              \
+                    for (int kx = 0; kx < 3; kx++) {                                                              \
+                        const int ix = x0 + kx;                                                                   \
+                        if (ix < 0 || ix >= W) continue;                                                          \
+                        acc = RC_MADD(*(const T *)(in + (ptrdiff_t)iy * row_stride + (ptrdiff_t)ix * C + ch),      \
+                                      *(const T *)(wts + (ky * 3 + kx) * C + ch), acc);                          \
+                    }                                                                                             \
+                }                                                                                                 \
+                RC_ACTIVATE(T, acc, act);                                                                         \
+                *(T *)(orow + (ptrdiff_t)ox * C) = acc;                                                           \
+            }                                                                                                     \
+        }                                                                                                         \
+    }
+
+RC_DEPTHWISE_BLOCK(RC_FN(rc_dw_full), rc_v, RC_LANES)
+#if RC_LANES >= 8
+RC_DEPTHWISE_BLOCK(RC_FN(rc_dw_half), rc_vh, RC_LANES / 2)
+#endif
+#if RC_LANES >= 16
+RC_DEPTHWISE_BLOCK(RC_FN(rc_dw_quarter), rc_vq, RC_LANES / 4)
+#endif
+
+RC_TARGET void RC_FN(rc_depthwise3x3)(const float *input, const float *weights, const float *bias, float *output,
+                                      const rc_depthwise_geometry *g, rc_activation act, int row_begin,
+                                      int row_end) {
+    const int C = g->channels;
+    int ch = 0;
+    for (; ch + RC_LANES <= C; ch += RC_LANES)
+        RC_FN(rc_dw_full)(input, weights, bias, output, g, act, row_begin, row_end, ch);
+#if RC_LANES >= 8
+    for (; ch + RC_LANES / 2 <= C; ch += RC_LANES / 2)
+        RC_FN(rc_dw_half)(input, weights, bias, output, g, act, row_begin, row_end, ch);
+#endif
+#if RC_LANES >= 16
+    for (; ch + RC_LANES / 4 <= C; ch += RC_LANES / 4)
+        RC_FN(rc_dw_quarter)(input, weights, bias, output, g, act, row_begin, row_end, ch);
+#endif
+    if (ch == C) return;
+    // The last channels (fewer than four): scalar.
+    for (int oy = row_begin; oy < row_end; oy++) {
+        for (int ox = 0; ox < g->out_width; ox++) {
+            const int y0 = oy * g->stride_y - g->pad_top, x0 = ox * g->stride_x - g->pad_left;
+            for (int c = ch; c < C; c++) {
+                float sum = bias ? bias[c] : 0;
+                for (int ky = 0; ky < 3; ky++) {
+                    const int iy = y0 + ky;
+                    if (iy < 0 || iy >= g->in_height) continue;
+                    for (int kx = 0; kx < 3; kx++) {
+                        const int ix = x0 + kx;
+                        if (ix < 0 || ix >= g->in_width) continue;
+                        sum = RC_MADD(input[((ptrdiff_t)iy * g->in_width + ix) * C + c], weights[(ky * 3 + kx) * C + c], sum);
+                    }
+                }
+                if (act != RC_ACT_NONE) sum = sum > 0 ? sum : 0;
+                if (act == RC_ACT_RELU6) sum = sum < 6 ? sum : 6;
+                output[((ptrdiff_t)oy * g->out_width + ox) * C + c] = sum;
+            }
+        }
+    }
+}
+
+/// Winograd F(4×4, 3×3) input transform of tiles [tile_begin, tile_begin + tiles) over channels [ch, ch + L):
+/// v[ξ][t][c] = (Bᵀ d B)[ξ] for the 6×6 input patch d of tile t (cells outside the image read as 0).
+#define RC_WINOGRAD_INPUT_BLOCK(NAME, T, L)                                                                       \
+    RC_INLINE void NAME(const float *restrict in, int H, int W, int C, int pad_top, int pad_left, int tiles_x,    \
+                        int tile_begin, int tiles, float *restrict v, int ch) {                                   \
+        const ptrdiff_t xi_stride = (ptrdiff_t)tiles * C;                                                         \
+        for (int t = 0; t < tiles; t++) {                                                                         \
+            const int tile = tile_begin + t, ty = tile / tiles_x, tx = tile % tiles_x;                            \
+            const int y0 = ty * 4 - pad_top, x0 = tx * 4 - pad_left;                                              \
+            const int inside = y0 >= 0 && x0 >= 0 && y0 + 6 <= H && x0 + 6 <= W;                                \
+            T tmp[6][6];                                                                                          \
+            for (int j = 0; j < 6; j++) {                                                                         \
+                T d[6];                                                                                           \
+                _Pragma("clang loop unroll(full)") for (int i = 0; i < 6; i++) {                                  \
+                    const int iy = y0 + i, ix = x0 + j;                                                           \
+                    d[i] = inside || (iy >= 0 && iy < H && ix >= 0 && ix < W)                                    \
+                               ? *(const T *)(in + ((ptrdiff_t)iy * W + ix) * C + ch)                             \
+                               : (T){0};                                                                          \
+                }                                                                                                 \
+                tmp[0][j] = 4.0f * d[0] - 5.0f * d[2] + d[4];                                                     \
+                tmp[1][j] = d[3] + d[4] - 4.0f * (d[1] + d[2]);                                                   \
+                tmp[2][j] = d[4] - d[3] + 4.0f * (d[1] - d[2]);                                                   \
+                tmp[3][j] = d[4] - d[2] + 2.0f * (d[3] - d[1]);                                                   \
+                tmp[4][j] = d[4] - d[2] + 2.0f * (d[1] - d[3]);                                                   \
+                tmp[5][j] = 4.0f * d[1] - 5.0f * d[3] + d[5];                                                     \
+            }                                                                                                     \
+            float *dst = v + (ptrdiff_t)t * C + ch;                                                               \
+            _Pragma("clang loop unroll(full)") for (int i = 0; i < 6; i++) {                                      \
+                const T *d = tmp[i];                                                                              \
+                float *row = dst + (ptrdiff_t)(i * 6) * xi_stride;                                                \
+                *(T *)(row) = 4.0f * d[0] - 5.0f * d[2] + d[4];                                                   \
+                *(T *)(row + xi_stride) = d[3] + d[4] - 4.0f * (d[1] + d[2]);                                     \
+                *(T *)(row + 2 * xi_stride) = d[4] - d[3] + 4.0f * (d[1] - d[2]);                                 \
+                *(T *)(row + 3 * xi_stride) = d[4] - d[2] + 2.0f * (d[3] - d[1]);                                 \
+                *(T *)(row + 4 * xi_stride) = d[4] - d[2] + 2.0f * (d[1] - d[3]);                                 \
+                *(T *)(row + 5 * xi_stride) = 4.0f * d[1] - 5.0f * d[3] + d[5];                                   \
+            }                                                                                                     \
+        }                                                                                                         \
+    }
+
+/// Winograd F(4×4, 3×3) output transform: out = act(Aᵀ m A + bias + residual) for each tile's 4×4 outputs
+/// inside the image, channels [ch, ch + L).
+#define RC_WINOGRAD_OUTPUT_BLOCK(NAME, T, L)                                                                      \
+    RC_INLINE void NAME(const float *restrict m, int OH, int OW, int C, int tiles_x, int tile_begin, int tiles,   \
+                        float *restrict out, const float *bias, const float *residual, rc_activation act, int ch) { \
+        const ptrdiff_t xi_stride = (ptrdiff_t)tiles * C;                                                         \
+        const T b = bias ? *(const T *)(bias + ch) : (T){0};                                                      \
+        for (int t = 0; t < tiles; t++) {                                                                         \
+            const int tile = tile_begin + t, oy0 = (tile / tiles_x) * 4, ox0 = (tile % tiles_x) * 4;              \
+            const float *src = m + (ptrdiff_t)t * C + ch;                                                         \
+            T s[4][6];                                                                                            \
+            _Pragma("clang loop unroll(full)") for (int j = 0; j < 6; j++) {                                      \
+                T c0 = *(const T *)(src + (ptrdiff_t)(0 * 6 + j) * xi_stride);                                    \
+                T c1 = *(const T *)(src + (ptrdiff_t)(1 * 6 + j) * xi_stride);                                    \
+                T c2 = *(const T *)(src + (ptrdiff_t)(2 * 6 + j) * xi_stride);                                    \
+                T c3 = *(const T *)(src + (ptrdiff_t)(3 * 6 + j) * xi_stride);                                    \
+                T c4 = *(const T *)(src + (ptrdiff_t)(4 * 6 + j) * xi_stride);                                    \
+                T c5 = *(const T *)(src + (ptrdiff_t)(5 * 6 + j) * xi_stride);                                    \
+                T p12 = c1 + c2, m12 = c1 - c2, p34 = c3 + c4, m34 = c3 - c4;                                     \
+                s[0][j] = c0 + p12 + p34;                                                                         \
+                s[1][j] = m12 + 2.0f * m34;                                                                       \
+                s[2][j] = p12 + 4.0f * p34;                                                                       \
+                s[3][j] = m12 + 8.0f * m34 + c5;                                                                  \
+            }                                                                                                     \
+            _Pragma("clang loop unroll(full)") for (int i = 0; i < 4; i++) {                                      \
+                const int oy = oy0 + i;                                                                           \
+                if (oy >= OH) break;                                                                              \
+                const T *r = s[i];                                                                                \
+                T p12 = r[1] + r[2], m12 = r[1] - r[2], p34 = r[3] + r[4], m34 = r[3] - r[4];                     \
+                T y[4] = {r[0] + p12 + p34, m12 + 2.0f * m34, p12 + 4.0f * p34, m12 + 8.0f * m34 + r[5]};          \
+                _Pragma("clang loop unroll(full)") for (int j = 0; j < 4; j++) {                                  \
+                    const int ox = ox0 + j;                                                                       \
+                    if (ox >= OW) break;                                                                          \
+                    const ptrdiff_t at = ((ptrdiff_t)oy * OW + ox) * C + ch;                                      \
+                    T value = y[j] + b;                                                                           \
+                    if (residual) value += *(const T *)(residual + at);                                           \
+                    RC_ACTIVATE(T, value, act);                                                                   \
+                    *(T *)(out + at) = value;                                                                     \
+                }                                                                                                 \
+            }                                                                                                     \
+        }                                                                                                         \
+    }
+
+RC_WINOGRAD_INPUT_BLOCK(RC_FN(rc_wi_full), rc_v, RC_LANES)
+RC_WINOGRAD_OUTPUT_BLOCK(RC_FN(rc_wo_full), rc_v, RC_LANES)
+typedef float rc_v1 __attribute__((vector_size(4), aligned(4)));
+RC_WINOGRAD_INPUT_BLOCK(RC_FN(rc_wi_one), rc_v1, 1)
+RC_WINOGRAD_OUTPUT_BLOCK(RC_FN(rc_wo_one), rc_v1, 1)
+
+RC_TARGET void RC_FN(rc_winograd43_input)(const float *input, int H, int W, int C, int pad_top, int pad_left,
+                                          int tiles_x, int tile_begin, int tiles, float *v) {
+    int ch = 0;
+    for (; ch + RC_LANES <= C; ch += RC_LANES)
+        RC_FN(rc_wi_full)(input, H, W, C, pad_top, pad_left, tiles_x, tile_begin, tiles, v, ch);
+    for (; ch < C; ch++) RC_FN(rc_wi_one)(input, H, W, C, pad_top, pad_left, tiles_x, tile_begin, tiles, v, ch);
+}
+
+RC_TARGET void RC_FN(rc_winograd43_output)(const float *m, int OH, int OW, int C, int tiles_x, int tile_begin,
+                                           int tiles, float *output, const float *bias, const float *residual,
+                                           rc_activation act) {
+    int ch = 0;
+    for (; ch + RC_LANES <= C; ch += RC_LANES)
+        RC_FN(rc_wo_full)(m, OH, OW, C, tiles_x, tile_begin, tiles, output, bias, residual, act, ch);
+    for (; ch < C; ch++) RC_FN(rc_wo_one)(m, OH, OW, C, tiles_x, tile_begin, tiles, output, bias, residual, act, ch);
+}
+
+/// Twelve independent chains of multiply-adds on full vectors, `iterations` rounds: bound by the FMA (or,
+/// on the baseline, multiply and add) throughput, for measuring the ceiling the kernels are compared with.
+RC_TARGET float RC_FN(rc_fma_chains)(long iterations) {
+    rc_v a[12];
+    const rc_v m = 0.999999f - (rc_v){0}, c = 0.000001f - (rc_v){0};
+#pragma clang loop unroll(full)
+    for (int i = 0; i < 12; i++) a[i] = (float)i - (rc_v){0};
+    for (long it = 0; it < iterations; it++) {
+#pragma clang loop unroll(full)
+        for (int i = 0; i < 12; i++) a[i] = RC_MADD(a[i], m, c);
+    }
+    rc_v sum = (rc_v){0};
+#pragma clang loop unroll(full)
+    for (int i = 0; i < 12; i++) sum += a[i];
+    return sum[0];
+}
