@@ -1,7 +1,13 @@
 // The fleet's own broker connection. Ingest acknowledges a face only after its detection is committed, and on
 // libmosquitto 2.0 that means its connection writes nothing while a received message is unacknowledged (see
-// `MQTTConfiguration.manualAcknowledgements`). Gallery versions and results therefore go out on a second
-// connection of the same cloud certificate, which no ingest batch holds up.
+// `MQTTConfiguration.manualAcknowledgements`): a batch being decided, or a face whose storage fails (the
+// database down), would hold every result and gallery version back with it, and a result waiting behind its
+// own crop's unacknowledged batch only adds latency. Gallery versions and results therefore go out on a second
+// connection of the same cloud certificate, which nothing on the ingest side holds up. What it costs: one
+// more TLS session per aggregator at the broker, and no ordering between a result and the acknowledgement of
+// its crop (none is needed: an agent matches results by the crop's message id, and a redelivered crop is a
+// duplicate that publishes no second result). `FleetConnectionTests` shows a result and a gallery version
+// reaching the agent while a face is held unacknowledged.
 import Foundation
 import Logging
 import MQTT
