@@ -1,5 +1,6 @@
 import ArgumentParser
 import FaceRecognition
+import Evaluation
 import Foundation
 
 extension EvalCommand {
