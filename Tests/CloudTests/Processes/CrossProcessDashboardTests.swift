@@ -51,11 +51,10 @@ import Wire
                                       timeout: 60)
 
             // B stores a crop (a photo with a face); A's page shows it live, crop image included.
-            let photo = try Data(contentsOf: try ModelStore.standard().url(for: "demo-obama"))
-            let first = FaceCrop(messageID: UUID(), camera: "door", trackID: 1, frameTime: Date(), frameWidth: 640,
-                                     frameHeight: 480, box: .init(x: 0, y: 0, width: 200, height: 200), keypoints: [],
-                                     detectionScore: 0.9, quality: 0.8, content: .jpeg(photo))
-            try await agent.publish(try first.encoded(), to: topic)
+            // The agent's own face path (BlazeFace, crop with the face in its pixels) makes the message.
+            let path = try AgentPath(localRecognition: false)
+            let first = try #require(try path.faces(of: try path.demo("obama"), mode: .cloudMatch).first)
+            try await agent.publish(first.payload, to: first.topic)
             let stored = try await poll("B stores the crop", within: 120, context: { b.logTail() }) {
                 try await store.detections(.init(), limit: 10, cursor: nil).items.first
             }
