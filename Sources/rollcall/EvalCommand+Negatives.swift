@@ -1,6 +1,6 @@
 import ArgumentParser
-import FaceRecognition
 import Evaluation
+import FaceRecognition
 import Foundation
 
 extension EvalCommand {

@@ -10,7 +10,11 @@ import Testing
         metrics.increment("a_total")
         metrics.set("g", to: 1.5)
         #expect(metrics.counter("a_total", labels: ["code": "x\"y"]) == 3)
-        #expect(metrics.prometheusText() == """
+        // Every process also exports which kernels it runs (machine-dependent labels, checked apart).
+        let lines = metrics.prometheusText().split(separator: "\n", omittingEmptySubsequences: false)
+        let kernelLines = lines.filter { $0.contains("rollcall_cloud_kernels_info") }
+        #expect(kernelLines.count == 2 && kernelLines[1].hasSuffix("} 1") && kernelLines[1].contains("isa=\""))
+        #expect(lines.filter { !$0.contains("rollcall_cloud_kernels_info") }.joined(separator: "\n") == """
             # TYPE a_total counter
             a_total 1
             a_total{code="x\\"y"} 3

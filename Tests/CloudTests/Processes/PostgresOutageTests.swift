@@ -19,10 +19,14 @@ import Wire
     func aDatabaseOutageStopsAcknowledgingAndLosesNothing() async throws {
         let database = try PostgresServer()
         let fixture = try BrokerFixture(agents: [("hq", "door")])
-        let port = try LoopbackPort.free()
+        let port = try LoopbackPort.free(), metricsPort = try LoopbackPort.free()
+        // Metrics from the separate listener: /metrics on the main one checks a token in the database, which is
+        // down for part of this run (what an operator scrapes during an outage, see operations.md).
         let cloud = try CloudProcess(folder: fixture.folder, name: "a",
                                      yaml: fixture.cloudYAML(name: "a", httpPort: port, sites: ["hq"],
-                                                             postgresURL: database.url), httpPort: port)
+                                                             postgresURL: database.url,
+                                                             extra: "metrics: {host: 127.0.0.1, port: \(metricsPort)}"),
+                                     httpPort: port, metricsPort: metricsPort)
         try cloud.start()
         defer { cloud.kill9() }
         #expect(await eventually(within: 90) { await cloud.metric("rollcall_cloud_mqtt_connected") == 1 },

@@ -50,16 +50,19 @@ final class CloudProcess: @unchecked Sendable {
     let configFile: URL
     let logFile: URL
     let httpPort: Int
+    /// The separate metrics listener's port (`metrics.port` in its config), when it has one.
+    let metricsPort: Int?
     private var process: ChildProcess?
     /// The viewer token `/metrics` is read with (made on first use).
     private let viewerToken = Mutex<String?>(nil)
 
-    init(folder: URL, name: String, yaml: String, httpPort: Int) throws {
+    init(folder: URL, name: String, yaml: String, httpPort: Int, metricsPort: Int? = nil) throws {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         self.name = name
         configFile = folder.appendingPathComponent("\(name).yaml")
         logFile = folder.appendingPathComponent("\(name).log")
         self.httpPort = httpPort
+        self.metricsPort = metricsPort
         try yaml.write(to: configFile, atomically: true, encoding: .utf8)
     }
 
@@ -113,8 +116,14 @@ final class CloudProcess: @unchecked Sendable {
         return token
     }
 
-    /// The Prometheus text of `/metrics` (with a viewer token), nil when the process does not answer.
+    /// The Prometheus text of `/metrics`: from the separate listener when there is one (it answers without the
+    /// database), else from the main listener with a viewer token. Nil when the process does not answer.
     func metricsText() async -> String? {
+        if let metricsPort {
+            guard let (status, body) = try? LoopbackHTTP.get(port: metricsPort, path: "/metrics"), status == 200
+            else { return nil }
+            return body
+        }
         guard let token = metricsToken(), let (status, body) = await request("/metrics", token: token), status == 200
         else { return nil }
         return String(decoding: body, as: UTF8.self)
