@@ -31,7 +31,7 @@ import Wire
     /// The seeds, one payload of each kind as the Wire tests build them. Rewrites `Fuzz/Corpus/wire` when the
     /// wire format changes: `ROLLCALL_WRITE_WIRE_SEEDS=1 swift test --filter FuzzCorpusReplayTests` (skipped
     /// otherwise).
-    static let seeds: [(name: String, payload: () throws -> Data)] = [
+    static let seeds: [(name: String, payload: @Sendable () throws -> Data)] = [
         ("face-crop.bin", { try WireSamples.crop.encoded() }),
         ("face-decided.bin", { try WireSamples.decidedCrop.encoded() }),
         ("face-embedding.bin", { try WireSamples.embeddingCrop.encoded() }),
