@@ -21,11 +21,15 @@ public enum LoopbackHTTP {
             }
         }
         guard connected else { throw TestSupportError("nothing listens on 127.0.0.1:\(port)") }
-        let request = Array("GET \(path) HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n".utf8)
+        // A server may keep even an HTTP/1.0 connection open (Hummingbird does): ask it to close, stop reading
+        // once Content-Length bytes are in, and give up on a silent server after 5 s.
+        var timeout = timeval(tv_sec: 5, tv_usec: 0)
+        setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        let request = Array("GET \(path) HTTP/1.0\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".utf8)
         _ = request.withUnsafeBytes { send(descriptor, $0.baseAddress, $0.count, 0) }
         var response = [UInt8]()
         var buffer = [UInt8](repeating: 0, count: 4096)
-        while true {
+        while !Self.isComplete(response) {
             let count = read(descriptor, &buffer, buffer.count)
             if count <= 0 { break }
             response += buffer[0 ..< count]
@@ -34,6 +38,20 @@ public enum LoopbackHTTP {
         let status = Int(text.split(separator: " ").dropFirst().first ?? "") ?? 0
         let body = text.components(separatedBy: "\r\n\r\n").dropFirst().joined(separator: "\r\n\r\n")
         return (status, body)
+    }
+
+    /// Whether `response` holds its head and as many body bytes as its Content-Length says (false without one:
+    /// read to the end).
+    static func isComplete(_ response: [UInt8]) -> Bool {
+        let separator: [UInt8] = [13, 10, 13, 10]
+        guard response.count >= 4,
+              let end = (0 ... response.count - 4).first(where: { Array(response[$0 ..< $0 + 4]) == separator })
+        else { return false }
+        let head = String(decoding: response[..<end], as: UTF8.self).lowercased()
+        guard let line = head.split(separator: "\r\n").first(where: { $0.hasPrefix("content-length:") }),
+              let length = Int(line.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces))
+        else { return false }
+        return response.count - (end + 4) >= length
     }
 
     /// Every sample of a Prometheus text exposition by its full name (`name{labels}`), comments skipped.
