@@ -14,13 +14,6 @@ import Wire
 @Suite(.serialized) struct BrokerOutageIngestTests {
     enum Kind: String, CaseIterable, Sendable { case sqlite, postgres }
 
-    /// The message ids of the stored detections, read straight from the cloud's database.
-    struct StoredIDs: Sendable {
-        let read: @Sendable () async -> [UUID]
-        /// Whether the agent is registered (its availability stored): faces of an unknown agent are refused.
-        let agentKnown: @Sendable () async -> Bool
-    }
-
     @Test(.enabled(if: AcknowledgeAfterCommitTests.modelsPresent && PostgresServer.available,
                    "needs the models (rollcall models fetch) and PostgreSQL 15"),
           arguments: Kind.allCases)
@@ -38,17 +31,13 @@ import Wire
         defer { cloud.kill9() }
         #expect(await eventually(within: 120) { await cloud.metric("rollcall_cloud_mqtt_connected") == 1 },
                 "\(cloud.logTail())")
-        let stored: StoredIDs
-        if let database {
-            let store = try await PostgresStore.open(url: database.url, logger: Logger(label: "test"))
-            stored = StoredIDs(read: {
-                ((try? await store.detections(.init(), limit: 100_000, cursor: nil))?.items ?? []).compactMap(\.messageID)
-            }, agentKnown: { (try? await store.agent(siteID: "hq", id: "door")) != nil })
+        // The cloud's database, read directly.
+        let store: any Store = if let database {
+            try await PostgresStore.open(url: database.url, logger: Logger(label: "test"))
         } else {
-            let store = try SQLiteStore(path: fixture.folder.appendingPathComponent("a/db.sqlite").path)
-            stored = StoredIDs(read: { await AcknowledgeAfterCommitTests.storedMessageIDs(store) },
-                               agentKnown: { (try? await store.agent(siteID: "hq", id: "door")) != nil })
+            try SQLiteStore(path: fixture.folder.appendingPathComponent("a/db.sqlite").path)
         }
+        let stored: @Sendable () async -> [UUID] = { await AcknowledgeAfterCommitTests.storedMessageIDs(store) }
 
         // The agent: its outbox on disk, drained over a persistent session that keeps reconnecting.
         var configuration = fixture.configuration("agents/hq/door", cleanStart: false)
@@ -75,9 +64,9 @@ import Wire
             group.addTask { try await MQTTConnectionService(client: client, encoder: encoder, stats: stats).run() }
             group.addTask { try await drainer.run() }
             // The connection service announces the agent (availability, retained) on every connection.
-            #expect(await eventually(within: 60) { await stored.agentKnown() }, "\(cloud.logTail())")
+            #expect(await eventually(within: 60) { (try? await store.agent(siteID: "hq", id: "door")) != nil }, "\(cloud.logTail())")
             try send(20)
-            #expect(await eventually(within: 60) { await stored.read().count == 20 }, "before the outage: \(cloud.logTail())")
+            #expect(await eventually(within: 60) { await stored().count == 20 }, "before the outage: \(cloud.logTail())")
 
             // The broker goes down (SIGTERM: it saves its sessions) for 30 s; the agent keeps producing faces,
             // one every 0.75 s, which wait in its outbox.
@@ -94,11 +83,11 @@ import Wire
             // Back: the agent sends what waited and 20 more; the cloud stores every one once.
             try fixture.broker.start()
             try send(20)
-            #expect(await eventually(within: 180) { await stored.read().count >= sent.count }, "\(cloud.logTail())")
+            #expect(await eventually(within: 180) { await stored().count >= sent.count }, "\(cloud.logTail())")
             #expect(await eventually(within: 30) { outbox.stats.depth == 0 })
             group.cancelAll()
         }
-        let ids = await stored.read()
+        let ids = await stored()
         #expect(ids.count == sent.count, "stored \(ids.count) of the \(sent.count) faces sent")
         #expect(Set(ids) == Set(sent))
         #expect(await cloud.metric("rollcall_cloud_mqtt_messages_dropped") == 0)
