@@ -133,7 +133,7 @@ public enum CloudApp {
             services: components.services + [retention, aggregator.liveEvents, LiveFeedCloser(live: aggregator.live),
                                               aggregator.galleryPublisher, GalleryRefreshService(aggregator: aggregator),
                                               try unknownPeopleService(aggregator, logger: logger)]
-                + metricsListener
+                + metricsListener + (try notificationServices(aggregator, mqtt: components.mqtt, logger: logger))
                 + (components.mqtt.map { [IngestService(client: $0, aggregator: aggregator, logger: logger)] } ?? []),
             logger: logger)
         return (app, aggregator)

@@ -11,6 +11,7 @@ extension CloudConfig {
         do {
             try read(YAMLSection(document: text, allowed: [
                 "http", "storage", "retention", "recognition", "mqtt", "gallery", "sites", "dashboard", "metrics",
+                "notifications", "webhooks",
             ]))
         } catch {
             let detail = error.line.map { "\(error.detail) (line \($0))" } ?? error.detail
@@ -88,6 +89,7 @@ extension CloudConfig {
         }
 
         try readDashboardAndMetrics(top)
+        try readNotificationsAndWebhooks(top)
 
         let gallery = try top.section("gallery", allowed: ["signing_key", "max_age_hours"])
         self.gallery.signingKeyFile = try gallery.string("signing_key", default: self.gallery.signingKeyFile)

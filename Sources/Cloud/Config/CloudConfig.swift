@@ -140,6 +140,8 @@ public struct CloudConfig: Sendable, Equatable {
     public var sites: [Site] = []
     public var dashboard = Dashboard()
     public var metrics = Metrics()
+    public var notifications = Notifications()
+    public var webhooks = Webhooks()
 
     /// The defaults.
     public init() {}

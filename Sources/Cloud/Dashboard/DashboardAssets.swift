@@ -31,14 +31,20 @@ enum DashboardAssets {
         .online{color:#2a7f3e}.offline{color:#999}.error{background:#fde8ea;border:1px solid #b23a48;padding:.6em}
         .notice{background:#e6f4ea;border:1px solid #2a7f3e;padding:.6em}
         .photos img{width:72px;height:72px;object-fit:cover;margin-right:4px;border-radius:4px}
+        form.filters{background:#fff;border:1px solid #d8dde3;padding:.5em .8em;margin-bottom:1em;display:flex;flex-wrap:wrap;gap:.4em 1em;align-items:center}
+        .person{background:#fff;border:1px solid #d8dde3;border-radius:6px;padding:.6em .9em;margin-bottom:1em}
+        .person .crops img{width:72px;height:72px;object-fit:cover;margin-right:4px;border-radius:4px}
+        .person dl{display:grid;grid-template-columns:max-content auto;gap:.15em 1em;margin:.5em 0}.person dt{color:#667}
+        .person .actions form{display:inline-block;margin:.3em 1em .3em 0}
+        svg.day{background:#eef1f5;border-radius:3px}svg.day rect.present{fill:#2a7f3e}
         """
 
     /// Shown instead of a crop when the agent sent only an embedding (also rendered by the server).
     static let privacyMarker = "<span class=\"privacy\" title=\"privacy mode: the agent sent only an embedding\">privacy</span>"
 
     /// Live detections (on the page with `#sites`): receives `detection` events and inserts a row at the top of
-    /// the site's table, creating it when new. Pages with `data-reload` on `<body>` reload themselves; forms
-    /// with `data-confirm` ask first.
+    /// the site's table, creating it when new, unless the page's filters (`data-filter-*` on `#sites`) exclude
+    /// it. Pages with `data-reload` on `<body>` reload themselves; forms with `data-confirm` ask first.
     static let script = """
         'use strict';
         const esc = s => String(s ?? '').replace(/[&<>"']/g, c => ({'&':'&amp;','<':'&lt;','>':'&gt;','"':'&quot;',"'":'&#39;'}[c]));
@@ -49,9 +55,22 @@ enum DashboardAssets {
         const reload = document.body.dataset.reload;
         if (reload) setTimeout(() => location.reload(), Number(reload));
         if (document.getElementById('sites')) {
+          const f = document.getElementById('sites').dataset;
+          const wanted = d => {
+            if (f.filterSite && d.siteID !== f.filterSite) return false;
+            if (f.filterCamera && d.camera !== f.filterCamera) return false;
+            if (f.filterWorker && String(d.workerID) !== f.filterWorker) return false;
+            if (f.filterWho === 'unknown' && d.workerID != null) return false;
+            if (f.filterWho === 'known' && d.workerID == null) return false;
+            const t = Date.parse(d.time);
+            if (f.filterFrom && !(t >= Number(f.filterFrom))) return false;
+            if (f.filterUntil && !(t < Number(f.filterUntil))) return false;
+            return true;
+          };
           const source = new EventSource('/dashboard/events');
           source.addEventListener('detection', e => {
             const d = JSON.parse(e.data);
+            if (!wanted(d)) return;
             let section = document.getElementById('site-' + d.siteID);
             if (!section) {
               section = document.createElement('section');
@@ -64,7 +83,7 @@ enum DashboardAssets {
             row.className = 'detection live';
             row.dataset.id = d.detectionID;
             const crop = d.privacy ? '\(privacyMarker)' : '<img class="crop" alt="crop" src="/dashboard/crops/' + Number(d.detectionID) + '">';
-            row.innerHTML = '<td>' + esc(d.time) + '</td><td>' + esc(d.camera) + '</td><td>' + crop + '</td><td class="who">' + who + '</td><td>' + (d.distance == null ? '–' : Number(d.distance).toFixed(3)) + '</td><td>' + esc(d.emotion ?? '–') + '</td>';
+            row.innerHTML = '<td>' + esc(d.time) + '</td><td class="camera">' + esc(d.camera) + '</td><td>' + crop + '</td><td class="who">' + who + '</td><td>' + (d.distance == null ? '–' : Number(d.distance).toFixed(3)) + '</td><td>' + esc(d.emotion ?? '–') + '</td>';
             section.querySelector('tbody').prepend(row);
           });
           source.addEventListener('open', () => document.body.dataset.live = 'connected');

@@ -123,7 +123,7 @@ extension DashboardController {
                     <td><form method="post" action="/dashboard/unknown/assign">\(csrf)
                     <input type="hidden" name="agentID" value="\(HTML.escape(track.agentID))">
                     <input type="hidden" name="trackID" value="\(HTML.escape(track.trackID))">
-                    <select name="workerID">\(options)</select> <button type="submit">Assign</button></form></td>
+                    <select name="workerID" required><option value="" selected disabled>Choose a worker…</option>\(options)</select> <button type="submit">Assign</button></form></td>
                     """
             }
             body += "</tr>"

@@ -42,6 +42,18 @@ struct DashboardController {
         group.get("unknown", use: unknownTracks)
         group.post("unknown/assign", use: assignTrack)
         group.get("crops/:id", use: crop)
+        group.get("search", use: search)
+        group.post("detections/:id/not-this-worker", use: notThisWorker)
+        group.post("corrections/:id/undo", use: undoCorrection)
+        group.get("people", use: people)
+        group.get("people/:id", use: person)
+        group.post("people/:id/enroll", use: enrollPerson)
+        group.post("people/:id/merge", use: mergePerson)
+        group.post("people/:id/split", use: splitPerson)
+        group.post("people/:id/dismiss", use: dismissPerson)
+        group.post("people/:id/restore", use: restorePerson)
+        group.get("attendance", use: attendanceDay)
+        group.get("attendance/workers/:id", use: attendanceTimeline)
         group.get("photos/:id", use: photo)
     }
 
@@ -140,16 +152,28 @@ struct DashboardController {
     // MARK: Live detections
 
     @Sendable func live(_ request: Request, context: CloudRequestContext) async throws -> Response {
-        let sites = try await store.sites()
-        let names = Dictionary(uniqueKeysWithValues: try await store.workers().compactMap { w in w.id.map { ($0, w.name) } })
-        var body = "<p>Faces as the agents report them; new ones appear at the top of their site.</p><div id=\"sites\">"
+        let filter = try DashboardFilter(query: request.uri.queryParameters)
+        let allSites = try await store.sites()
+        let sites = filter.siteID.map { id in allSites.filter { $0.id == id } } ?? allSites
+        let workers = try await store.workers()
+        let names = Dictionary(workers.compactMap { w in w.id.map { ($0, w.name) } }, uniquingKeysWith: { $1 })
+        let back = "/dashboard" + (filter.isEmpty ? "" : "?\(filter.query)")
+        var body = notices(request, context: context)
+        body += "<p>Faces as the agents report them; new ones appear at the top of their site"
+            + (filter.isEmpty ? "" : " when they match the filters") + ".</p>"
+        body += filter.form(action: "/dashboard", sites: allSites, workers: workers, id: "live-filters")
+        body += "<div id=\"sites\"\(filter.dataAttributes)>"
         for site in sites {
-            let recent = try await store.detections(DetectionFilter(siteID: site.id), limit: 20, cursor: nil).items
+            var siteFilter = filter.detectionFilter
+            siteFilter.siteID = site.id
+            let recent = try await store.detections(siteFilter, limit: 20, cursor: nil).items
             body += "<section id=\"site-\(HTML.escape(site.id))\"><h2>\(HTML.escape(site.name))</h2>"
             body += "<table><thead><tr><th>Time</th><th>Camera</th><th>Crop</th><th>Who</th><th>Distance</th>"
-            body += "<th>Emotion</th></tr></thead><tbody>"
+            body += "<th>Emotion</th>\(context.token?.role == .admin ? "<th>Correct</th>" : "")</tr></thead><tbody>"
             for detection in recent {
-                body += Self.row(detection, name: detection.workerID.flatMap { names[$0] })
+                let name = detection.workerID.flatMap { names[$0] }
+                body += Self.row(detection, name: name,
+                                 correction: correctionForm(detection, name: name, back: back, context: context))
             }
             body += "</tbody></table></section>"
         }
@@ -157,16 +181,18 @@ struct DashboardController {
         return html(HTML.page(title: "Live detections", active: "live", session: context.session, body: body))
     }
 
-    static func row(_ detection: Detection, name: String?) -> String {
+    /// A detection's table row; `site` adds its site's column, `correction` its "Not this worker" cell.
+    static func row(_ detection: Detection, name: String?, site: Bool = false, correction: String = "") -> String {
         let who = detection.workerID == nil ? "<span class=\"unknown\">unknown</span>"
             : "<span class=\"known\">\(HTML.escape(name ?? "worker \(detection.workerID ?? 0)"))</span>"
         let crop = detection.privacy ? DashboardAssets.privacyMarker
             : detection.cropFile == nil ? "–"
             : "<img class=\"crop\" alt=\"crop\" src=\"/dashboard/crops/\(detection.id ?? 0)\">"
         return "<tr class=\"detection\" data-id=\"\(detection.id ?? 0)\"><td>\(Self.time(detection.time))</td>"
-            + "<td>\(HTML.escape(detection.camera))</td><td>\(crop)</td><td class=\"who\">\(who)</td>"
+            + (site ? "<td class=\"site\">\(HTML.escape(detection.siteID))</td>" : "")
+            + "<td class=\"camera\">\(HTML.escape(detection.camera))</td><td>\(crop)</td><td class=\"who\">\(who)</td>"
             + "<td>\(detection.distance.map { String(format: "%.3f", $0) } ?? "–")</td>"
-            + "<td>\(HTML.escape(detection.emotion ?? "–"))</td></tr>"
+            + "<td>\(HTML.escape(detection.emotion ?? "–"))</td>\(correction)</tr>"
     }
 
     static func time(_ date: Date) -> String {

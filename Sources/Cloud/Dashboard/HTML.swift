@@ -30,7 +30,9 @@ enum HTML {
     static func page(title: String, active: String, session: DashboardSessions.Active?, body: String,
                      reloadAfter: Int? = nil) -> String {
         let links = [("live", "/dashboard", "Live"), ("workers", "/dashboard/workers", "Workers"),
-                     ("agents", "/dashboard/agents", "Agents"), ("unknown", "/dashboard/unknown", "Unknown tracks")]
+                     ("agents", "/dashboard/agents", "Agents"), ("unknown", "/dashboard/unknown", "Unknown tracks"),
+                     ("people", "/dashboard/people", "Unknown people"), ("attendance", "/dashboard/attendance", "Attendance"),
+                     ("search", "/dashboard/search", "Search")]
         let nav = links.map { key, href, label in
             "<a href=\"\(href)\"\(key == active ? " class=\"active\"" : "")>\(label)</a>"
         }.joined(separator: " ")

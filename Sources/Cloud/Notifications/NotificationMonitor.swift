@@ -37,6 +37,7 @@ public struct NotificationMonitor: Sendable {
     public var rules: NotificationRules
     private var notifiedPeople = Set<Int64>()
     private var outsideKeys = [OutsideSite: String]()
+    /// When each agent ("site/id") was last heard from when it was last notified offline.
     private var offlineEpisodes = [String: Date]()
     private var unacknowledged = Set<String>()
 
@@ -93,15 +94,17 @@ public struct NotificationMonitor: Sendable {
     public mutating func check(agents: [AgentLiveness], galleries: [String: PublishedGallery],
                                now: Date) -> [NotificationEvent] {
         var events = [NotificationEvent]()
-        for agent in agents.sorted(by: { $0.id < $1.id }) {
+        for agent in agents.sorted(by: { ($0.siteID, $0.id) < ($1.siteID, $1.id) }) {
+            // An agent is named by its site and id together (two sites may both have a `door-1`).
+            let name = "\(agent.siteID)/\(agent.id)"
             var offline = false
             if let after = rules.agentOfflineAfter, now.timeIntervalSince(agent.lastSeen) >= after {
                 offline = true
-                if offlineEpisodes[agent.id] != agent.lastSeen {
-                    offlineEpisodes[agent.id] = agent.lastSeen
+                if offlineEpisodes[name] != agent.lastSeen {
+                    offlineEpisodes[name] = agent.lastSeen
                     let ms = Int64((agent.lastSeen.timeIntervalSince1970 * 1000).rounded())
                     events.append(NotificationEvent(
-                        key: "agent_offline:\(agent.id):\(ms)", kind: .agentOffline, time: now, siteID: agent.siteID,
+                        key: "agent_offline:\(name):\(ms)", kind: .agentOffline, time: now, siteID: agent.siteID,
                         agentID: agent.id, since: agent.lastSeen,
                         message: "Agent \(agent.id) at site \(agent.siteID) has not been heard from since \(agent.lastSeen.formatted(.iso8601))."))
                 }
@@ -109,7 +112,7 @@ public struct NotificationMonitor: Sendable {
             guard !offline, let within = rules.galleryAckWithin, let latest = galleries[agent.siteID],
                   (agent.galleryVersionAcked ?? 0) < latest.version,
                   now.timeIntervalSince(latest.publishedAt) >= within else { continue }
-            let key = "gallery_not_acknowledged:\(agent.id):\(latest.version)"
+            let key = "gallery_not_acknowledged:\(name):\(latest.version)"
             guard unacknowledged.insert(key).inserted else { continue }
             events.append(NotificationEvent(
                 key: key, kind: .galleryNotAcknowledged, time: now, siteID: agent.siteID, agentID: agent.id,

@@ -17,6 +17,23 @@ public struct WebhookEndpoint: Sendable, Equatable {
     /// carries credentials or a fragment, or is too long; a secret too short or too long; no events.
     public init(id: Int64? = nil, url text: String, secret: String,
                 events: Set<NotificationEvent.Kind>) throws(CloudError) {
+        let url = try Self.validate(url: text)
+        guard (16 ... 256).contains(secret.utf8.count) else {
+            throw CloudError(.badRequest, "the signing secret must be 16…256 bytes, not \(secret.utf8.count)", subject: "secret")
+        }
+        guard !events.isEmpty else {
+            throw CloudError(.badRequest, "a webhook needs at least one event of \(NotificationEvent.Kind.allCases.map(\.rawValue))",
+                             subject: "events")
+        }
+        self.id = id
+        self.url = url
+        self.secret = secret
+        self.events = events
+    }
+
+    /// The URL of `text` when it may receive webhooks: http or https, with a host, without credentials or
+    /// fragment, at most `maximumURLLength` bytes. Throws `badRequest` (subject `url`) naming the problem.
+    public static func validate(url text: String) throws(CloudError) -> URL {
         let shown = String(text.prefix(80))
         guard text.utf8.count <= Self.maximumURLLength else {
             throw CloudError(.badRequest, "the webhook URL is \(text.utf8.count) bytes; at most \(Self.maximumURLLength)", subject: "url")
@@ -37,16 +54,6 @@ public struct WebhookEndpoint: Sendable, Equatable {
             throw CloudError(.badRequest, "the webhook URL must not have a #fragment", subject: "url")
         }
         guard let url = parts.url else { throw CloudError(.badRequest, "'\(shown)' is not a URL", subject: "url") }
-        guard (16 ... 256).contains(secret.utf8.count) else {
-            throw CloudError(.badRequest, "the signing secret must be 16…256 bytes, not \(secret.utf8.count)", subject: "secret")
-        }
-        guard !events.isEmpty else {
-            throw CloudError(.badRequest, "a webhook needs at least one event of \(NotificationEvent.Kind.allCases.map(\.rawValue))",
-                             subject: "events")
-        }
-        self.id = id
-        self.url = url
-        self.secret = secret
-        self.events = events
+        return url
     }
 }

@@ -51,6 +51,16 @@ import Testing
         #expect(monitor.check(agents: [agent], galleries: [:], now: t0 + 720).count == 1)
     }
 
+    @Test func agentsOfTwoSitesWithOneNameAreTwoAgents() {
+        var monitor = NotificationMonitor(rules: NotificationRules(agentOfflineAfter: 60))
+        let alpha = AgentLiveness(id: "door-1", siteID: "alpha", lastSeen: t0, galleryVersionAcked: nil)
+        let beta = AgentLiveness(id: "door-1", siteID: "beta", lastSeen: t0, galleryVersionAcked: nil)
+        let events = monitor.check(agents: [beta, alpha], galleries: [:], now: t0 + 60)
+        #expect(events.map(\.key) == ["agent_offline:alpha/door-1:\(Int64(t0.timeIntervalSince1970 * 1000))",
+                                      "agent_offline:beta/door-1:\(Int64(t0.timeIntervalSince1970 * 1000))"])
+        #expect(monitor.check(agents: [alpha, beta], galleries: [:], now: t0 + 90).isEmpty)
+    }
+
     @Test func aGalleryNotAcknowledgedInTimeIsNotifiedOncePerAgentAndVersion() {
         var monitor = NotificationMonitor(rules: NotificationRules(agentOfflineAfter: 1000, galleryAckWithin: 30))
         let published = ["s": PublishedGallery(version: 5, publishedAt: t0)]
@@ -59,7 +69,7 @@ import Testing
         let otherSite = AgentLiveness(id: "a3", siteID: "t", lastSeen: t0 + 40, galleryVersionAcked: nil)
         #expect(monitor.check(agents: [behind, current, otherSite], galleries: published, now: t0 + 29).isEmpty)
         let events = monitor.check(agents: [behind, current, otherSite], galleries: published, now: t0 + 30)
-        #expect(events.map(\.key) == ["gallery_not_acknowledged:a1:5"])
+        #expect(events.map(\.key) == ["gallery_not_acknowledged:s/a1:5"])
         #expect(events.first?.galleryVersion == 5)
         #expect(monitor.check(agents: [behind], galleries: published, now: t0 + 90).isEmpty)
         // An offline agent is notified as offline, not as behind on the next version.

@@ -88,10 +88,11 @@ final class CloudProcess: @unchecked Sendable {
         return exited
     }
 
-    /// `method path` on the process (with `body` of `contentType`); status and body, nil when it does not answer.
-    func request(_ path: String, token: String? = nil, method: String = "GET", body: Data? = nil,
+    /// `method path` on the process (its main listener unless `port` says another; with `body` of
+    /// `contentType`); status and body, nil when it does not answer.
+    func request(_ path: String, token: String? = nil, method: String = "GET", port: Int? = nil, body: Data? = nil,
                  contentType: String? = nil, timeout: Double = 5) async -> (Int, Data)? {
-        guard let url = URL(string: "http://127.0.0.1:\(httpPort)\(path)") else { return nil }
+        guard let url = URL(string: "http://127.0.0.1:\(port ?? httpPort)\(path)") else { return nil }
         var request = URLRequest(url: url, timeoutInterval: timeout)
         request.httpMethod = method
         request.httpBody = body
@@ -120,9 +121,8 @@ final class CloudProcess: @unchecked Sendable {
     /// database), else from the main listener with a viewer token. Nil when the process does not answer.
     func metricsText() async -> String? {
         if let metricsPort {
-            guard let (status, body) = try? LoopbackHTTP.get(port: metricsPort, path: "/metrics"), status == 200
-            else { return nil }
-            return body
+            guard let (status, body) = await request("/metrics", port: metricsPort), status == 200 else { return nil }
+            return String(decoding: body, as: UTF8.self)
         }
         guard let token = metricsToken(), let (status, body) = await request("/metrics", token: token), status == 200
         else { return nil }
