@@ -2,6 +2,7 @@
 // a free loopback port, as the `postgres` account when run as root (PostgreSQL refuses root), with the server's
 // durability defaults (fsync on, synchronous commit); stopped and removed by `stop()`.
 import Foundation
+import Glibc
 import PKI
 
 struct BenchPostgres {
@@ -57,24 +58,31 @@ struct BenchPostgres {
     }
 
     /// Runs a program to its end, its output to a temporary file (the server pg_ctl leaves running would hold a
-    /// pipe open); throws with that output when it fails.
+    /// pipe open); throws with that output when it fails. Spawned and awaited with posix_spawn and waitpid:
+    /// Foundation's `Process.waitUntilExit()` did not return here for `runuser … pg_ctl start` (the child
+    /// exited, a zombie never reaped).
     private static func run(_ executable: String, _ arguments: [String]) throws {
-        let log = URL(fileURLWithPath: "/tmp/rollcall-bench-pg-out-\(UUID().uuidString)")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: log) }
-        let handle = try FileHandle(forWritingTo: log)
-        defer { try? handle.close() }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.standardOutput = handle
-        process.standardError = handle
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            let output = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
-            throw BenchPostgresError("\(executable) \(arguments.joined(separator: " ")): \(output)")
+        let log = "/tmp/rollcall-bench-pg-out-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: log) }
+        var actions: posix_spawn_file_actions_t = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, executable, &actions, nil, argv, environ)
+        guard spawned == 0 else {
+            throw BenchPostgresError("\(executable): cannot start (\(String(cString: strerror(spawned))))")
+        }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1, errno == EINTR {}
+        // Exited normally with status 0 (WIFEXITED and WEXITSTATUS, spelled out: Glibc's macros are not imported).
+        guard status & 0x7f == 0, (status >> 8) & 0xff == 0 else {
+            let output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+            throw BenchPostgresError("\(executable) \(arguments.joined(separator: " ")) (status \(status)): \(output)")
         }
     }
 }
