@@ -32,6 +32,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // MARK: System libraries (each with a tiny C shim for what Swift cannot import)
@@ -59,6 +61,11 @@ let package = Package(
         .target(name: "Emotion", dependencies: ["Neural", "Imaging", "FaceDetection"]),
         .target(name: "Wire", dependencies: ["RollcallCore", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "MQTT", dependencies: ["RollcallCore", "CMosquitto"]),
+        // `/metrics` of agent and cloud: swift-metrics handles on a per-instance swift-prometheus registry.
+        .target(name: "RollcallMetrics", dependencies: [
+            .product(name: "CoreMetrics", package: "swift-metrics"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+        ]),
         .target(name: "PKI", dependencies: [
             "RollcallCore", .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "X509", package: "swift-certificates"),
@@ -70,14 +77,14 @@ let package = Package(
         .target(name: "RollcallBrokerPlugin"),
         .target(name: "Agent", dependencies: [
             "RollcallCore", "ConfigFile", "ModelSupply", "Neural", "Imaging", "FaceDetection", "FaceRecognition", "Wire", "MQTT",
-            "Capture", .product(name: "Crypto", package: "swift-crypto"),
+            "Capture", "RollcallMetrics", .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "Cloud", dependencies: [
             "RollcallCore", "ConfigFile", "ModelSupply", "Neural", "Imaging", "FaceDetection", "FaceRecognition", "Emotion",
-            "Wire", "MQTT",
+            "Wire", "MQTT", "RollcallMetrics",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -132,6 +139,7 @@ let package = Package(
         .testTarget(name: "EvaluationTests", dependencies: ["TestSupport", "Evaluation", "Emotion", "FaceRecognition"]),
         .testTarget(name: "WireTests", dependencies: ["TestSupport", "Wire", "RollcallCore"]),
         .testTarget(name: "MQTTTests", dependencies: ["TestSupport", "MQTT", "Wire", "PKI"]),
+        .testTarget(name: "RollcallMetricsTests", dependencies: ["RollcallMetrics"]),
         .testTarget(name: "PKITests", dependencies: ["TestSupport", "PKI", .product(name: "X509", package: "swift-certificates")]),
         .testTarget(name: "CaptureTests", dependencies: ["TestSupport", "Capture"]),
         .testTarget(name: "AgentTests", dependencies: ["TestSupport",

@@ -112,26 +112,51 @@ public enum AgentAssembly {
         // Track ids start from the run's start time (ms) so that they do not repeat across restarts.
         let seed = UInt64(Date().timeIntervalSince1970 * 1000) << 8
         for (index, camera) in config.cameras.enumerated() {
-            let model: BlazeFaceModel = camera.detector == .short ? .short : .full
-            let modelURL: URL
-            do {
-                modelURL = try store.url(for: model.modelID)
-            } catch {
-                throw AgentAssemblyError(.resource, component: "cameras[\(index)].detector", detail: error.description)
-            }
+            let modelURLs = try detectorModels(camera.detector, store: store, component: "cameras[\(index)].detector")
             let feed = try feeds(camera)
             services.append(CameraService(camera: camera.id, source: feed, queueDepth: camera.queueDepth, stats: stats,
                                           sink: sink) {
                 // The embedder owns scratch memory: one per camera, made in the camera's own task.
                 FrameProcessor(camera: camera.id, mode: config.mode, detection: config.detection,
                                tracking: config.tracking, crops: config.crops,
-                               detector: try BlazeFaceDetector(model: model, modelURL: modelURL,
-                                                               minScore: config.detection.minScore),
+                               detector: try detector(modelURLs, minScore: config.detection.minScore),
                                renderer: ImagingCropRenderer(), embedder: local.map { DlibFaceEmbedder(models: $0.models) },
                                matcher: local?.matcher, stats: stats, firstTrackID: seed + UInt64(index) << 48)
             })
         }
         return services
+    }
+
+    /// The verified model files a detector range needs (`auto`: both BlazeFace models).
+    public static func detectorModels(_ range: CameraConfig.DetectorRange, store: ModelStore,
+                                      component: String) throws -> [BlazeFaceModel: URL] {
+        let models: [BlazeFaceModel] = switch range {
+        case .short: [.short]
+        case .full: [.full]
+        case .auto: [.short, .full]
+        }
+        var urls = [BlazeFaceModel: URL]()
+        for model in models {
+            do {
+                urls[model] = try store.url(for: model.modelID)
+            } catch {
+                throw AgentAssemblyError(.resource, component: component, detail: error.description)
+            }
+        }
+        return urls
+    }
+
+    /// One camera's detector: the one BlazeFace model given, or both composed over scales (`auto`).
+    public static func detector(_ urls: [BlazeFaceModel: URL], minScore: Float) throws -> any FaceDetecting {
+        var detectors = [BlazeFaceModel: BlazeFaceDetector]()
+        for (model, url) in urls { detectors[model] = try BlazeFaceDetector(model: model, modelURL: url, minScore: minScore) }
+        if let short = detectors[.short], let full = detectors[.full] {
+            return MultiScaleFaceDetector(short: short, full: full)
+        }
+        guard let only = detectors.values.first else {
+            throw AgentAssemblyError(.configuration, component: "cameras.detector", detail: "no detector model chosen")
+        }
+        return only
     }
 
     /// Capture's sources: V4L2 cameras, image folders, MJPEG files.

@@ -36,7 +36,12 @@ public final class BlazeFaceDetector: Sendable {
 
     /// Faces in `image`, best first, in the image's pixels.
     public func detect(_ image: Image) -> [DetectedFace] {
-        let letterbox = Letterbox(imageWidth: image.width, imageHeight: image.height)
+        detect(image, region: Letterbox(imageWidth: image.width, imageHeight: image.height))
+    }
+
+    /// Faces in the square `region` of `image` (the model sees only that region), best first, in the image's
+    /// pixels.
+    public func detect(_ image: Image, region letterbox: Letterbox) -> [DetectedFace] {
         let normalized = engine.withLock { $0.run(image, letterbox: letterbox, minScore: minScore) }
         return normalized.map { d in
             let (x0, y0) = letterbox.project(x: d.xMin, y: d.yMin)

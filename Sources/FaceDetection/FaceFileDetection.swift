@@ -80,8 +80,13 @@ public struct FaceFileDetection: Sendable {
 
     /// Detects the faces in the file at `path`.
     public func detect(_ path: String, with detector: BlazeFaceDetector) throws(ImagingError) -> FaceFileReport {
+        try detect(path) { detector.detect($0) }
+    }
+
+    /// Detects the faces in the file at `path` with `detect` (e.g. a `MultiScaleFaceDetector`).
+    public func detect(_ path: String, using detect: (Image) -> [DetectedFace]) throws(ImagingError) -> FaceFileReport {
         let (image, width, height) = try load(path)
-        let faces = detector.detect(image)
+        let faces = detect(image)
         let sx = Float(width) / Float(image.width), sy = Float(height) / Float(image.height)
         let scaled = sx == 1 && sy == 1 ? faces : faces.map { f in
             DetectedFace(score: f.score,

@@ -30,6 +30,16 @@ public struct Letterbox: Sendable, Equatable {
         top = 0.5 * h - 0.5 * side
     }
 
+    /// A square region of `side` pixels with its top-left corner at (`left`, `top`) of an image of this size
+    /// (a tile: parts outside the image read as zero, as the whole-image letterbox's border does).
+    public init(left: Float, top: Float, side: Float, imageWidth: Int, imageHeight: Int) {
+        self.imageWidth = imageWidth
+        self.imageHeight = imageHeight
+        self.left = left
+        self.top = top
+        self.side = max(1, side)
+    }
+
     /// A point in normalised tensor coordinates → image pixels.
     @inline(__always) public func project(x: Float, y: Float) -> (x: Float, y: Float) {
         // MediaPipe maps to normalised image coordinates; multiplying by the size gives pixels.

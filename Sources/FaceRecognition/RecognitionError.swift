@@ -10,8 +10,12 @@ public struct RecognitionError: Error, Sendable, CustomStringConvertible, Equata
         case noFace
         /// An enrollment photo shows more than one face.
         case multipleFaces
-        /// The face in an enrollment photo is too small (eyes too close together).
+        /// The face in an enrollment photo is too small.
         case faceTooSmall
+        /// The face in an enrollment photo is too blurred (measured on the aligned chip).
+        case blurred
+        /// The face in an enrollment photo is turned away from the camera (profile).
+        case notFrontal
         /// A gallery snapshot is truncated, damaged or of an unknown version.
         case invalidSnapshot
         /// A gallery snapshot or embedding belongs to another backbone.

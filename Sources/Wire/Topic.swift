@@ -6,6 +6,7 @@ import Foundation
 ///
 /// ```
 /// rollcall/v1/sites/{site}/agents/{agent}/cameras/{camera}/faces   agent → cloud   FaceCrop, QoS 1
+/// rollcall/v1/sites/{site}/agents/{agent}/cameras/{camera}/sightings agent → cloud FaceSighting, QoS 1
 /// rollcall/v1/sites/{site}/agents/{agent}/status                   agent → cloud   AgentStatus
 /// rollcall/v1/sites/{site}/agents/{agent}/availability             agent → all     Availability, retained, last will
 /// rollcall/v1/sites/{site}/agents/{agent}/gallery/ack              agent → cloud   GalleryAck, QoS 1
@@ -15,6 +16,7 @@ import Foundation
 /// ```
 public enum Topic: Sendable, Hashable, CustomStringConvertible {
     case faces(site: String, agent: String, camera: String)
+    case sightings(site: String, agent: String, camera: String)
     case status(site: String, agent: String)
     case availability(site: String, agent: String)
     case galleryAck(site: String, agent: String)
@@ -29,6 +31,7 @@ public enum Topic: Sendable, Hashable, CustomStringConvertible {
     public var name: String {
         switch self {
         case let .faces(site, agent, camera): return "\(Self.agentPrefix(site, agent))/cameras/\(camera)/faces"
+        case let .sightings(site, agent, camera): return "\(Self.agentPrefix(site, agent))/cameras/\(camera)/sightings"
         case let .status(site, agent): return "\(Self.agentPrefix(site, agent))/status"
         case let .availability(site, agent): return "\(Self.agentPrefix(site, agent))/availability"
         case let .galleryAck(site, agent): return "\(Self.agentPrefix(site, agent))/gallery/ack"
@@ -43,8 +46,8 @@ public enum Topic: Sendable, Hashable, CustomStringConvertible {
     /// The site this topic belongs to.
     public var site: String {
         switch self {
-        case let .faces(site, _, _), let .status(site, _), let .availability(site, _), let .galleryAck(site, _),
-             let .gallery(site), let .results(site), let .commands(site):
+        case let .faces(site, _, _), let .sightings(site, _, _), let .status(site, _), let .availability(site, _),
+             let .galleryAck(site, _), let .gallery(site), let .results(site), let .commands(site):
             return site
         }
     }
@@ -52,7 +55,8 @@ public enum Topic: Sendable, Hashable, CustomStringConvertible {
     /// The agent, for agent topics.
     public var agent: String? {
         switch self {
-        case let .faces(_, agent, _), let .status(_, agent), let .availability(_, agent), let .galleryAck(_, agent):
+        case let .faces(_, agent, _), let .sightings(_, agent, _), let .status(_, agent), let .availability(_, agent),
+             let .galleryAck(_, agent):
             return agent
         case .gallery, .results, .commands:
             return nil
@@ -63,7 +67,12 @@ public enum Topic: Sendable, Hashable, CustomStringConvertible {
     public func validated() throws -> String {
         try WireIdentifier.validate(site, field: "topic.site")
         if let agent { try WireIdentifier.validate(agent, field: "topic.agent") }
-        if case let .faces(_, _, camera) = self { try WireIdentifier.validate(camera, field: "topic.camera") }
+        switch self {
+        case let .faces(_, _, camera), let .sightings(_, _, camera):
+            try WireIdentifier.validate(camera, field: "topic.camera")
+        default:
+            break
+        }
         return name
     }
 
@@ -106,6 +115,9 @@ public enum Topic: Sendable, Hashable, CustomStringConvertible {
         case let tail where tail.count == 3 && tail[0] == "cameras" && tail[2] == "faces":
             guard WireIdentifier.isValid(tail[1]) else { throw fail("invalid camera id") }
             self = .faces(site: site, agent: agent, camera: tail[1])
+        case let tail where tail.count == 3 && tail[0] == "cameras" && tail[2] == "sightings":
+            guard WireIdentifier.isValid(tail[1]) else { throw fail("invalid camera id") }
+            self = .sightings(site: site, agent: agent, camera: tail[1])
         default:
             throw fail("unknown agent topic")
         }
@@ -116,6 +128,8 @@ public enum Topic: Sendable, Hashable, CustomStringConvertible {
 public enum TopicFilter {
     /// Every agent's faces, every site.
     public static let allFaces = "\(Topic.root)/sites/+/agents/+/cameras/+/faces"
+    /// Every agent's face sightings (tracks that never passed the crop gate).
+    public static let allSightings = "\(Topic.root)/sites/+/agents/+/cameras/+/sightings"
     /// Every agent's heartbeat.
     public static let allStatus = "\(Topic.root)/sites/+/agents/+/status"
     /// Every agent's availability (retained).

@@ -16,6 +16,8 @@ public enum MessageKind: UInt8, Sendable, CaseIterable {
     case agentStatus = 6
     /// An agent's online/offline state, retained, also its last will (`Availability`).
     case availability = 7
+    /// A followed face that never passed the crop gate, without any image (`FaceSighting`).
+    case faceSighting = 8
 }
 
 /// A message with a binary wire encoding.
@@ -108,6 +110,7 @@ public enum AnyWireMessage: Sendable {
     case galleryAck(GalleryAck)
     case agentStatus(AgentStatus)
     case availability(Availability)
+    case faceSighting(FaceSighting)
 
     /// Decodes any payload. Gallery updates are decoded but NOT verified: call `GalleryUpdate.verified(…)`.
     public init(decoding data: Data) throws {
@@ -123,6 +126,7 @@ public enum AnyWireMessage: Sendable {
         case .galleryAck: self = .galleryAck(try GalleryAck(body: &reader, kind: kind))
         case .agentStatus: self = .agentStatus(try AgentStatus(body: &reader, kind: kind))
         case .availability: self = .availability(try Availability(body: &reader, kind: kind))
+        case .faceSighting: self = .faceSighting(try FaceSighting(body: &reader, kind: kind))
         }
         try reader.finish("payload")
     }

@@ -26,7 +26,7 @@ extension BenchCommand {
         @Option(help: "Frames in the generated clip.")
         var frames = 300
 
-        @Option(help: "BlazeFace variant: short or full.")
+        @Option(help: "BlazeFace variant: short, full, or auto (both over scales and tiles).")
         var detector = "short"
 
         @Option(help: "Write the generated clip here (to inspect or replay it).")
@@ -38,7 +38,7 @@ extension BenchCommand {
         func validate() throws {
             guard (1...3).contains(faces) else { throw ValidationError("--faces must be 1…3") }
             guard (10...100_000).contains(frames) else { throw ValidationError("--frames must be 10…100000") }
-            guard CameraConfig.DetectorRange(rawValue: detector) != nil else { throw ValidationError("--detector must be short or full") }
+            guard CameraConfig.DetectorRange(rawValue: detector) != nil else { throw ValidationError("--detector must be short, full or auto") }
             guard AgentConfig.Mode(rawValue: mode) != nil else { throw ValidationError("--mode must be cloud-match, edge-match or privacy") }
         }
 
@@ -50,9 +50,9 @@ extension BenchCommand {
             if let saveClip { try Data(clip.joined()).write(to: URL(fileURLWithPath: saveClip)) }
 
             let range = CameraConfig.DetectorRange(rawValue: detector) ?? .short
-            let model: BlazeFaceModel = range == .short ? .short : .full
             let store = try ModelStore.standard()
-            let blazeFace = try BlazeFaceDetector(model: model, modelURL: try store.url(for: model.modelID), minScore: 0.5)
+            let blazeFace = try AgentAssembly.detector(AgentAssembly.detectorModels(range, store: store, component: "--detector"),
+                                                       minScore: 0.5)
             let defaults = try AgentConfig.parse(yaml: """
                 site: bench
                 agent_id: bench

@@ -47,18 +47,41 @@ struct DetectCommand: ParsableCommand {
 
     @OptionGroup var detector: DetectorOptions
 
+    @Flag(name: .customLong("all-scales"),
+          help: "Find small faces too: both models over scales and tiles, short range's own faces first (--model is ignored).")
+    var allScales = false
+
+    @Option(name: .customLong("tile-min-score"), help: "With --all-scales: the score faces found on tiles need.")
+    var tileMinScore: Float = MultiScaleFaceDetector.Options().tileMinScore
+
+    @Option(name: .customLong("tile-overlap"), help: "With --all-scales: overlap of neighbouring tiles (fraction of their side).")
+    var tileOverlap: Float = MultiScaleFaceDetector.Options().tileOverlap
+
+    @Flag(name: .customLong("whole-full"), help: "With --all-scales: run the full-range model over the whole image also when it is tiled.")
+    var wholeFull = false
+
     @Argument(help: "Image files or folders.")
     var paths: [String]
 
     func run() throws {
         BLAS.setThreads(1)
-        let faceDetector = try detector.makeDetector()
+        let detect: (Image) -> [DetectedFace]
+        if allScales {
+            let store = try detector.store.store()
+            let multi = MultiScaleFaceDetector(
+                short: try BlazeFaceDetector(model: .short, modelURL: store.url(for: BlazeFaceModel.short.modelID), minScore: detector.minScore),
+                full: try BlazeFaceDetector(model: .full, modelURL: store.url(for: BlazeFaceModel.full.modelID), minScore: detector.minScore),
+                options: .init(tileOverlap: tileOverlap, wholeImageFullRange: wholeFull, tileMinScore: tileMinScore))
+            detect = multi.detect
+        } else {
+            detect = try detector.makeDetector().detect
+        }
         let files = ImageFileWalker.files(in: paths)
         let decoder = FaceFileDetection()
         var failures = 0
         for path in files {
             do {
-                let report = try decoder.detect(path, with: faceDetector)
+                let report = try decoder.detect(path, using: detect)
                 print(DetectionJSON.line(report))
             } catch {
                 failures += 1

@@ -11,7 +11,8 @@ struct EvalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval",
         abstract: "Measure identity and emotion accuracy on labelled photos (JSON on stdout).",
-        subcommands: [LFW.self, Identify.self, Emotion.self, Cluster.self, Negatives.self]
+        subcommands: [LFW.self, Identify.self, Emotion.self, Cluster.self, Negatives.self, Video.self, SyntheticClip.self,
+                      Quality.self]
     )
 
     /// Options shared by the identity evaluations.
@@ -161,10 +162,16 @@ extension EvalCommand {
     struct Identify: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "identify",
-            abstract: "Open-set identification: even-index people enrolled with their first K images, odd-index people are strangers.")
+            abstract: "Open-set identification: even-index people enrolled with their first K images, odd-index people are strangers.",
+            discussion: """
+                Every probe is decided with the gallery's match policy (MatchPolicy.decide, as the cloud and \
+                edge-matching agents decide): "tpir"/"fpir" at the policy; "tpir_at_fpir_1pct" sweeping the \
+                policy's score (threshold and ratio tests together); "by_distance" the same figures for the \
+                nearest distance alone.
+                """)
 
-        @Option(help: "Folder of people, one subfolder of photos per person.")
-        var root: String
+        @Option(help: "Folder of people, one subfolder of photos per person (not needed with --embeddings).")
+        var root: String?
 
         @Option(help: "Enrollment images per enrolled person.")
         var enroll: Int = 5
@@ -172,14 +179,82 @@ extension EvalCommand {
         @Option(help: "Match threshold (default: the backbone's calibrated default).")
         var threshold: Float?
 
+        @Option(help: "Match ratio: nearest distance below this fraction of the second-nearest (default: the backbone's; 1 = off).")
+        var ratio: Float?
+
+        @Option(help: "Match margin: second-nearest at least this much farther (default: the backbone's).")
+        var margin: Float?
+
+        @Option(name: .customLong("dump-embeddings"),
+                help: "Also write every image's embedding to this file (tab-separated: person index, person, path, comma-separated values; empty when no face), for offline study of decision rules.")
+        var dumpEmbeddings: String?
+
+        @Option(help: "Read the embeddings from a --dump-embeddings file instead of embedding the photos.")
+        var embeddings: String?
+
         @OptionGroup var identity: IdentityOptions
 
         func validate() throws {
             guard enroll >= 1, enroll <= 1000 else { throw ValidationError("--enroll must be 1…1000") }
+            guard (root != nil) != (embeddings != nil) else { throw ValidationError("give exactly one of --root or --embeddings") }
+        }
+
+        /// The policy asked for: the backbone's defaults with any of --threshold, --ratio, --margin.
+        var policy: MatchPolicy {
+            var policy = MatchPolicy.defaults(for: identity.backbone)
+            if let threshold { policy.threshold = threshold }
+            if let ratio { policy.ratio = ratio }
+            if let margin { policy.margin = margin }
+            return policy
         }
 
         func run() throws {
             let started = Date()
+            let persons: [IdentificationProtocol.Person], unreadable: Int
+            if let embeddings {
+                persons = try EmbeddingDump.read(embeddings)
+                unreadable = 0
+            } else {
+                (persons, unreadable) = try embed(root: root ?? "")
+            }
+            let dimension = persons.lazy.flatMap(\.embeddings).compactMap { $0 }.first?.count ?? 128
+            let policy = self.policy
+            let result = try IdentificationProtocol.evaluate(people: persons, enroll: enroll, modelID: identity.backbone.modelID,
+                                                             dimension: dimension, policy: policy)
+            let atThreshold = result.rates(threshold: policy.threshold)
+            let at06 = result.rates(threshold: 0.6)
+            try printJSON([
+                "backbone": identity.backbone.rawValue,
+                "people": persons.count,
+                "enrolled": result.enrolled,
+                "K": enroll,
+                "known_probes": result.knownProbes,
+                "stranger_probes": result.strangerProbes,
+                "closed_set_top1": result.closedSetTop1,
+                "threshold": Double(policy.threshold),
+                "ratio": Double(policy.ratio),
+                "margin": Double(policy.margin),
+                "tpir": result.tpir,
+                "fpir": result.fpir,
+                "tpir_at_fpir_1pct": result.tpirAtFPIR1Percent,
+                "fpir_1pct_score": result.scoreAtFPIR1Percent,
+                "fpir_at_fpir_1pct": result.fpirAtFPIR1Percent,
+                "by_distance": [
+                    "tpir_at_threshold": atThreshold.tpir, "fpir_at_threshold": atThreshold.fpir,
+                    "tpir_at_fpir_1pct": result.tpirAtFPIR1PercentByDistance,
+                    "fpir_1pct_threshold": result.thresholdAtFPIR1Percent,
+                    "fpir_at_fpir_1pct": result.fpirAtFPIR1PercentByDistance,
+                ],
+                "at_0.6": ["tpir": at06.tpir, "fpir": at06.fpir],
+                "no_face": ["enroll": result.noFaceEnroll, "known_probe": result.noFaceKnownProbe,
+                            "stranger_probe": result.noFaceStrangerProbe],
+                "unreadable": unreadable,
+                "seconds": Date().timeIntervalSince(started),
+            ])
+        }
+
+        /// Embeds every photo under `root` (people in name order, photos in name order).
+        func embed(root: String) throws -> (people: [IdentificationProtocol.Person], unreadable: Int) {
             let fm = FileManager.default
             let rootURL = URL(fileURLWithPath: root)
             let entries: [String]
@@ -217,32 +292,10 @@ extension EvalCommand {
                 }
                 persons[file.person].embeddings.append(embedding)
             }
-            let dimension = persons.lazy.flatMap(\.embeddings).compactMap { $0 }.first?.count ?? 128
-            let result = try IdentificationProtocol.evaluate(people: persons, enroll: enroll,
-                                                             modelID: identity.backbone.modelID, dimension: dimension)
-            let t = threshold ?? MatchPolicy.defaults(for: identity.backbone).threshold
-            let at = result.rates(threshold: t)
-            let at06 = result.rates(threshold: 0.6)
-            try printJSON([
-                "backbone": identity.backbone.rawValue,
-                "people": people.count,
-                "enrolled": result.enrolled,
-                "K": enroll,
-                "known_probes": result.knownProbes,
-                "stranger_probes": result.strangerProbes,
-                "closed_set_top1": result.closedSetTop1,
-                "threshold": Double(t),
-                "tpir": at.tpir,
-                "fpir": at.fpir,
-                "tpir_at_fpir_1pct": result.tpirAtFPIR1Percent,
-                "fpir_1pct_threshold": result.thresholdAtFPIR1Percent,
-                "fpir_at_fpir_1pct": result.fpirAtFPIR1Percent,
-                "at_0.6": ["tpir": at06.tpir, "fpir": at06.fpir],
-                "no_face": ["enroll": result.noFaceEnroll, "known_probe": result.noFaceKnownProbe,
-                            "stranger_probe": result.noFaceStrangerProbe],
-                "unreadable": unreadable,
-                "seconds": Date().timeIntervalSince(started),
-            ])
+            if let dumpEmbeddings {
+                try EmbeddingDump.write(files: files, people: people, outcomes: outcomes, to: dumpEmbeddings)
+            }
+            return (persons, unreadable)
         }
     }
 }

@@ -43,7 +43,8 @@ import Testing
         #expect(config.cameras[1].source == .mjpeg(path: "/tmp/demo.mjpeg", loop: false))
         #expect(config.cameras[1].detector == .full)
         #expect(config.crops.minSizePixels == 160)
-        #expect(config.tracking.maxMissedFrames == 10)
+        #expect(config.tracking.maxGapSeconds == 1.0, "gaps are measured in time")
+        #expect(config.tracking.maxMissedFrames == nil)
         #expect(config.status.metricsPort == nil)
     }
 

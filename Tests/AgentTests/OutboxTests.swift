@@ -112,6 +112,10 @@ final class RecordingPublisher: MessagePublishing, @unchecked Sendable {
         #expect(stats.oldestCreatedAt == 7, "the seven oldest went first")
         #expect(throws: OutboxError.self) { try outbox.append(topic: "t", payload: Data(count: maxBytes)) }
         #expect(throws: OutboxError.self) { try outbox.append(topic: "", payload: Data()) }
+        // The count outlives the process: drops happen while nothing reaches the cloud, and are reported after.
+        let reopened = try Outbox(folder: folder, maxBytes: maxBytes)
+        #expect(reopened.stats.droppedOldest == 7)
+        #expect(reopened.stats.depth == capacity, "the count's file is not taken for an entry")
     }
 
     @Test func drainerDeliversEverythingAcrossABrokerOutage() async throws {

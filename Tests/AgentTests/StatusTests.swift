@@ -47,8 +47,10 @@ import TestSupport
             #expect(status == 200)
             #expect(body.contains("# TYPE rollcall_agent_frames_dropped_total counter"))
             #expect(body.contains("rollcall_agent_frames_dropped_total{camera=\"door\"} 3"))
-            #expect(body.contains("rollcall_agent_gallery_version 42"))
-            #expect(body.contains("rollcall_agent_kernels_info{isa=\""))
+            #expect(body.contains("rollcall_agent_gallery_version 42.0\n"))
+            // Labels come sorted by key (swift-prometheus keeps the order it is given; the registry sorts).
+            #expect(body.contains("rollcall_agent_kernels_info{gemm=\""))
+            #expect(body.contains("rollcall_agent_info{mode=\"edge-match\",version=\""))
             #expect(try LoopbackHTTP.get(port: bound, path: "/other").status == 404)
             group.cancelAll()
         }

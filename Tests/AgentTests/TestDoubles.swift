@@ -92,6 +92,11 @@ struct TestEncoder: AgentMessageEncoding {
                                payload: Array("face \(event.messageID) track \(event.trackID) \(event.reason.rawValue) \(kind)\(edge)".utf8))
     }
 
+    func sighting(_ event: SightingEvent) throws -> OutgoingMessage {
+        OutgoingMessage(topic: "test/sightings/\(event.camera)",
+                        payload: Array("sighting track \(event.trackID) \(event.reason.rawValue) \(event.detections) \(Int(event.largestFacePixels))".utf8))
+    }
+
     func status(_ report: StatusReport) throws -> OutgoingMessage {
         OutgoingMessage(topic: "test/status", payload: Array("status \(report.galleryVersion)".utf8))
     }

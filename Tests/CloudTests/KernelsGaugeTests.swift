@@ -9,7 +9,7 @@ import Testing
         #expect(line.contains("gemm=\"rollcall-") || line.contains("gemm=\"openblas-"))
         #expect(line.contains("isa=\"baseline\"") || line.contains("isa=\"avx2\"") || line.contains("isa=\"avx512\""))
         #expect(line.contains("slow_path=\"true\"") || line.contains("slow_path=\"false\""))
-        #expect(line.hasSuffix(" 1"))
+        #expect(line.hasSuffix(" 1.0"))
         #expect(text.contains("# TYPE rollcall_cloud_kernels_info gauge"))
     }
 }

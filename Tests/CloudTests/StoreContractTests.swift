@@ -182,6 +182,33 @@ import Testing
     }
 
     @Test(arguments: StoreKind.allCases)
+    func sightingsAreStoredOncePerAgentMessageAndCountedPerCamera(kind: StoreKind) async throws {
+        let env = try await StoreHarness(kind)
+        let t0 = Date(timeIntervalSince1970: 1_800_000_000)
+        func sighting(_ message: String, agent: String = "a1", camera: String = "yard", reason: String = "too_small",
+                      lastSeen: Date, largest: Double = 20) -> FaceSightingRecord {
+            FaceSightingRecord(messageID: message, siteID: "hq", agentID: agent, camera: camera, trackID: "7",
+                               firstSeen: lastSeen - 3, lastSeen: lastSeen, detections: 30, largestFacePixels: largest,
+                               reason: reason, storedAt: lastSeen)
+        }
+        #expect(try await env.store.insertSighting(sighting("m1", lastSeen: t0 + 10, largest: 31.5)))
+        #expect(try await !env.store.insertSighting(sighting("m1", lastSeen: t0 + 10)), "a redelivery is stored once")
+        // The same message id from another agent is another message.
+        #expect(try await env.store.insertSighting(sighting("m1", agent: "a2", lastSeen: t0 + 20)))
+        #expect(try await env.store.insertSighting(sighting("m2", lastSeen: t0 + 30, largest: 22)))
+        #expect(try await env.store.insertSighting(sighting("m3", reason: "low_quality", lastSeen: t0 + 5)))
+        #expect(try await env.store.insertSighting(sighting("m4", camera: "door", lastSeen: t0 - 100)))
+        let counts = try await env.store.sightingsPerCamera(since: t0)
+        // Most recent first; the sighting before `since` is not counted.
+        #expect(counts.map { "\($0.agentID)/\($0.camera)/\($0.reason)" } == ["a1/yard/too_small", "a2/yard/too_small",
+                                                                            "a1/yard/low_quality"])
+        let yard = try #require(counts.first)
+        #expect(yard.siteID == "hq" && yard.count == 2 && yard.lastSeen == t0 + 30 && yard.largestFacePixels == 31.5)
+        #expect(counts.last?.count == 1 && counts.last?.lastSeen == t0 + 5)
+        #expect(try await env.store.sightingsPerCamera(since: t0 - 200).count == 4)
+    }
+
+    @Test(arguments: StoreKind.allCases)
     func blobsAreSavedReadAndRemoved(kind: StoreKind) async throws {
         let env = try await StoreHarness(kind)
         let name = try await env.blobs.save([1, 2, 3], extension: "jpg", at: Date(timeIntervalSince1970: 1_800_000_000))

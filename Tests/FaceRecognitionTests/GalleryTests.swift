@@ -128,21 +128,4 @@ private func embedding(_ seed: Int, dimension: Int = 8) -> [Float] {
             #expect(error.code == .backboneMismatch)
         }
     }
-
-    @Test func enrollmentPhotoChecksGiveTheReason() throws {
-        func face(eyes: Float, at x: Float = 100) -> DetectedFace {
-            DetectedFace(score: 0.9, box: Rect(x: x, y: 100, width: eyes * 2.5, height: eyes * 2.5),
-                         keypoints: [Point(x: x + eyes * 0.75, y: 130), Point(x: x + eyes * 1.75, y: 130),
-                                     Point(x: x + eyes, y: 150), Point(x: x + eyes, y: 170),
-                                     Point(x: x, y: 140), Point(x: x + eyes * 2.5, y: 140)])
-        }
-        let check = EnrollmentPhotoCheck()
-        func code(_ faces: [DetectedFace]) -> RecognitionError.Code? {
-            do { _ = try check.face(in: faces); return nil } catch { return error.code }
-        }
-        #expect(code([]) == .noFace)
-        #expect(code([face(eyes: 60), face(eyes: 60, at: 400)]) == .multipleFaces)
-        #expect(code([face(eyes: 39)]) == .faceTooSmall)
-        #expect(code([face(eyes: 41)]) == nil)
-    }
 }

@@ -16,6 +16,7 @@ import Wire
         case .galleryAck(let value): again = try value.encoded()
         case .agentStatus(let value): again = try value.encoded()
         case .availability(let value): again = try value.encoded()
+        case .faceSighting(let value): again = try value.encoded()
         }
         _ = try AnyWireMessage(decoding: again)
         return true
@@ -52,6 +53,7 @@ import Wire
         ("ack.bin", { try WireSamples.ack.encoded() }),
         ("status.bin", { try WireSamples.status.encoded() }),
         ("availability.bin", { try WireSamples.availability.encoded() }),
+        ("sighting.bin", { try WireSamples.sighting.encoded() }),
     ]
 
     @Test(.enabled(if: ProcessInfo.processInfo.environment["ROLLCALL_WRITE_WIRE_SEEDS"] == "1"))

@@ -15,6 +15,7 @@ import Testing
             case .galleryAck(let value): try value.validate()
             case .agentStatus(let value): try value.validate()
             case .availability(let value): try value.validate()
+            case .faceSighting(let value): try value.validate(); _ = try FaceSighting(decoding: try value.encoded())
             }
             accepted += 1
         } catch is WireError {

@@ -54,9 +54,11 @@ import Testing
             case .galleryAck: return "ack"
             case .agentStatus: return "status"
             case .availability: return "availability"
+            case .faceSighting: return "sighting"
             }
         }
-        #expect(kinds == ["face", "face", "face", "result", "result", "gallery", "ack", "status", "availability"])
+        #expect(kinds == ["face", "face", "face", "result", "result", "gallery", "ack", "status", "availability",
+                          "sighting"])
     }
 
     @Test func availabilityHasTheDocumentedBytes() throws {

@@ -4,8 +4,8 @@ import Testing
 
 @Suite struct TopicTests {
     static let topics: [Topic] = [
-        .faces(site: "plant-3", agent: "gate_A", camera: "cam.0"), .status(site: "s", agent: "a"),
-        .availability(site: "s", agent: "a"), .galleryAck(site: "s", agent: "a"),
+        .faces(site: "plant-3", agent: "gate_A", camera: "cam.0"), .sightings(site: "plant-3", agent: "gate_A", camera: "cam.0"),
+        .status(site: "s", agent: "a"), .availability(site: "s", agent: "a"), .galleryAck(site: "s", agent: "a"),
         .gallery(site: "s"), .results(site: "s"), .commands(site: "s"),
     ]
 

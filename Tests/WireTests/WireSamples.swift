@@ -81,10 +81,16 @@ enum WireSamples {
 
     static let availability = Availability(online: false, since: time, agentVersion: "0.1.0")
 
+    static let sighting = FaceSighting(messageID: UUID(uuidString: "00112233-4455-6677-8899-AABBCCDDEEFF")!,
+                                       camera: "yard", trackID: 77, firstSeen: time, lastSeen: time.addingTimeInterval(4.2),
+                                       detections: 38, largestFacePixels: 31.5, frameWidth: 640, frameHeight: 360,
+                                       reason: .tooSmall)
+
     /// Every sample, encoded.
     static var payloads: [Data] {
         [try! crop.encoded(), try! embeddingCrop.encoded(), try! decidedCrop.encoded(), try! result.encoded(),
          try! unknownResult.encoded(),
-         try! gallery.encoded(), try! ack.encoded(), try! status.encoded(), try! availability.encoded()]
+         try! gallery.encoded(), try! ack.encoded(), try! status.encoded(), try! availability.encoded(),
+         try! sighting.encoded()]
     }
 }

@@ -17,6 +17,7 @@ public func fuzzWire(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     case .galleryAck(let value): again = encodeOrTrap(value)
     case .agentStatus(let value): again = encodeOrTrap(value)
     case .availability(let value): again = encodeOrTrap(value)
+    case .faceSighting(let value): again = encodeOrTrap(value)
     }
     guard (try? AnyWireMessage(decoding: again)) != nil else { fatalError("re-encoded message does not decode") }
     return 0

@@ -41,6 +41,17 @@ public struct WireAgentEncoder: AgentMessageEncoding {
                                payload: [UInt8](try crop.encoded()))
     }
 
+    public func sighting(_ event: SightingEvent) throws -> OutgoingMessage {
+        let sighting = FaceSighting(
+            messageID: event.messageID, camera: event.camera, trackID: event.trackID, firstSeen: event.firstSeen,
+            lastSeen: max(event.lastSeen, event.firstSeen), detections: UInt32(clamping: event.detections),
+            largestFacePixels: min(65_536, max(0, event.largestFacePixels)),
+            frameWidth: UInt16(clamping: event.frameWidth), frameHeight: UInt16(clamping: event.frameHeight),
+            reason: event.reason == .tooSmall ? .tooSmall : .lowQuality)
+        return OutgoingMessage(topic: try Topic.sightings(site: site, agent: agent, camera: event.camera).validated(),
+                               payload: [UInt8](try sighting.encoded()))
+    }
+
     public func status(_ report: StatusReport) throws -> OutgoingMessage {
         let wireMode: AgentStatus.Mode
         switch report.mode {

@@ -116,12 +116,13 @@ extension DetectionConfig {
 }
 
 extension TrackingConfig {
-    static let keys: Set<String> = ["iou_threshold", "max_missed_frames"]
+    static let keys: Set<String> = ["iou_threshold", "max_gap_s", "max_missed_frames"]
 
     static func parse(_ map: YAMLSection) throws(ConfigurationError) -> TrackingConfig {
         TrackingConfig(
             iouThreshold: try map.float("iou_threshold", default: 0.3, in: 0.01...0.99),
-            maxMissedFrames: try map.int("max_missed_frames", default: 10, in: 1...600)
+            maxGapSeconds: try map.double("max_gap_s", default: 1.0, in: 0.05...60),
+            maxMissedFrames: try map.optionalInt("max_missed_frames", in: 1...600)
         )
     }
 }

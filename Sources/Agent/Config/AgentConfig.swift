@@ -68,10 +68,12 @@ public struct CameraConfig: Sendable, Equatable {
         case mjpeg(path: String, loop: Bool)
     }
 
-    /// BlazeFace variant: short range (faces within ~2 m) or full range (up to ~5 m).
+    /// BlazeFace variant: short range (faces within ~2 m), full range (up to ~5 m), or both over scales and tiles
+    /// (`auto`: every face from 40 px up in a 640×360 frame; `MultiScaleFaceDetector`).
     public enum DetectorRange: String, Sendable, CaseIterable {
         case short
         case full
+        case auto
     }
 
     /// Camera id, unique within the agent (topic segment).
@@ -100,10 +102,19 @@ public struct DetectionConfig: Sendable, Equatable {
 
 /// Track association.
 public struct TrackingConfig: Sendable, Equatable {
-    /// A detection continues a track when its box overlaps the track's predicted box by at least this IoU.
+    /// A detection continues a track when its box overlaps the track's predicted box by at least this IoU (it
+    /// may also continue it by falling where the track's motion predicts it).
     public var iouThreshold: Float
-    /// A track ends after this many consecutive frames without a matching detection.
-    public var maxMissedFrames: Int
+    /// A track ends after its face has been missing for longer than this many seconds.
+    public var maxGapSeconds: Double = 1.0
+    /// … or, when set, after this many consecutive frames without its face.
+    public var maxMissedFrames: Int?
+
+    public init(iouThreshold: Float, maxGapSeconds: Double = 1.0, maxMissedFrames: Int? = nil) {
+        self.iouThreshold = iouThreshold
+        self.maxGapSeconds = maxGapSeconds
+        self.maxMissedFrames = maxMissedFrames
+    }
 }
 
 /// Crop quality gate, publication cadence and crop geometry.

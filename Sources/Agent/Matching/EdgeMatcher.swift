@@ -30,4 +30,11 @@ public struct EdgeMatcher: Sendable {
         guard let active = cache.current else { return EdgeMatch(decision: .noGallery, galleryVersion: 0) }
         return EdgeMatch(decision: try active.gallery.decide(embedding), galleryVersion: active.version)
     }
+
+    /// The decision for a track's evidence (its crops' embeddings fused by quality, as the cloud's
+    /// `TrackFusion` fuses them), recorded in the evidence. Throws when the gallery cannot compare them.
+    public func match(_ evidence: inout TrackEvidence) throws(RecognitionError) -> EdgeMatch {
+        guard let active = cache.current else { return EdgeMatch(decision: .noGallery, galleryVersion: 0) }
+        return EdgeMatch(decision: try evidence.decide(against: active.gallery), galleryVersion: active.version)
+    }
 }

@@ -1,6 +1,7 @@
 // The disk outbox: every message the agent must deliver waits here until the broker acknowledged it.
 // Survives restarts (kill -9 included) and broker outages of hours; bounded in bytes, dropping the oldest
-// entries first (counted); an entry is removed only after its PUBACK.
+// entries first (counted, and the count kept on disk: drops during an outage happen while nothing reaches the
+// cloud, so a count that a restart reset would never be reported); an entry is removed only after its PUBACK.
 //
 // Delivery is at least once: a crash between the PUBACK and the removal of the file sends that one entry again
 // after restart, so every payload carries its own message id for the consumer to de-duplicate. An entry that was
@@ -21,7 +22,7 @@ public final class Outbox: @unchecked Sendable {
         public var appended: Int
         /// Entries acknowledged by the broker and removed since start.
         public var acknowledged: Int
-        /// Entries dropped since start to stay within the byte bound (oldest first).
+        /// Entries ever dropped from this folder to stay within the byte bound (oldest first), across restarts.
         public var droppedOldest: Int
         /// Damaged entry files found and removed at start.
         public var droppedCorrupt: Int
@@ -35,6 +36,8 @@ public final class Outbox: @unchecked Sendable {
 
     /// The outbox folder.
     public let folder: String
+    /// The file in `folder` that keeps `droppedOldest` across restarts (decimal; not an entry name).
+    static let droppedFileName = "dropped-oldest"
     /// The byte bound.
     public let maxBytes: Int
 
@@ -93,6 +96,11 @@ public final class Outbox: @unchecked Sendable {
             }
         }
         try? DurableFile.syncFolder(folder)
+        if let saved = FileManager.default.contents(atPath: "\(folder)/\(Self.droppedFileName)"),
+           let count = Int(String(decoding: saved, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)),
+           count > 0 {
+            counters.droppedOldest = count
+        }
         index.sort { $0.sequence < $1.sequence }
         nextSequence = highest + 1
         if !index.isEmpty { signal.yield() }
@@ -114,9 +122,18 @@ public final class Outbox: @unchecked Sendable {
             throw OutboxError(.tooLarge, path: folder,
                               detail: "a \(entry.fileSize)-byte entry cannot fit an outbox of \(maxBytes) bytes")
         }
+        let droppedBefore = counters.droppedOldest
         while bytes + entry.fileSize > maxBytes, let oldest = index.first {
             try removeLocked(oldest.sequence)
             counters.droppedOldest += 1
+        }
+        if counters.droppedOldest != droppedBefore {
+            do {
+                try DurableFile.write(Data("\(counters.droppedOldest)\n".utf8),
+                                      to: "\(folder)/\(Self.droppedFileName)")
+            } catch {
+                throw OutboxError(.io, path: error.path, detail: error.detail)
+            }
         }
         let path = "\(folder)/\(OutboxEntry.fileName(entry.sequence))"
         do {

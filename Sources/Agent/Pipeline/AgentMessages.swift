@@ -1,6 +1,7 @@
 // What the agent says over MQTT, before encoding: the pipeline produces these events and an
 // `AgentMessageEncoding` (Wire's formats and topic tree) turns them into topic + bytes.
 import FaceDetection
+import FaceRecognition
 import Foundation
 import Imaging
 
@@ -38,8 +39,11 @@ public struct FaceEvent: Sendable {
     public var quality: Float
     public var reason: CropReason
     public var content: Content
-    /// The local decision (edge-match and privacy modes).
+    /// The local decision for this face (edge-match and privacy modes): what the face message carries.
     public var edge: EdgeMatch?
+    /// The track's decision once this face joined its evidence (its crops fused by quality, as the cloud fuses
+    /// a track); stays on the agent (what `eval video` reports per track).
+    public var trackDecision: MatchDecision? = nil
 }
 
 /// One camera's figures for a heartbeat.
@@ -67,6 +71,8 @@ public struct StatusReport: Sendable, Equatable {
 /// Encodes the agent's messages into Wire's formats and topics.
 public protocol AgentMessageEncoding: Sendable {
     func face(_ event: FaceEvent) throws -> OutgoingMessage
+    /// A track that never passed the crop gate (Wire's image-free `FaceSighting`).
+    func sighting(_ event: SightingEvent) throws -> OutgoingMessage
     func status(_ report: StatusReport) throws -> OutgoingMessage
     /// The retained availability message (`online: false` is the last will).
     func availability(online: Bool, since: Date) throws -> OutgoingMessage

@@ -13,13 +13,21 @@ public struct EventSink: Sendable {
         self.stats = stats
     }
 
-    public func submit(_ events: [FaceEvent]) {
+    public func submit(_ events: [PipelineEvent]) {
         for event in events {
             do {
-                let message = try encoder.face(event)
+                let message: OutgoingMessage
+                switch event {
+                case .face(let face): message = try encoder.face(face)
+                case .sighting(let sighting): message = try encoder.sighting(sighting)
+                }
                 try outbox.append(topic: message.topic, payload: Data(message.payload), retain: message.retain)
-                stats.count(.cropsQueued)
-                stats.count(.facesQueued, camera: event.camera)
+                switch event {
+                case .face(let face):
+                    stats.count(.cropsQueued)
+                    stats.count(.facesQueued, camera: face.camera)
+                case .sighting(let sighting): stats.count(.sightingsQueued, camera: sighting.camera)
+                }
             } catch {
                 stats.count(.outboxFailures)
             }

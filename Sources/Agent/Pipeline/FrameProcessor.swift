@@ -1,11 +1,27 @@
 // One camera's per-frame work after capture: detect → track → quality → crop selection → JPEG (the face's
 // geometry carried in the JPEG's own pixels) → (edge-match: decode that JPEG exactly as the cloud will, embed,
-// decide; privacy: embed the crop, decide) → face events for the outbox. Synchronous and single-threaded;
-// `CameraService` feeds it from a bounded queue.
+// decide; privacy: embed the crop, decide) → events for the outbox. Every detected face is tracked, however
+// small; only faces of `min_face_px` and up reach the crop gate, and a track that never passes it ends as an
+// image-free sighting. In edge-match and privacy modes each track remembers its latest embedding and its
+// crops' decision fused by quality (as the cloud's `TrackFusion`): a face that reappears where motion cannot
+// place it (a cut, an occlusion) is re-associated by embedding, and every frame's faces carry their track's
+// identity. Each face message carries that face's own decision (what the cloud compares with its own decision
+// for the same face). Synchronous and single-threaded; `CameraService` feeds it from a bounded queue.
 import FaceDetection
 import FaceRecognition
 import Foundation
 import Imaging
+
+/// What the processor hands on for publication.
+public enum PipelineEvent: Sendable {
+    case face(FaceEvent)
+    case sighting(SightingEvent)
+
+    /// The face event, if this is one.
+    public var face: FaceEvent? {
+        if case .face(let face) = self { face } else { nil }
+    }
+}
 
 /// The per-camera pipeline state machine around the detector.
 public struct FrameProcessor {
@@ -32,6 +48,15 @@ public struct FrameProcessor {
     let stats: AgentStats
     var tracker: Tracker
     var selector: CropSelector<Candidate>
+    var sightings = SightingLedger()
+    /// Each live track's embedded crops and latest decision (edge-match and privacy modes): a track is decided
+    /// on all its crops fused by quality, as the cloud's `TrackFusion` decides it.
+    var trackEvidence: [UInt64: TrackEvidence] = [:]
+    /// Crops a track's decision is fused from (its best by quality), as in the cloud's `TrackFusion`.
+    static let cropsFusedPerTrack = 32
+    /// The faces of the latest frame, each with its track and the track's latest decision (what per-frame
+    /// results and `eval video` report).
+    public private(set) var lastFrameFaces: [TrackedFace] = []
 
     /// Creates the processor. `embedder` and `matcher` are required in edge-match and privacy modes.
     public init(camera: String, mode: AgentConfig.Mode, detection: DetectionConfig, tracking: TrackingConfig,
@@ -46,7 +71,8 @@ public struct FrameProcessor {
         self.embedder = embedder
         self.matcher = matcher
         self.stats = stats
-        tracker = Tracker(iouThreshold: tracking.iouThreshold, maxMissedFrames: tracking.maxMissedFrames,
+        tracker = Tracker(configuration: .init(iouThreshold: tracking.iouThreshold, maxGapSeconds: tracking.maxGapSeconds,
+                                               maxMissedFrames: tracking.maxMissedFrames),
                           firstID: firstTrackID)
         selector = CropSelector(policy: .init(minQuality: crops.minQuality, improveInterval: crops.improveIntervalSeconds,
                                               minImprovement: crops.minImprovement))
@@ -56,22 +82,34 @@ public struct FrameProcessor {
     static let shippedMaxPixels = ShippedFace.defaultMaxPixels
 
     /// Processes one frame and returns what to publish.
-    public mutating func process(_ frame: CapturedFrame) -> [FaceEvent] {
+    public mutating func process(_ frame: CapturedFrame) -> [PipelineEvent] {
         let faces: [DetectedFace]
         do {
-            faces = try detector.detect(frame.image).filter {
-                $0.score >= detection.minScore && min($0.box.width, $0.box.height) >= Float(detection.minFacePixels)
-            }
+            faces = try detector.detect(frame.image).filter { $0.score >= detection.minScore }
         } catch {
             stats.count(.detectorFailures, camera: camera)
             faces = []
         }
         stats.count(.framesProcessed, camera: camera)
         stats.count(.faces, camera: camera, by: faces.count)
-        let update = tracker.update(faces)
+        let gateSize = Float(detection.minFacePixels)
+        func passesSize(_ face: DetectedFace) -> Bool { min(face.box.width, face.box.height) >= gateSize }
+        // Re-association by embedding: only where the agent embeds anyway, and only faces large enough to embed.
+        let reembed: (Int) -> [Float]? = { [embedder, mode, stats] i in
+            guard mode != .cloudMatch, let embedder, passesSize(faces[i]) else { return nil }
+            do {
+                return try embedder.embedding(of: frame.image, face: faces[i])
+            } catch {
+                stats.count(.embeddingFailures)
+                return nil
+            }
+        }
+        let update = tracker.update(faces, at: frame.monotonicSeconds, embed: reembed)
         stats.count(.tracksStarted, camera: camera, by: update.started.count)
-        var events: [FaceEvent] = []
+        var events: [PipelineEvent] = []
         for (face, trackID) in zip(faces, update.trackIDs) {
+            sightings.saw(trackID, face: face, at: frame.time, frameWidth: frame.image.width, frameHeight: frame.image.height)
+            guard passesSize(face) else { continue }
             let quality = FaceQuality(face: face, in: frame.image).overall
             guard selector.wants(trackID: trackID, quality: quality) else { continue }
             do {
@@ -83,15 +121,27 @@ public struct FrameProcessor {
                 stats.count(.cropFailures)
             }
         }
-        for track in update.ended {
-            if let decision = selector.end(trackID: track.id) { events += publish(decision) }
+        lastFrameFaces = zip(faces, update.trackIDs).map {
+            TrackedFace(trackID: $1, face: $0, decision: trackEvidence[$1]?.decision)
         }
+        for track in update.ended { events += end(track.id) }
         return events
     }
 
-    /// Ends every track (the source stopped) and returns their final crops.
-    public mutating func finish() -> [FaceEvent] {
-        tracker.endAll().flatMap { track in selector.end(trackID: track.id).map(publish) ?? [] }
+    /// Ends every track (the source stopped) and returns their final crops and sightings.
+    public mutating func finish() -> [PipelineEvent] {
+        tracker.endAll().flatMap { end($0.id) }
+    }
+
+    /// A track ended: its best unpublished crop, or its sighting when nothing of it was ever published.
+    mutating func end(_ trackID: UInt64) -> [PipelineEvent] {
+        var events = [PipelineEvent]()
+        if let decision = selector.end(trackID: trackID) { events += publish(decision) }
+        if let sighting = sightings.end(trackID, camera: camera, minFacePixels: Float(detection.minFacePixels)) {
+            events.append(.sighting(sighting))
+        }
+        trackEvidence[trackID] = nil
+        return events
     }
 
     /// The face box grown by the margin on every side.
@@ -114,8 +164,9 @@ public struct FrameProcessor {
                          frameWidth: frame.image.width, frameHeight: frame.image.height)
     }
 
-    func publish(_ decision: CropDecision<Candidate>) -> [FaceEvent] {
+    mutating func publish(_ decision: CropDecision<Candidate>) -> [PipelineEvent] {
         let c = decision.candidate
+        sightings.published(decision.trackID)
         let content: FaceEvent.Content
         let shipped: DetectedFace
         var edge: EdgeMatch?
@@ -124,7 +175,7 @@ public struct FrameProcessor {
             guard let embedder, let embedding = embed(c.crop, c.faceInCrop, with: embedder) else { return [] }
             content = .embedding(modelID: embedder.modelID, values: embedding)
             shipped = c.face
-            edge = decide(embedding)
+            edge = decide(embedding, of: decision)
         } else {
             let encoded: EncodedCrop
             do {
@@ -144,15 +195,18 @@ public struct FrameProcessor {
                 // Exactly what the cloud will embed: this JPEG, decoded as it decodes it, from this geometry.
                 do {
                     let face = try ShippedFace(jpeg: encoded.bytes, face: shipped, maxPixels: Self.shippedMaxPixels)
-                    if let embedding = embed(face.image, face.face, with: embedder) { edge = decide(embedding) }
+                    if let embedding = embed(face.image, face.face, with: embedder) {
+                        edge = decide(embedding, of: decision)
+                    }
                 } catch {
                     stats.count(.embeddingFailures)
                 }
             }
         }
-        return [FaceEvent(messageID: UUID(), camera: camera, trackID: decision.trackID, frameTime: c.frameTime,
-                          frameWidth: c.frameWidth, frameHeight: c.frameHeight, face: shipped, quality: decision.quality,
-                          reason: decision.reason, content: content, edge: edge)]
+        return [.face(FaceEvent(messageID: UUID(), camera: camera, trackID: decision.trackID, frameTime: c.frameTime,
+                                frameWidth: c.frameWidth, frameHeight: c.frameHeight, face: shipped,
+                                quality: decision.quality, reason: decision.reason, content: content, edge: edge,
+                                trackDecision: edge == nil ? nil : trackEvidence[decision.trackID]?.decision))]
     }
 
     /// The embedding of `face` in `image`, or nil (counted) when it cannot be computed.
@@ -165,12 +219,22 @@ public struct FrameProcessor {
         }
     }
 
-    /// The local decision for `embedding`, or nil (counted) when the gallery cannot compare it.
-    func decide(_ embedding: [Float]) -> EdgeMatch? {
+    /// The local decision for the crop `decision` published, whose embedding is `embedding`, or nil (counted)
+    /// when the gallery cannot compare it. The embedding becomes the track's (re-association after a cut), and
+    /// joins the track's evidence: the track's decision fused over its crops by quality, which the faces of every
+    /// later frame of the track carry (`lastFrameFaces`). The returned decision is this face's own, as the
+    /// cloud decides the same face before fusing it into its track (what it compares the agent's decision with).
+    mutating func decide(_ embedding: [Float], of decision: CropDecision<Candidate>) -> EdgeMatch? {
+        tracker.setEmbedding(embedding, for: decision.trackID)
         guard let matcher else { return nil }
         do {
             let match = try matcher.match(embedding)
             stats.count(.localDecisions)
+            let at = decision.candidate.frameTime
+            var evidence = trackEvidence[decision.trackID] ?? TrackEvidence(lastSeen: at)
+            evidence.add(embedding: embedding, quality: Double(decision.quality), at: at, capacity: Self.cropsFusedPerTrack)
+            _ = try matcher.match(&evidence)
+            trackEvidence[decision.trackID] = evidence
             return match
         } catch {
             stats.count(.matchFailures)

@@ -29,12 +29,13 @@ public protocol CameraFeed: Sendable {
              reopened: @escaping @Sendable () -> Void) async throws
 }
 
-/// A face detector (BlazeFace short or full range). One instance per camera worker.
+/// A face detector (BlazeFace short or full range, or both over scales). One instance per camera worker.
 public protocol FaceDetecting {
     func detect(_ image: Image) throws -> [DetectedFace]
 }
 
 extension BlazeFaceDetector: FaceDetecting {}
+extension MultiScaleFaceDetector: FaceDetecting {}
 
 /// A crop encoded for the wire, with the size of the encoded image.
 public struct EncodedCrop: Sendable, Equatable {

@@ -43,6 +43,8 @@ public final class AgentStats: @unchecked Sendable {
         case facesQueued = "faces_queued"
         /// Tracks started.
         case tracksStarted = "tracks_started"
+        /// Tracks that ended without ever passing the crop gate, queued as image-free sightings.
+        case sightingsQueued = "sightings_queued"
         /// Detector failures.
         case detectorFailures = "detector_failures"
         /// Times the source failed and was reopened.

@@ -1,7 +1,8 @@
-// Builds heartbeat reports and Prometheus text from the counters, the outbox and the gallery.
+// Builds heartbeat reports and the `/metrics` figures from the counters, the outbox and the gallery.
 import Foundation
 import Neural
 import RollcallCore
+import RollcallMetrics
 
 /// Reads every figure the agent exposes; frames/s per camera come from the counter change since the last report.
 public final class StatusReporter: @unchecked Sendable {
@@ -11,6 +12,8 @@ public final class StatusReporter: @unchecked Sendable {
     let outbox: Outbox
     let galleryVersion: @Sendable () -> UInt64
     let started = Date()
+    /// This agent's metrics (its own registry: several agents in one test process each expose their own).
+    let metrics = MetricsRegistry()
     private let lock = NSLock()
     private var previous: (time: Date, processed: [String: Int])?
 
@@ -21,6 +24,11 @@ public final class StatusReporter: @unchecked Sendable {
         self.stats = stats
         self.outbox = outbox
         self.galleryVersion = galleryVersion
+        metrics.set("rollcall_agent_info", labels: ["version": RollcallVersion.current, "mode": mode.rawValue], to: 1)
+        // Inference kernels: instruction set and GEMM (slow_path: baseline or OpenBLAS Prescott).
+        let kernels = KernelDispatch.active
+        metrics.set("rollcall_agent_kernels_info", labels: ["isa": kernels.isa.rawValue, "gemm": kernels.gemmName,
+                                                            "slow_path": String(kernels.isSlowPath)], to: 1)
     }
 
     /// A heartbeat report; frames/s is measured since the previous report.
@@ -43,42 +51,31 @@ public final class StatusReporter: @unchecked Sendable {
                             galleryVersion: galleryVersion())
     }
 
-    /// Every counter in the Prometheus text exposition format (version 0.0.4).
+    /// Every figure in the Prometheus text exposition format (version 0.0.4): the counters, the outbox and the
+    /// gallery are read now into the registry, which swift-prometheus renders.
     public func prometheusText(now: Date = Date()) -> String {
         let snapshot = stats.snapshot()
         let box = outbox.stats
-        var text = ""
-        func metric(_ name: String, _ type: String, _ help: String, _ samples: [(labels: String, value: Double)]) {
-            text += "# HELP rollcall_agent_\(name) \(help)\n# TYPE rollcall_agent_\(name) \(type)\n"
-            for sample in samples {
-                let value = sample.value.rounded() == sample.value && abs(sample.value) < 1e15
-                    ? String(Int64(sample.value)) : String(sample.value)
-                text += "rollcall_agent_\(name)\(sample.labels) \(value)\n"
+        metrics.set("rollcall_agent_uptime_seconds", to: now.timeIntervalSince(started))
+        for counter in AgentStats.CameraCounter.allCases {
+            for camera in cameras {
+                metrics.advance("rollcall_agent_\(counter.rawValue)_total", labels: ["camera": camera],
+                                to: Double(snapshot[counter, camera: camera]))
             }
         }
-        metric("info", "gauge", "Agent version and mode.",
-               [("{version=\"\(RollcallVersion.current)\",mode=\"\(mode.rawValue)\"}", 1)])
-        metric("uptime_seconds", "gauge", "Seconds since the agent started.", [("", now.timeIntervalSince(started))])
-        let kernels = KernelDispatch.active
-        metric("kernels_info", "gauge", "Inference kernels: instruction set and GEMM (slow_path: baseline or OpenBLAS Prescott).",
-               [("{isa=\"\(kernels.isa.rawValue)\",gemm=\"\(kernels.gemmName)\",slow_path=\"\(kernels.isSlowPath)\"}", 1)])
-        for counter in AgentStats.CameraCounter.allCases {
-            metric("\(counter.rawValue)_total", "counter", "Per camera: \(counter.rawValue.replacingOccurrences(of: "_", with: " ")).",
-                   cameras.map { ("{camera=\"\($0)\"}", Double(snapshot[counter, camera: $0])) })
-        }
         for counter in AgentStats.Counter.allCases {
-            metric("\(counter.rawValue)_total", "counter", counter.rawValue.replacingOccurrences(of: "_", with: " ") + ".",
-                   [("", Double(snapshot[counter]))])
+            metrics.advance("rollcall_agent_\(counter.rawValue)_total", to: Double(snapshot[counter]))
         }
-        metric("outbox_depth", "gauge", "Messages waiting in the outbox.", [("", Double(box.depth))])
-        metric("outbox_bytes", "gauge", "Bytes in the outbox.", [("", Double(box.bytes))])
-        metric("outbox_oldest_age_seconds", "gauge", "Age of the oldest waiting message (0 when empty).",
-               [("", box.oldestCreatedAt.map { max(0, now.timeIntervalSince1970 - $0) } ?? 0)])
-        metric("outbox_dropped_oldest_total", "counter", "Messages dropped because the outbox was full.",
-               [("", Double(box.droppedOldest))])
-        metric("outbox_dropped_corrupt_total", "counter", "Damaged outbox entries removed.", [("", Double(box.droppedCorrupt))])
-        metric("outbox_acknowledged_total", "counter", "Messages acknowledged by the broker.", [("", Double(box.acknowledged))])
-        metric("gallery_version", "gauge", "Gallery version in use (0: none).", [("", Double(galleryVersion()))])
-        return text
+        metrics.set("rollcall_agent_outbox_depth", to: Double(box.depth))
+        metrics.set("rollcall_agent_outbox_bytes", to: Double(box.bytes))
+        // Age of the oldest waiting message (0 when empty).
+        metrics.set("rollcall_agent_outbox_oldest_age_seconds",
+                    to: box.oldestCreatedAt.map { max(0, now.timeIntervalSince1970 - $0) } ?? 0)
+        metrics.advance("rollcall_agent_outbox_dropped_oldest_total", to: Double(box.droppedOldest))
+        metrics.advance("rollcall_agent_outbox_dropped_corrupt_total", to: Double(box.droppedCorrupt))
+        metrics.advance("rollcall_agent_outbox_acknowledged_total", to: Double(box.acknowledged))
+        // Gallery version in use (0: none).
+        metrics.set("rollcall_agent_gallery_version", to: Double(galleryVersion()))
+        return metrics.prometheusText()
     }
 }

@@ -1,35 +1,13 @@
-// Follows faces across the frames of one camera: greedy IoU association of each frame's detections to the
-// tracks' predicted boxes (constant velocity), stable ids, a track ends after N missed frames.
-// A pure value type: no clock, no I/O; tested on synthetic sequences.
+// Follows faces across the frames of one camera. Each track carries a constant-velocity Kalman filter
+// (`MotionFilter`) advanced by the time between frames; detections are associated greedily, most likely pair
+// first, when they fall inside the track's predicted uncertainty (or overlap its predicted box). A track that
+// misses frames keeps predicting, so a face that reappears after a short occlusion continues its track; after
+// `maxGapSeconds` without its face the track ends. When the caller can embed faces (edge-match and privacy
+// modes), a face that motion cannot place — after a camera cut, or an occlusion during which it moved — is
+// compared with the embeddings of the tracks missing at that moment and continues the one it belongs to.
+// A pure value type: the caller supplies times and embeddings; tested on synthetic sequences.
 import FaceDetection
 import Imaging
-
-/// One followed face.
-public struct Track: Sendable, Equatable {
-    /// Unique within this tracker (ids are never reused).
-    public let id: UInt64
-    /// The latest matched detection.
-    public internal(set) var face: DetectedFace
-    /// Frame index at which the track started.
-    public let firstFrame: Int
-    /// Frame index of the latest matched detection.
-    public internal(set) var lastFrame: Int
-    /// Matched detections so far.
-    public internal(set) var hits: Int
-    /// Consecutive frames without a match.
-    public internal(set) var missed: Int
-    /// Box motion per frame (smoothed), used to predict where the face is next.
-    public internal(set) var velocity: Point
-
-    /// Where the face is expected in the next frame.
-    public var predictedBox: Rect {
-        let steps = Float(missed + 1)
-        var box = face.box
-        box.x += velocity.x * steps
-        box.y += velocity.y * steps
-        return box
-    }
-}
 
 /// What one `Tracker.update` did.
 public struct TrackerUpdate: Sendable, Equatable {
@@ -37,43 +15,102 @@ public struct TrackerUpdate: Sendable, Equatable {
     public var trackIDs: [UInt64]
     /// Ids of the tracks that started in this frame.
     public var started: [UInt64]
-    /// Tracks that ended in this frame (missed too many frames), in their final state.
+    /// Ids of missing tracks that detections of this frame continued by their embedding.
+    public var reassociated: [UInt64]
+    /// Tracks that ended in this frame (their face was gone too long), in their final state.
     public var ended: [Track]
 }
 
-/// IoU tracker for one camera.
+/// Multi-face tracker for one camera.
 public struct Tracker: Sendable {
-    /// Minimum IoU between a detection and a track's predicted box for them to be associated.
-    public let iouThreshold: Float
-    /// A track ends after this many consecutive frames without a match.
-    public let maxMissedFrames: Int
-    /// The tracks alive now.
+    /// How faces are associated and when tracks end.
+    public struct Configuration: Sendable, Equatable {
+        /// A detection overlapping a track's predicted box by at least this IoU may always continue it.
+        public var iouThreshold: Float
+        /// A track ends once its face has been missing for longer than this many seconds.
+        public var maxGapSeconds: Double
+        /// … or for more than this many consecutive frames (nil: time alone decides).
+        public var maxMissedFrames: Int?
+        /// Largest χ² (3 degrees of freedom) of a detection against a track's prediction that may continue it.
+        public var gate: Float
+        /// A face motion cannot place continues a missing track when their embeddings are closer than this.
+        public var embeddingDistance: Float
+        /// Noise model of the motion filter.
+        public var noise: MotionFilter.Noise
+
+        public init(iouThreshold: Float = 0.3, maxGapSeconds: Double = 1.0, maxMissedFrames: Int? = nil,
+                    gate: Float = 16, embeddingDistance: Float = 0.4, noise: MotionFilter.Noise = MotionFilter.Noise()) {
+            self.iouThreshold = iouThreshold
+            self.maxGapSeconds = maxGapSeconds
+            self.maxMissedFrames = maxMissedFrames
+            self.gate = gate
+            self.embeddingDistance = embeddingDistance
+            self.noise = noise
+        }
+    }
+
+    public let configuration: Configuration
+    /// The tracks alive now (including those whose face is missing but not for too long).
     public private(set) var tracks: [Track] = []
     private var nextID: UInt64
     private var frame = -1
+    private var time: Double?
+
+    /// Minimum IoU between a detection and a track's predicted box that always associates them.
+    public var iouThreshold: Float { configuration.iouThreshold }
 
     /// Creates a tracker whose first track gets `firstID` (seed it differently per agent run so that ids stay
     /// unique across restarts).
-    public init(iouThreshold: Float = 0.3, maxMissedFrames: Int = 10, firstID: UInt64 = 1) {
-        self.iouThreshold = iouThreshold
-        self.maxMissedFrames = max(1, maxMissedFrames)
+    public init(configuration: Configuration = Configuration(), firstID: UInt64 = 1) {
+        var c = configuration
+        c.maxMissedFrames = c.maxMissedFrames.map { max(1, $0) }
+        self.configuration = c
         self.nextID = firstID
     }
 
-    /// Associates one frame's detections with the live tracks and advances every track by one frame.
+    /// A tracker fed frame by frame without times (`update(_:)`): a track ends after `maxMissedFrames` frames
+    /// without its face.
+    public init(iouThreshold: Float = 0.3, maxMissedFrames: Int = 10, firstID: UInt64 = 1) {
+        self.init(configuration: Configuration(iouThreshold: iouThreshold, maxGapSeconds: .infinity,
+                                               maxMissedFrames: maxMissedFrames), firstID: firstID)
+    }
+
+    /// Time between frames assumed by `update(_:)`, which is fed without times (a 10 fps camera).
+    public static let nominalFrameInterval = 0.1
+
+    /// Associates one frame's detections with the tracks, `nominalFrameInterval` after the previous frame.
     public mutating func update(_ detections: [DetectedFace]) -> TrackerUpdate {
+        update(detections, at: time.map { $0 + Self.nominalFrameInterval } ?? 0)
+    }
+
+    /// Associates the detections of the frame taken at `time` (seconds, monotonic) with the tracks and ends the
+    /// tracks whose face has been missing too long. `embed(i)` returns the embedding of detection `i` when the
+    /// caller can compute one (nil otherwise); it is called only for a detection that motion cannot place while
+    /// a missing track has an embedding to compare with.
+    public mutating func update(_ detections: [DetectedFace], at time: Double,
+                                embed: (Int) -> [Float]? = { _ in nil }) -> TrackerUpdate {
         frame += 1
-        // Every (track, detection) pair that overlaps enough, best overlap first.
-        var pairs: [(iou: Float, track: Int, detection: Int)] = []
+        let dt = self.time.map { max(0, time - $0) } ?? 0
+        self.time = max(self.time ?? time, time)
+        var update = TrackerUpdate(trackIDs: [], started: [], reassociated: [], ended: [])
+        // Tracks whose face has been gone too long end before this frame can continue them.
+        let expired = { (track: Track) -> Bool in time - track.lastTime > self.configuration.maxGapSeconds }
+        update.ended = tracks.filter(expired)
+        tracks.removeAll(where: expired)
+        for t in tracks.indices { tracks[t].motion.predict(dt: dt) }
+
+        // Every plausible (track, detection) pair, most likely first.
+        var pairs: [(cost: Float, track: Int, detection: Int)] = []
         for (t, track) in tracks.enumerated() {
             let predicted = track.predictedBox
             for (d, detection) in detections.enumerated() {
+                let chi2 = track.motion.mahalanobisSquare(detection.box)
                 let iou = predicted.iou(detection.box)
-                if iou >= iouThreshold { pairs.append((iou, t, d)) }
+                guard chi2 <= configuration.gate || iou >= configuration.iouThreshold else { continue }
+                pairs.append((min(chi2, configuration.gate * (1 - iou)), t, d))
             }
         }
-        pairs.sort { $0.iou != $1.iou ? $0.iou > $1.iou : ($0.track, $0.detection) < ($1.track, $1.detection) }
-
+        pairs.sort { $0.cost != $1.cost ? $0.cost < $1.cost : ($0.track, $0.detection) < ($1.track, $1.detection) }
         var trackOfDetection = [Int?](repeating: nil, count: detections.count)
         var trackTaken = [Bool](repeating: false, count: tracks.count)
         for pair in pairs where !trackTaken[pair.track] && trackOfDetection[pair.detection] == nil {
@@ -81,24 +118,57 @@ public struct Tracker: Sendable {
             trackOfDetection[pair.detection] = pair.track
         }
 
-        var update = TrackerUpdate(trackIDs: [], started: [], ended: [])
+        // Faces motion could not place: the nearest missing track by embedding, if near enough.
+        for d in detections.indices where trackOfDetection[d] == nil {
+            let open = tracks.indices.filter { !trackTaken[$0] && tracks[$0].embedding != nil }
+            guard !open.isEmpty, let embedding = embed(d) else { continue }
+            var best: (track: Int, distance: Float)?
+            for t in open {
+                guard let e = tracks[t].embedding, e.count == embedding.count else { continue }
+                let distance = Self.distance(e, embedding)
+                if distance < configuration.embeddingDistance, distance < best?.distance ?? .infinity {
+                    best = (t, distance)
+                }
+            }
+            if let best {
+                trackTaken[best.track] = true
+                trackOfDetection[d] = best.track
+                tracks[best.track].reassociations += 1
+                // The face jumped: motion starts over from where it is now.
+                tracks[best.track].motion = MotionFilter(box: detections[d].box, noise: configuration.noise)
+                tracks[best.track].embedding = embedding
+                update.reassociated.append(tracks[best.track].id)
+            }
+        }
+
         for (t, taken) in trackTaken.enumerated() where !taken { tracks[t].missed += 1 }
         for (d, detection) in detections.enumerated() {
             if let t = trackOfDetection[d] {
-                tracks[t].advance(to: detection, frame: frame)
+                tracks[t].advance(to: detection, frame: frame, time: time)
                 update.trackIDs.append(tracks[t].id)
             } else {
-                let track = Track(id: nextID, face: detection, firstFrame: frame, lastFrame: frame, hits: 1, missed: 0,
-                                  velocity: Point(x: 0, y: 0))
+                let track = Track(id: nextID, face: detection, firstFrame: frame, lastFrame: frame, firstTime: time,
+                                  lastTime: time, hits: 1, missed: 0, reassociations: 0,
+                                  motion: MotionFilter(box: detection.box, noise: configuration.noise), embedding: nil)
                 nextID &+= 1
                 tracks.append(track)
                 update.trackIDs.append(track.id)
                 update.started.append(track.id)
             }
         }
-        update.ended = tracks.filter { $0.missed > maxMissedFrames }
-        tracks.removeAll { $0.missed > maxMissedFrames }
+        if let limit = configuration.maxMissedFrames {
+            update.ended += tracks.filter { $0.missed > limit }
+            tracks.removeAll { $0.missed > limit }
+        }
         return update
+    }
+
+    /// Attaches the embedding of a crop of track `id` (the latest one wins); false when the track is gone.
+    @discardableResult
+    public mutating func setEmbedding(_ embedding: [Float], for id: UInt64) -> Bool {
+        guard let t = tracks.firstIndex(where: { $0.id == id }) else { return false }
+        tracks[t].embedding = embedding
+        return true
     }
 
     /// Ends every live track (e.g. when the camera stops) and returns them.
@@ -106,17 +176,23 @@ public struct Tracker: Sendable {
         defer { tracks.removeAll() }
         return tracks
     }
+
+    static func distance(_ a: [Float], _ b: [Float]) -> Float {
+        var sum: Float = 0
+        for i in a.indices {
+            let d = a[i] - b[i]
+            sum += d * d
+        }
+        return sum.squareRoot()
+    }
 }
 
 extension Track {
-    mutating func advance(to detection: DetectedFace, frame: Int) {
-        let frames = Float(max(1, frame - lastFrame))
-        let moved = Point(x: (detection.box.center.x - face.box.center.x) / frames,
-                          y: (detection.box.center.y - face.box.center.y) / frames)
-        // Exponential smoothing: detector jitter should not swing the prediction.
-        velocity = hits == 1 ? moved : Point(x: 0.5 * velocity.x + 0.5 * moved.x, y: 0.5 * velocity.y + 0.5 * moved.y)
+    mutating func advance(to detection: DetectedFace, frame: Int, time: Double) {
+        motion.correct(detection.box)
         face = detection
         lastFrame = frame
+        lastTime = time
         hits += 1
         missed = 0
     }

@@ -23,6 +23,7 @@ struct APIController {
         group.get("unknown-tracks", use: listUnknownTracks)
         group.post("unknown-tracks/assign", use: assignTrack)
         group.get("agents", use: listAgents)
+        group.get("sightings", use: listSightings)
         group.get("sites", use: listSites)
         group.put("sites/:id", use: putSite)
         group.get("gallery/versions", use: listGalleryVersions)

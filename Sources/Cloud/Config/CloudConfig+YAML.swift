@@ -52,8 +52,8 @@ extension CloudConfig {
                                                              in: 0.01 ... 24 * 365)
 
         let recognition = try top.section("recognition", allowed: [
-            "workers", "queue_depth", "match_threshold", "match_margin", "min_enrollment_face_pixels", "min_enrollment_sharpness",
-            "blas_threads", "emotion_smoothing", "emotion_uncertain_below",
+            "workers", "queue_depth", "match_threshold", "match_margin", "match_ratio", "min_enrollment_face_pixels",
+            "min_enrollment_sharpness", "min_enrollment_frontalness", "blas_threads", "emotion_smoothing", "emotion_uncertain_below",
         ])
         self.recognition.workers = try recognition.int("workers", default: self.recognition.workers, in: 0 ... 256)
         self.recognition.queueDepth = try recognition.int("queue_depth", default: self.recognition.queueDepth,
@@ -62,10 +62,14 @@ extension CloudConfig {
             "match_threshold", default: self.recognition.matchThreshold, in: 0.01 ... 4)
         self.recognition.matchMargin = try recognition.double(
             "match_margin", default: self.recognition.matchMargin, in: 0 ... 2)
+        self.recognition.matchRatio = try recognition.double(
+            "match_ratio", default: self.recognition.matchRatio, in: 0.05 ... 1)
         self.recognition.minEnrollmentFacePixels = try recognition.int(
             "min_enrollment_face_pixels", default: self.recognition.minEnrollmentFacePixels, in: 16 ... 4096)
         self.recognition.minEnrollmentSharpness = try recognition.double(
             "min_enrollment_sharpness", default: self.recognition.minEnrollmentSharpness, in: 0 ... 100_000)
+        self.recognition.minEnrollmentFrontalness = try recognition.double(
+            "min_enrollment_frontalness", default: self.recognition.minEnrollmentFrontalness, in: 0 ... 1)
         self.recognition.blasThreads = try recognition.int("blas_threads", default: self.recognition.blasThreads,
                                                            in: 0 ... 256)
         self.recognition.emotionSmoothing = try recognition.double(

@@ -61,10 +61,17 @@ public struct CloudConfig: Sendable, Equatable {
         public var matchThreshold = Double(MatchPolicy.defaults(for: .dlib).threshold)
         /// Smallest gap between the nearest and the second-nearest worker for a match (0: none needed).
         public var matchMargin = Double(MatchPolicy.defaults(for: .dlib).margin)
+        /// The nearest worker must be closer than this fraction of the second-nearest's distance (1: no such
+        /// test; 0.86 keeps accepted strangers near 1% from a dozen to thousands of workers; docs/performance.md,
+        /// "Open-set decisions").
+        public var matchRatio = Double(MatchPolicy.defaults(for: .dlib).ratio)
         /// Smallest face side (pixels) accepted in an enrollment photo.
         public var minEnrollmentFacePixels = 80
-        /// Smallest sharpness (variance of the Laplacian) accepted in an enrollment photo.
-        public var minEnrollmentSharpness = 20.0
+        /// Smallest sharpness accepted in an enrollment photo: the variance of the Laplacian of the aligned
+        /// 150×150 face chip (`ChipSharpness`; calibrated on LFW-a, docs/performance.md, "Enrollment photos").
+        public var minEnrollmentSharpness = Double(EnrollmentPhotoCheck().minimumChipSharpness)
+        /// Smallest frontalness (0 profile … 1 frontal) accepted in an enrollment photo.
+        public var minEnrollmentFrontalness = Double(EnrollmentPhotoCheck().minimumFrontalness)
         /// OpenBLAS threads per matrix product; 0 means cores / workers (1 when every core has a worker: the
         /// parallelism comes from the pool, and threaded OpenBLAS products from two workers serialise).
         public var blasThreads = 0
@@ -77,7 +84,14 @@ public struct CloudConfig: Sendable, Equatable {
         /// The match policy of the gallery: the cloud decides with it, and it travels in the signed snapshot so
         /// that edge-matching agents decide with it too.
         public var matchPolicy: MatchPolicy {
-            MatchPolicy(threshold: Float(matchThreshold), margin: Float(matchMargin))
+            MatchPolicy(threshold: Float(matchThreshold), margin: Float(matchMargin), ratio: Float(matchRatio))
+        }
+
+        /// The enrollment photo check with these limits.
+        public var enrollmentPhotoCheck: EnrollmentPhotoCheck {
+            EnrollmentPhotoCheck(minimumFacePixels: Float(minEnrollmentFacePixels),
+                                 minimumChipSharpness: Float(minEnrollmentSharpness),
+                                 minimumFrontalness: Float(minEnrollmentFrontalness))
         }
 
         /// Workers actually started.

@@ -45,29 +45,25 @@ extension Aggregator {
         }
     }
 
-    /// The one acceptable face of an enrollment photo, or the reason it is refused.
+    /// The one acceptable face of an enrollment photo, or the reason it is refused (FaceRecognition's
+    /// `EnrollmentPhotoCheck` with the configured limits; every refusal counted by reason).
     func checkEnrollment(_ faces: [AnalyzedFace], checkSize: Bool) throws(CloudError) -> AnalyzedFace {
-        guard let face = faces.first else {
-            metrics.increment("rollcall_cloud_photos_refused_total", labels: ["reason": "no_face"])
-            throw CloudError(.photoRefused, "no face found in the photo")
+        let check = config.recognition.enrollmentPhotoCheck
+        do {
+            let index = try check.accept(faces.map { .init(box: $0.box, quality: $0.quality) }, checkSize: checkSize)
+            return faces[index]
+        } catch {
+            let reason = switch error.code {
+            case .noFace: "no_face"
+            case .multipleFaces: "several_faces"
+            case .faceTooSmall: "too_small"
+            case .blurred: "blurred"
+            case .notFrontal: "not_frontal"
+            default: "unusable"
+            }
+            metrics.increment("rollcall_cloud_photos_refused_total", labels: ["reason": reason])
+            throw CloudError(.photoRefused, error.detail)
         }
-        guard faces.count == 1 else {
-            metrics.increment("rollcall_cloud_photos_refused_total", labels: ["reason": "several_faces"])
-            throw CloudError(.photoRefused, "\(faces.count) faces found; an enrollment photo shows exactly one")
-        }
-        let side = Int(min(face.box.width, face.box.height))
-        if checkSize, side < config.recognition.minEnrollmentFacePixels {
-            metrics.increment("rollcall_cloud_photos_refused_total", labels: ["reason": "too_small"])
-            throw CloudError(.photoRefused,
-                             "face is \(side) px, at least \(config.recognition.minEnrollmentFacePixels) px needed")
-        }
-        let sharpness = Double(face.quality.laplacianVariance)
-        guard sharpness >= config.recognition.minEnrollmentSharpness else {
-            metrics.increment("rollcall_cloud_photos_refused_total", labels: ["reason": "blurred"])
-            throw CloudError(.photoRefused, String(format: "face too blurred (sharpness %.1f, at least %.1f needed)",
-                                                   sharpness, config.recognition.minEnrollmentSharpness))
-        }
-        return face
     }
 
     /// Deletes a worker: rows (photos, embeddings, detections), files (photos, crops), then publishes a gallery

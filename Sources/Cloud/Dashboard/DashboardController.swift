@@ -39,6 +39,7 @@ struct DashboardController {
         group.post("workers/:id/photos", use: uploadPhoto)
         group.post("workers/:id/delete", use: deleteWorker)
         group.get("agents", use: agents)
+        group.get("sightings", use: sightings)
         group.get("unknown", use: unknownTracks)
         group.post("unknown/assign", use: assignTrack)
         group.get("crops/:id", use: crop)

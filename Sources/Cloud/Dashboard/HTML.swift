@@ -31,8 +31,8 @@ enum HTML {
                      reloadAfter: Int? = nil) -> String {
         let links = [("live", "/dashboard", "Live"), ("workers", "/dashboard/workers", "Workers"),
                      ("agents", "/dashboard/agents", "Agents"), ("unknown", "/dashboard/unknown", "Unknown tracks"),
-                     ("people", "/dashboard/people", "Unknown people"), ("attendance", "/dashboard/attendance", "Attendance"),
-                     ("search", "/dashboard/search", "Search")]
+                     ("people", "/dashboard/people", "Unknown people"), ("sightings", "/dashboard/sightings", "Seen, not sent"),
+                     ("attendance", "/dashboard/attendance", "Attendance"), ("search", "/dashboard/search", "Search")]
         let nav = links.map { key, href, label in
             "<a href=\"\(href)\"\(key == active ? " class=\"active\"" : "")>\(label)</a>"
         }.joined(separator: " ")

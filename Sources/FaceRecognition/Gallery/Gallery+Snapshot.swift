@@ -1,13 +1,15 @@
 // The gallery's snapshot: a deterministic, versioned byte encoding that agents receive (Wire signs it).
 //
 // Layout (all integers little-endian):
-//   magic "RCGS" | version u16 (= 3) | model id: u8 length + UTF-8 | dimension u32 |
-//   policy: threshold f32 bits, margin f32 bits | worker count u32 |
+//   magic "RCGS" | version u16 (= 4) | model id: u8 length + UTF-8 | dimension u32 |
+//   policy: threshold f32 bits, margin f32 bits, ratio f32 bits | worker count u32 |
 //   per worker, in id order: id i64 | exemplar count u32 | negative count u32 |
 //   centroid (dimension × f32 bits) | exemplars (count × dimension × f32 bits) |
 //   negatives ("not this worker" examples, count × dimension × f32 bits) |
 //   CRC-32 (IEEE) of everything before it, u32.
-// Version 2 is the same without the negative count and negatives; it is still read (as no negatives).
+// Older versions are still read: version 3 has no ratio in the policy (ratio 1: no ratio test); version 2 has
+// no ratio, no negative count and no negatives. A site's agents receive the gallery of that site's workers
+// only (`Gallery.restricted(to:)`), in this same format.
 // Equal galleries give equal bytes. Decoding refuses a wrong magic or version (version 1, with text worker
 // ids and no policy, is no longer read), a truncated or over-long buffer, a checksum mismatch, a model other
 // than the expected one, an invalid policy, ids that are not positive or not strictly increasing, and any
@@ -16,8 +18,10 @@ import RollcallCore
 
 extension Gallery {
     static let snapshotMagic: [UInt8] = Array("RCGS".utf8)
-    /// The snapshot format version this code writes and reads.
-    public static let snapshotVersion: UInt16 = 3
+    /// The snapshot format version this code writes (it also reads back to `oldestReadableSnapshotVersion`).
+    public static let snapshotVersion: UInt16 = 4
+    /// The oldest version decoded (version 2: no ratio test, no negatives).
+    public static let oldestReadableSnapshotVersion: UInt16 = 2
 
     /// The snapshot bytes.
     public func snapshot() -> [UInt8] {
@@ -27,6 +31,7 @@ extension Gallery {
         out.appendLE(UInt32(dimension))
         out.appendLE(policy.threshold.bitPattern)
         out.appendLE(policy.margin.bitPattern)
+        out.appendLE(policy.ratio.bitPattern)
         out.appendLE(UInt32(workers.count))
         for worker in workers {
             out.appendLE(worker.id)
@@ -53,8 +58,8 @@ extension Gallery {
         var reader = ByteReader(bytes: bytes, end: body)
         reader.offset = 4
         let version = try reader.u16()
-        guard version == 2 || version == Self.snapshotVersion else {
-            throw bad("snapshot version \(version), this build reads 2 and \(Self.snapshotVersion) only")
+        guard (Self.oldestReadableSnapshotVersion ... Self.snapshotVersion).contains(version) else {
+            throw bad("snapshot version \(version), this build reads \(Self.oldestReadableSnapshotVersion)…\(Self.snapshotVersion)")
         }
         guard CRC32.checksum(bytes[0 ..< body]) == stored else {
             throw bad("checksum mismatch: the snapshot is truncated or damaged")
@@ -64,7 +69,9 @@ extension Gallery {
             throw RecognitionError(.backboneMismatch, detail: "snapshot holds \(modelID) embeddings, expected \(expectedModelID)")
         }
         let dimension = Int(try reader.u32())
-        let policy = MatchPolicy(threshold: Float(bitPattern: try reader.u32()), margin: Float(bitPattern: try reader.u32()))
+        let threshold = Float(bitPattern: try reader.u32()), margin = Float(bitPattern: try reader.u32())
+        let ratio = version >= 4 ? Float(bitPattern: try reader.u32()) : 1
+        let policy = MatchPolicy(threshold: threshold, margin: margin, ratio: ratio)
         let gallery = try Gallery(modelID: modelID, dimension: dimension, policy: policy)
         let count = Int(try reader.u32())
         guard count <= reader.remaining / 4 else { throw bad("worker count \(count) exceeds the data") }

@@ -17,8 +17,14 @@ public struct FaceQuality: Sendable, Equatable, Codable {
     /// 1 for a sharp face, falling towards 0 with motion blur or defocus.
     public var sharpness: Float
     /// The focus measure `sharpness` is made from: `Sharpness.laplacianVariance` over the face box (grey
-    /// levels squared; 0 when not measured). Enrollment photos are refused below a configured value of it.
+    /// levels squared; 0 when not measured).
     public var laplacianVariance: Float
+    /// The same measure on the aligned 150×150 chip (`ChipSharpness`), which does not depend on the photo's
+    /// resolution; nil when no chip was made. Enrollment photos are refused below a configured value of it.
+    public var chipLaplacianVariance: Float?
+    /// Frontalness from the alignment's five landmarks (`LandmarkPose`), more precise than `frontalness`
+    /// (the detector's keypoints); nil when the face was not aligned.
+    public var landmarkFrontalness: Float?
 
     /// Shorter side (pixels) at which a face counts as fully sized: the crop size recognition wants.
     public static let fullSizePixels: Float = 112

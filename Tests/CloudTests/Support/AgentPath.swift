@@ -51,7 +51,7 @@ struct AgentPath {
             stats: AgentStats(), firstTrackID: track)
         let events = processor.process(CapturedFrame(image: image, time: Date(), monotonicSeconds: 0)) + processor.finish()
         let encoder = WireAgentEncoder(site: Self.site, agent: Self.agent, mode: mode, version: "test")
-        return try events.map { event in
+        return try events.compactMap(\.face).map { event in
             let message = try encoder.face(event)
             return (message.topic, Data(message.payload), event)
         }

@@ -25,12 +25,13 @@ final class ScriptedRecognizer: FaceRecognizer {
         script(bytes, faces: [Self.face(embedding: embedding, side: side, sharpness: sharpness, emotion: emotion)])
     }
 
-    /// A frontal face of `side` pixels whose Laplacian variance is `sharpness`.
+    /// A frontal face of `side` pixels whose Laplacian variance is `sharpness` (on the box and on the aligned chip).
     static func face(embedding: [Float], side: Float = 100, sharpness: Float = 100,
                      emotion: EmotionEstimate? = nil) -> AnalyzedFace {
-        AnalyzedFace(box: Rect(x: 10, y: 10, width: side, height: side), detectionScore: 0.95, embedding: embedding,
-                     quality: FaceQuality(score: 0.95, shorterSide: side, frontalness: 1, laplacianVariance: sharpness),
-                     emotion: emotion)
+        var quality = FaceQuality(score: 0.95, shorterSide: side, frontalness: 1, laplacianVariance: sharpness)
+        quality.chipLaplacianVariance = sharpness
+        return AnalyzedFace(box: Rect(x: 10, y: 10, width: side, height: side), detectionScore: 0.95, embedding: embedding,
+                            quality: quality, emotion: emotion)
     }
 
     func analyze(_ image: EncodedImage, emotion: Bool) async throws(CloudError) -> [AnalyzedFace] {

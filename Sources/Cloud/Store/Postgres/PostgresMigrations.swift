@@ -127,9 +127,20 @@ enum PostgresMigrations {
             "CREATE TABLE feature_state (name TEXT PRIMARY KEY, value BIGINT NOT NULL)",
             "INSERT INTO feature_state (name, value) VALUES ('clustering.cursor', 0), ('clustering.revision', 0)",
         ]),
+        // Issue 16: image-free sightings (tracks an agent followed without ever sending a crop).
+        (5, [
+            """
+            CREATE TABLE face_sighting (
+              id BIGSERIAL PRIMARY KEY, message_id TEXT NOT NULL, site_id TEXT NOT NULL, agent_id TEXT NOT NULL,
+              camera TEXT NOT NULL, track_id TEXT NOT NULL, first_seen TIMESTAMPTZ NOT NULL,
+              last_seen TIMESTAMPTZ NOT NULL, detections BIGINT NOT NULL, largest_face_pixels DOUBLE PRECISION NOT NULL,
+              reason TEXT NOT NULL, stored_at TIMESTAMPTZ NOT NULL, UNIQUE (site_id, agent_id, message_id))
+            """,
+            "CREATE INDEX face_sighting_last_seen ON face_sighting (last_seen)",
+        ]),
         // Issue 13: state shared by every aggregator: track fusion and emotion smoothing, the live feed's
         // events, and which gallery version was published.
-        (5, [
+        (6, [
             // Track fusion and emotion smoothing per track, locked (FOR UPDATE) and updated in the detection's
             // transaction; `state` is NULL for a row made by a transaction that stored nothing.
             """

@@ -210,7 +210,26 @@ enum Migrations {
                 INSERT INTO featureState (name, value) VALUES ('clustering.cursor', 0), ('clustering.revision', 0);
                 """)
         }
-        migrator.registerMigration("v8-shared-tracks-and-live-events") { db in
+        migrator.registerMigration("v8-face-sightings") { db in
+            // Issue 16: tracks an agent followed without ever sending a crop (faces too small or too poor),
+            // image-free; a redelivered message is stored once per agent.
+            try db.create(table: "faceSighting") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("messageID", .text).notNull()
+                t.column("siteID", .text).notNull()
+                t.column("agentID", .text).notNull()
+                t.column("camera", .text).notNull()
+                t.column("trackID", .text).notNull()
+                t.column("firstSeen", .datetime).notNull()
+                t.column("lastSeen", .datetime).notNull().indexed()
+                t.column("detections", .integer).notNull()
+                t.column("largestFacePixels", .double).notNull()
+                t.column("reason", .text).notNull()
+                t.column("storedAt", .datetime).notNull()
+                t.uniqueKey(["siteID", "agentID", "messageID"])
+            }
+        }
+        migrator.registerMigration("v9-shared-tracks-and-live-events") { db in
             // Track fusion and emotion smoothing per track, updated in the detection's transaction; the live
             // feed's events, stored with what they report; gallery versions record their publication.
             try db.execute(sql: """

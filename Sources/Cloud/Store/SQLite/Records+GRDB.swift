@@ -43,5 +43,10 @@ extension AuditEntry: FetchableRecord, MutablePersistableRecord {
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
 
+extension FaceSightingRecord: FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "faceSighting"
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
 extension Role: DatabaseValueConvertible {}
 extension EdgeAgreement: DatabaseValueConvertible {}

@@ -1,4 +1,4 @@
-// `SessionStore` on SQLite: the `dashboardSession` table (migration v3).
+// `SessionStore` on SQLite: the `dashboardSession` table (migration v5).
 import Foundation
 import GRDB
 

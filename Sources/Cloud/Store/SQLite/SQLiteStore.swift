@@ -14,7 +14,8 @@ public final class SQLiteStore: Store {
             var configuration = Configuration()
             configuration.busyMode = .timeout(5)
             pool = try DatabasePool(path: path, configuration: configuration)
-            try Migrations.migrator.migrate(pool)
+            let pool = self.pool
+            try Self.holdingMigrationLock(database: path) { try Migrations.migrator.migrate(pool) }
         } catch {
             throw CloudError(.storage, "cannot open database: \(error)", subject: path)
         }
