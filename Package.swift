@@ -153,6 +153,7 @@ let package = Package(
             "Agent",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
+            .product(name: "PostgresNIO", package: "postgres-nio"),
         ]),
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"]),
     ],

@@ -25,12 +25,20 @@ struct BenchBroker {
 
     /// A clean-session client with the certificate `identity` (`cloud/bench` or `agents/bench/a1`).
     func client(_ identity: String, _ id: String) throws -> MQTTClient {
-        try MQTTClient(configuration: MQTTConfiguration(
+        try MQTTClient(configuration: configuration(identity, id))
+    }
+
+    /// The configuration of such a client (with manual acknowledgements and a Receive Maximum, as the cloud's
+    /// ingest connection).
+    func configuration(_ identity: String, _ id: String, manualAcknowledgements: Bool = false,
+                       receiveMaximum: Int = 20) -> MQTTConfiguration {
+        MQTTConfiguration(
             port: broker.configuration.port, clientID: id,
             tls: .init(caFile: pki.appendingPathComponent("ca.crt").path,
                        certificateFile: pki.appendingPathComponent("\(identity).crt").path,
                        keyFile: pki.appendingPathComponent("\(identity).key").path),
-            cleanStart: true, sessionExpiry: 0))
+            cleanStart: true, sessionExpiry: 0, manualAcknowledgements: manualAcknowledgements,
+            receiveMaximum: receiveMaximum)
     }
 
     /// Stops the broker and removes the folder.

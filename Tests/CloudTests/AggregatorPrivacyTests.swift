@@ -46,9 +46,12 @@ import TestSupport
         #expect(await eventually {
             env.fleet.results.withLock { $0.contains { $0.detectionID == known.detectionID && $0.privacy } }
         })
+        // The live feed relays the stored detection (after the enrollment's gallery and agent events).
         var events = live.events.makeAsyncIterator()
-        let event = try #require(await events.next())
-        #expect(event.name == "detection" && event.data.contains("\"privacy\":true"))
+        var event = try #require(await events.next())
+        while event.name != "detection" { event = try #require(await events.next()) }
+        #expect(event.data.contains("\"privacy\":true") && event.data.contains("\"detectionID\":\(known.detectionID)"))
+        #expect(event.cursor != nil)
 
         // A stranger is unknown; track fusion works on embeddings as on crops.
         let stranger = try await env.aggregator.process(embedding(Embeddings.axis(40), track: "p2", quality: 0.05))

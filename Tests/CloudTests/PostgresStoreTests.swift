@@ -2,6 +2,7 @@ import Cloud
 import Foundation
 import Logging
 import Testing
+import TestSupport
 
 /// What only the PostgreSQL store does: migrations under an advisory lock (several processes starting at once),
 /// refusing a newer schema, and clear errors naming `storage.postgres_url` for bad URLs and unreachable servers.

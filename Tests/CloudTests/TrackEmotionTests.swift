@@ -4,8 +4,6 @@ import Foundation
 import Testing
 
 @Suite struct TrackEmotionTests {
-    let track = TrackKey(siteID: "hq", agentID: "a1", camera: "door", trackID: "7")
-
     /// Seven probabilities with `p` on class `index` (FER order: angry, disgust, fear, happy, sad, surprise,
     /// neutral) and the rest spread evenly.
     func estimate(_ index: Int, _ p: Float) -> EmotionEstimate {
@@ -14,50 +12,53 @@ import Testing
         return EmotionEstimate(probabilities: probabilities)
     }
 
+    /// Folds `estimates` into one track's average, as the store keeps it between crops.
+    func readings(_ emotions: TrackEmotion, _ estimates: [EmotionEstimate]) -> [TrackEmotion.Reading] {
+        var smoothed: TrackEmotion.Smoothed?
+        return estimates.map { estimate in
+            let (reading, next) = emotions.add(estimate, to: smoothed)
+            smoothed = next
+            return reading
+        }
+    }
+
     @Test func oneOddCropDoesNotFlipASteadyTrack() {
-        var emotions = TrackEmotion(alpha: 0.3, uncertainBelow: 0.4, maxTracks: 100)
-        for _ in 0 ..< 4 { #expect(emotions.add(track, estimate(3, 0.9)).label == "happy") }
+        let emotions = TrackEmotion(alpha: 0.3, uncertainBelow: 0.4)
+        let steady = [EmotionEstimate](repeating: estimate(3, 0.9), count: 4)
+        let sad = [EmotionEstimate](repeating: estimate(4, 0.9), count: 6)
+        let all = readings(emotions, steady + sad)
+        #expect(all.prefix(4).allSatisfy { $0.label == "happy" })
         // One crop says "sad" with confidence; the track still reads happy, its score lowered.
-        let odd = emotions.add(track, estimate(4, 0.9))
-        #expect(odd.label == "happy" && odd.score < 0.9 && odd.samples == 5)
+        #expect(all[4].label == "happy" && all[4].score < 0.9 && all[4].samples == 5)
         // Sustained "sad" wins after a few crops.
-        var labels: [String] = []
-        for _ in 0 ..< 5 { labels.append(emotions.add(track, estimate(4, 0.9)).label) }
-        #expect(labels.last == "sad")
+        #expect(all.last?.label == "sad" && all.last?.samples == 10)
     }
 
     @Test func flatEstimatesReadUncertain() {
-        var emotions = TrackEmotion(alpha: 0.5, uncertainBelow: 0.4, maxTracks: 100)
-        let reading = emotions.add(track, estimate(6, 0.3))
+        let reading = TrackEmotion(alpha: 0.5, uncertainBelow: 0.4).add(estimate(6, 0.3), to: nil).0
         #expect(reading.label == TrackEmotion.uncertain)
         #expect(abs(reading.score - 0.3) < 1e-6)
         // With smoothing off (alpha 1) every crop stands alone.
-        var raw = TrackEmotion(alpha: 1, uncertainBelow: 0.4, maxTracks: 100)
-        _ = raw.add(track, estimate(3, 0.9))
-        #expect(raw.add(track, estimate(0, 0.8)).label == "angry")
+        #expect(readings(TrackEmotion(alpha: 1, uncertainBelow: 0.4), [estimate(3, 0.9), estimate(0, 0.8)]).last?.label
+                == "angry")
     }
 
-    @Test func tracksAreSeparateBoundedAndForgotten() {
-        var emotions = TrackEmotion(alpha: 0.3, uncertainBelow: 0.4, maxTracks: 3)
-        let other = TrackKey(siteID: "hq", agentID: "a1", camera: "yard", trackID: "7")
-        _ = emotions.add(track, estimate(3, 0.9))
-        #expect(emotions.add(other, estimate(0, 0.9)).label == "angry")
-        #expect(emotions.count == 2)
-        emotions.forget([track])
-        #expect(emotions.count == 1)
-        // A forgotten track starts again from its next crop.
-        #expect(emotions.add(track, estimate(5, 0.8)).samples == 1)
-        for index in 0 ..< 10 {
-            _ = emotions.add(.init(siteID: "hq", agentID: "b", camera: "c", trackID: "\(index)"), estimate(3, 0.9))
-        }
-        #expect(emotions.count == 3)
-        emotions.reset()
-        #expect(emotions.count == 0)
+    @Test func theStoredAverageContinuesExactly() {
+        // Continuing from a stored average is the moving average itself: (1 - α)·p + α·e per class.
+        let emotions = TrackEmotion(alpha: 0.25, uncertainBelow: 0.4)
+        let (_, first) = emotions.add(estimate(3, 0.9), to: nil)
+        let (reading, second) = emotions.add(estimate(0, 0.7), to: first)
+        let expected = zip(first.probabilities, estimate(0, 0.7).probabilities).map { 0.75 * $0 + 0.25 * $1 }
+        #expect(second.probabilities == expected)
+        #expect(second.samples == 2 && reading.samples == 2 && reading.label == "happy")
+        // A stored average of the wrong length (not this binary's classes) starts the track afresh.
+        #expect(emotions.add(estimate(5, 0.8), to: .init(probabilities: [1], samples: 9)).1.samples == 1)
+        #expect(emotions.add(estimate(5, 0.8), to: .init(probabilities: [1], samples: 9)).0.label == "surprise")
     }
 
     @Test func aLabelWithoutProbabilitiesIsSpreadOverTheOtherClasses() throws {
-        var emotions = TrackEmotion(alpha: 0.5, uncertainBelow: 0.4, maxTracks: 10)
-        let reading = emotions.add(track, EmotionEstimate(label: .surprise, probability: 0.7))
+        let emotions = TrackEmotion(alpha: 0.5, uncertainBelow: 0.4)
+        let reading = emotions.add(EmotionEstimate(label: .surprise, probability: 0.7), to: nil).0
         #expect(reading.label == "surprise" && abs(reading.score - 0.7) < 1e-6)
         // The API's form of an estimate reads back the same way; an unknown label is refused.
         let json = try JSONEncoder().encode(EmotionEstimate(label: .sad, probability: 0.625))

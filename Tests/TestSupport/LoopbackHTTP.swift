@@ -29,7 +29,8 @@ public enum LoopbackHTTP {
             }
         }
         guard connected else { throw TestSupportError("nothing listens on 127.0.0.1:\(port)") }
-        // A server that keeps the connection open must not hang the test: reads give up after 5 s.
+        // A server may keep even an HTTP/1.0 connection open (Hummingbird does): ask it to close, stop reading
+        // once Content-Length bytes are in, and give up on a silent server after 5 s.
         var limit = timeval(tv_sec: 5, tv_usec: 0)
         setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
         var head = "\(method) \(path) HTTP/1.0\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n"
@@ -44,7 +45,7 @@ public enum LoopbackHTTP {
         }
         var response = [UInt8]()
         var buffer = [UInt8](repeating: 0, count: 4096)
-        while true {
+        while !Self.isComplete(response) {
             let count = read(descriptor, &buffer, buffer.count)
             if count <= 0 { break }
             response += buffer[0 ..< count]
@@ -58,6 +59,20 @@ public enum LoopbackHTTP {
             return (line[..<colon].lowercased(), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces))
         }
         return (status, fields, parts.dropFirst().joined(separator: "\r\n\r\n"))
+    }
+
+    /// Whether `response` holds its head and as many body bytes as its Content-Length says (false without one:
+    /// read to the end).
+    static func isComplete(_ response: [UInt8]) -> Bool {
+        let separator: [UInt8] = [13, 10, 13, 10]
+        guard response.count >= 4,
+              let end = (0 ... response.count - 4).first(where: { Array(response[$0 ..< $0 + 4]) == separator })
+        else { return false }
+        let head = String(decoding: response[..<end], as: UTF8.self).lowercased()
+        guard let line = head.split(separator: "\r\n").first(where: { $0.hasPrefix("content-length:") }),
+              let length = Int(line.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces))
+        else { return false }
+        return response.count - (end + 4) >= length
     }
 
     /// Every sample of a Prometheus text exposition by its full name (`name{labels}`), comments skipped.

@@ -14,7 +14,8 @@ public struct CloudComponents: Sendable {
     public var fleet: any FleetPublisher
     public var signer: GallerySigner
     public var metrics: CloudMetrics
-    /// The broker connection ingest reads from (nil: API and dashboard only).
+    /// The broker connection ingest reads from (nil: API and dashboard only). The fleet publishes on its own
+    /// connection (`FleetConnection`, among `services`).
     public var mqtt: MQTTClient?
     /// Where crops and enrollment photos go (nil: files under the configured folders).
     public var crops: (any BlobVault)?
@@ -76,9 +77,9 @@ public enum CloudApp {
             return CloudComponents(store: store, recognizer: recognizer, fleet: OfflineFleet(metrics: metrics),
                                    signer: signer, metrics: metrics, crops: crops, photos: photos, services: services)
         }
-        let client: MQTTClient
+        let ingest: MQTTClient, publishing: MQTTClient
         do {
-            client = try MQTTClient(configuration: MQTTConfiguration(
+            let configuration = MQTTConfiguration(
                 host: host, port: config.mqtt.port, clientID: config.mqtt.clientID,
                 tls: .init(caFile: ca, certificateFile: config.mqtt.certificateFile, keyFile: config.mqtt.keyFile),
                 // A short backoff cap: after a broker restart the cloud must re-subscribe before agents resume
@@ -87,12 +88,19 @@ public enum CloudApp {
                 reconnect: ReconnectPolicy(initialDelay: 0.25, maxDelay: 2),
                 // A message is acknowledged once its detection (or refusal) is committed; the broker holds
                 // back more than `queue_depth` unacknowledged ones.
-                manualAcknowledgements: true, receiveMaximum: config.recognition.queueDepth))
+                manualAcknowledgements: true, receiveMaximum: config.recognition.queueDepth)
+            ingest = try MQTTClient(configuration: configuration)
+            // Results and gallery versions on their own connection: ingest's writes wait for its batch.
+            publishing = try MQTTClient(configuration: FleetConnection.configuration(ingest: configuration))
         } catch {
             throw CloudError(.invalidConfig, "\(error)", subject: "mqtt")
         }
-        return CloudComponents(store: store, recognizer: recognizer, fleet: MQTTFleet(client: client), signer: signer,
-                               metrics: metrics, mqtt: client, crops: crops, photos: photos, services: services)
+        services.append(FleetConnection(client: publishing, metrics: metrics, logger: logger))
+        // Not `ingest`: while a face is unacknowledged that connection writes nothing (the write gate), and a
+        // result or gallery version must not wait for a batch to commit — nor for a database outage to end.
+        return CloudComponents(store: store, recognizer: recognizer, fleet: MQTTFleet(client: publishing),
+                               signer: signer, metrics: metrics, mqtt: ingest, crops: crops, photos: photos,
+                               services: services)
     }
 
     /// The configured store alone (SQLite, or PostgreSQL with `storage.postgres_url`), for command-line tools.
@@ -122,7 +130,7 @@ public enum CloudApp {
             router: router,
             configuration: .init(address: .hostname(config.http.host, port: config.http.port),
                                  serverName: "rollcall-cloud"),
-            services: components.services + [retention, LiveFeedCloser(live: aggregator.live),
+            services: components.services + [retention, aggregator.liveEvents, LiveFeedCloser(live: aggregator.live),
                                               aggregator.galleryPublisher, GalleryRefreshService(aggregator: aggregator),
                                               try unknownPeopleService(aggregator, logger: logger)]
                 + metricsListener + (try notificationServices(aggregator, mqtt: components.mqtt, logger: logger))

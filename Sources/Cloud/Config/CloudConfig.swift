@@ -43,6 +43,8 @@ public struct CloudConfig: Sendable, Equatable {
         public var unknownDays = 7.0
         /// Seconds between two sweeps of the retention job.
         public var sweepIntervalSeconds = 3600.0
+        /// Hours the live feed's events are kept (a browser reconnecting later resumes from the oldest kept).
+        public var liveEventHours = 24.0
         public init() {}
     }
 

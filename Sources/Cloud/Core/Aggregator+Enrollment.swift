@@ -72,7 +72,6 @@ extension Aggregator {
         let files = try await store.deleteWorker(id: id, actor: actor)
         await photos.remove(files.photoFiles)
         await crops.remove(files.cropFiles)
-        forgetAllTracks()
         return try await publishGallery(reason: "worker:\(id) deleted", actor: actor)
     }
 
@@ -120,38 +119,42 @@ extension Aggregator {
         return (added, version)
     }
 
-    /// Recomputes the centroids, stores a new signed gallery version and hands it to the durable publisher,
-    /// which publishes it (retained) to every site.
+    /// Stores a new signed gallery version of the enrolled workers (each site's message holding that site's
+    /// workers) and hands it to the durable publisher, which publishes it (retained) to every site. Built from
+    /// the rows read after the newest version was seen, and stored only if no process stored a version
+    /// meanwhile (otherwise read and built again), so concurrent enrollments in several processes give
+    /// consecutive versions and the later one holds both.
     @discardableResult
     public func publishGallery(reason: String, actor: String) async throws(CloudError) -> GalleryVersion {
-        try await reloadGalleryFromStore()
-        let gallery = try makeGallery(try await store.enrollmentEmbeddings(),
-                                      negatives: try await store.activeNegativeEmbeddings())
         let signer = self.signer
-        // The version's own message holds the workers of every site only; each site's message adds its own.
-        let scopes = try await siteScopes(of: gallery)
-        let version = try await store.addGalleryVersion(workerCount: gallery.workers.count, reason: reason,
-                                                        actor: actor) { number in
-            try signer.galleryMessage(version: number, gallery: gallery.restricted(to: scopes.everySite))
+        var stored: GalleryVersion?
+        for _ in 0 ..< 20 {
+            let seen = try await store.latestGalleryVersion()?.version ?? 0
+            let gallery = try makeGallery(try await store.enrollmentEmbeddings(),
+                                          negatives: try await store.activeNegativeEmbeddings())
+            // The version's own message holds the workers of every site only; each site's message adds its own.
+            let scopes = try await siteScopes(of: gallery)
+            stored = try await store.addGalleryVersion(after: seen, reason: reason, actor: actor) { number in
+                GalleryBuild(workerCount: gallery.workers.count,
+                             snapshot: try signer.galleryMessage(version: number, gallery: gallery.restricted(to: scopes.everySite)),
+                             siteMessages: try Self.siteGalleryMessages(version: number, gallery: gallery,
+                                                                        scopes: scopes, signer: signer))
+            }
+            if stored != nil { break }
+            metrics.increment("rollcall_cloud_gallery_version_conflicts_total")
         }
-        try await storeSiteGalleries(version: version.version, gallery: gallery, scopes: scopes)
-        try await reloadGalleryFromStore()   // picks up the new version number
+        guard let version = stored else {
+            throw CloudError(.storage, "other processes stored a gallery version on every try", subject: "gallery")
+        }
+        try await reloadGalleryFromStore()   // decide with the new version from now on
         try await store.audit(AuditEntry(actor: actor, action: "gallery.publish", subject: "gallery:\(version.version)",
                                          detail: AuditDetail.json(["reason": reason,
                                                                    "workers": "\(version.workerCount)"])))
         // Published by the durable publisher in the background: neither this request nor a shutdown waits for
         // the broker.
         galleryPublisher.versionStored()
+        liveEvents.poke()
         metrics.set("rollcall_cloud_gallery_version", to: Double(version.version))
-        live.publish("gallery", GalleryEvent(version: version.version, workerCount: version.workerCount,
-                                             reason: reason))
         return version
     }
-}
-
-/// The live-feed payload of a new gallery version.
-struct GalleryEvent: Codable, Sendable {
-    var version: Int
-    var workerCount: Int
-    var reason: String
 }

@@ -20,7 +20,7 @@ extension Aggregator {
             return false
         }
         metrics.increment("rollcall_cloud_sightings_total", labels: ["reason": reason])
-        live.publish("sighting", record)
+        await announce(LiveEvent(name: "sighting", encoding: record))   // every process's live feed
         return true
     }
 }

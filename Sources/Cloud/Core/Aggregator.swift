@@ -9,11 +9,18 @@ import Wire
 
 /// Ties the store, the recognizer, the fleet and the live feed together. All HTTP and MQTT handlers go
 /// through it. Recognition runs on the caller's task, so callers bound concurrency (the ingest pool).
+///
+/// Nothing a decision depends on lives only in this process: a track's fusion and emotion state is kept in the
+/// store and updated under the track's lock in the transaction that stores the crop's detection; the gallery
+/// decided with is the newest stored version's (a newer one, stored by any process, is loaded before deciding);
+/// the live feed relays events from the store. One, two or three aggregators decide the same crops alike.
 public final class Aggregator: Sendable {
     public let store: any Store
     public let recognizer: any FaceRecognizer
     public let fleet: any FleetPublisher
     public let live: LiveFeed
+    /// Stored events (any process's) to this process's live feed.
+    public let liveEvents: LiveEventRelay
     public let metrics: CloudMetrics
     /// Crop and enrollment-photo bytes: files beside SQLite, rows in PostgreSQL.
     public let crops: any BlobVault
@@ -26,19 +33,20 @@ public final class Aggregator: Sendable {
     let resultsInFlight = Mutex(0)
     /// Most result publications in progress; beyond, results are dropped and counted.
     static let resultsInFlightLimit = 1_000
+    /// Track fusion and emotion smoothing of one crop.
+    let trackStep: TrackStep
     let logger: Logger
 
     private struct State {
-        /// FaceRecognition's gallery under the configured match policy; nil until `load()`.
+        /// The gallery of the stored enrollments and corrections; nil until `load()`.
         var gallery: Gallery?
         /// Enrolled workers' names (the gallery itself holds ids only, as agents receive it).
         var names: [WorkerID: String] = [:]
+        /// The version `gallery` is (0: none stored yet).
         var galleryVersion = 0
-        var fusion = TrackFusion<TrackKey>()
-        var emotions: TrackEmotion
     }
 
-    private let state: Mutex<State>
+    private let state = Mutex(State())
 
     /// Creates the aggregator; call `load()` before serving.
     public init(config: CloudConfig, store: any Store, recognizer: any FaceRecognizer, fleet: any FleetPublisher,
@@ -52,56 +60,75 @@ public final class Aggregator: Sendable {
         self.metrics = metrics
         self.logger = logger
         live = LiveFeed(metrics: metrics)
+        liveEvents = LiveEventRelay(store: store, live: live, metrics: metrics, logger: logger)
         galleryPublisher = GalleryPublisher(store: store, fleet: fleet, metrics: metrics, logger: logger,
                                             signer: signer)
         self.crops = crops ?? FileVault(root: config.storage.cropsDirectory)
         self.photos = photos ?? FileVault(root: config.storage.photosDirectory)
-        let fusion = TrackFusion<TrackKey>()
-        state = Mutex(State(gallery: nil, fusion: fusion,
-                            emotions: TrackEmotion(alpha: config.recognition.emotionSmoothing,
-                                                   uncertainBelow: config.recognition.emotionUncertainBelow,
-                                                   maxTracks: fusion.maxTracks)))
+        trackStep = TrackStep(emotionSmoothing: config.recognition.emotionSmoothing,
+                              emotionUncertainBelow: config.recognition.emotionUncertainBelow)
+        // Another process's gallery version: decide with it from now on, and see that it reaches the broker.
+        liveEvents.observe { [weak self] events in
+            guard let self, events.contains(where: { $0.name == "gallery" }) else { return }
+            Task {
+                do {
+                    try await self.reloadGalleryIfNewer()
+                } catch {
+                    self.logger.warning("gallery not reloaded: \(error)")
+                }
+                self.galleryPublisher.versionStored()
+            }
+        }
     }
 
-    /// Registers the configured sites and loads the gallery from the store.
+    /// Registers the configured sites, loads the gallery from the store and starts the live feed at the newest
+    /// stored event.
     public func load() async throws(CloudError) {
         for site in config.sites {
             try await store.upsertSite(Site(id: site.id, name: site.name, emotionEnabled: site.emotion))
         }
         try await reloadGallery()
+        try await liveEvents.start()
     }
 
     /// The current gallery (nil before `load()`).
     public var gallery: Gallery? { state.withLock { $0.gallery } }
+
+    /// The gallery version decided with (0: none stored yet).
+    public var galleryVersion: Int { state.withLock { $0.galleryVersion } }
 
     /// An enrolled worker's name.
     public func workerName(_ id: WorkerID) -> String? {
         state.withLock { $0.names[id] }
     }
 
-    /// Forgets every fused track (a worker is gone, so earlier decisions may name them).
-    func forgetAllTracks() {
-        state.withLock {
-            $0.fusion.reset()
-            $0.emotions.reset()
-        }
-    }
-
     func reloadGalleryFromStore() async throws(CloudError) {
         try await reloadGallery()
     }
 
+    /// Reloads when the store holds a newer version than the one decided with.
+    func reloadGalleryIfNewer() async throws(CloudError) {
+        let stored = try await store.latestGalleryVersion()?.version ?? 0
+        if stored > galleryVersion { try await reloadGallery() }
+    }
+
+    /// Loads the gallery of the stored enrollment embeddings and active corrections (what the newest stored
+    /// version was built from: every process builds the same gallery from the same rows) with the workers'
+    /// names. The version number is read first, so a version stored meanwhile is newer than the one recorded
+    /// here and `Store.storeDecision` has the crop decided again after the next reload.
     private func reloadGallery() async throws(CloudError) {
-        let embeddings = try await store.enrollmentEmbeddings()
+        let version = try await store.latestGalleryVersion()?.version ?? 0
         let names = Dictionary(uniqueKeysWithValues: try await store.workers().compactMap { worker in
             worker.id.map { ($0, worker.name) }
         })
-        let gallery = try makeGallery(embeddings, negatives: try await store.activeNegativeEmbeddings())
-        let version = try await store.latestGalleryVersion()?.version ?? 0
-        state.withLock {
-            $0.gallery = gallery
-            $0.names = names
-            $0.galleryVersion = version
+        let gallery = try makeGallery(try await store.enrollmentEmbeddings(),
+                                      negatives: try await store.activeNegativeEmbeddings())
+        state.withLock { state in
+            // Two reloads may overlap: the newer version stays.
+            guard version >= state.galleryVersion else { return }
+            state.gallery = gallery
+            state.names = names
+            state.galleryVersion = version
         }
         metrics.set("rollcall_cloud_gallery_workers", to: Double(gallery.workers.count))
     }
@@ -227,73 +254,110 @@ public final class Aggregator: Sendable {
         throw CloudError(.badEmbedding, refusal.detail, subject: "agent \(crop.agentID) track \(crop.trackID)")
     }
 
-    /// Fuses an observation into its track, smooths the track's emotion, stores, publishes and pushes.
+    /// Stores the crop, then fuses the observation into its track and smooths the track's emotion under the
+    /// track's lock in the detection's transaction (`Store.storeDecision`), then keeps the face's embedding,
+    /// publishes the result and pokes the live feed. Nil when another delivery of the same message was stored
+    /// first.
     private func decide(_ crop: IncomingCrop, _ observation: Observation) async throws(CloudError) -> RecognitionResult? {
-        let key = crop.trackKey
-        let (decision, own, emotion, workerName, galleryVersion) = try state.withLock { state throws(CloudError) in
-            guard let gallery = state.gallery else {
-                throw CloudError(.unavailable, "no gallery loaded yet", subject: "gallery")
-            }
-            // This face's own decision (before fusion with its track): what an edge-matching agent decided too.
-            let own = try Self.decide(observation.embedding, in: gallery)
-            let decision: TrackFusion<TrackKey>.Decision
-            do {
-                decision = try state.fusion.add(key, embedding: observation.embedding, quality: observation.quality,
-                                                at: crop.frameTime, gallery: gallery)
-            } catch {
-                throw CloudError(.badEmbedding, "cannot fuse the face into its track: \(error)",
-                                 subject: "agent \(crop.agentID) track \(crop.trackID)")
-            }
-            state.emotions.forget(decision.expired)
-            let emotion = observation.emotion.map { state.emotions.add(key, $0) }
-            return (decision, own, emotion, decision.match.workerID.flatMap { state.names[$0] }, state.galleryVersion)
-        }
-        let agreement = crop.edge.map { Self.agreement(of: $0, with: own, galleryVersion: galleryVersion) }
-        if let agreement {
-            metrics.increment("rollcall_cloud_edge_decisions_total", labels: ["agreement": agreement.rawValue])
-        }
-        let match = decision.match
-        let distance = match.distance.map(Double.init)
-        if decision.revised {
-            try await store.reviseTrack(siteID: crop.siteID, agentID: crop.agentID, trackID: crop.trackID,
-                                        workerID: match.workerID, distance: distance)
-            metrics.increment("rollcall_cloud_track_revisions_total")
-        }
         var cropFile: String?
         if let image = observation.image {
             cropFile = try await crops.save(image.bytes, extension: image.fileExtension, at: crop.frameTime)
         }
-        let stored: Detection?
-        do {
-            stored = try await store.insertDetection(Detection(
-                time: crop.frameTime, siteID: crop.siteID, agentID: crop.agentID, camera: crop.camera,
-                trackID: crop.trackID, workerID: match.workerID, distance: distance,
-                emotion: emotion?.label, emotionScore: emotion?.score, quality: observation.quality,
-                cropFile: cropFile, privacy: observation.image == nil, cropEmotion: observation.emotion?.top.name,
-                cropEmotionScore: observation.emotion.map { Double($0.topProbability) }, messageID: crop.messageID,
-                edgeWorkerID: crop.edge?.workerID, edgeDistance: crop.edge?.distance.map(Double.init),
-                edgeGalleryVersion: crop.edge.map { Int(clamping: $0.galleryVersion) }, edgeAgreement: agreement))
+        do throws(CloudError) {
+            // A newer gallery stored meanwhile is loaded and the crop decided again with it; a gallery that
+            // changes on every try is a storage problem (tried again later).
+            for _ in 0 ..< 5 {
+                let (request, context) = try decisionRequest(crop, observation, cropFile: cropFile)
+                switch try await store.storeDecision(request) {
+                case .stored(let detection, let decision):
+                    return await stored(detection, decision, context, embedding: observation.embedding)
+                case .duplicate:
+                    if let cropFile { await crops.remove([cropFile]) }
+                    metrics.increment("rollcall_cloud_messages_duplicate_total")
+                    return nil
+                case .galleryChanged:
+                    metrics.increment("rollcall_cloud_gallery_reloads_total", labels: ["reason": "decision"])
+                    try await reloadGallery()
+                }
+            }
+            throw CloudError(.storage, "the gallery changed on every try", subject: "track \(crop.trackID)")
         } catch {
             if let cropFile { await crops.remove([cropFile]) }
             throw error
         }
-        guard let detection = stored else {
-            // Another delivery of the same message was stored meanwhile.
-            if let cropFile { await crops.remove([cropFile]) }
-            metrics.increment("rollcall_cloud_messages_duplicate_total")
-            return nil
-        }
-        await keepEmbedding(of: detection, observation.embedding)
-        let result = RecognitionResult(
-            detectionID: detection.id ?? 0, siteID: crop.siteID, agentID: crop.agentID, camera: crop.camera,
-            trackID: crop.trackID, time: crop.frameTime, workerID: match.workerID,
-            workerName: workerName, distance: distance,
-            emotion: emotion?.label, emotionScore: emotion?.score, revised: decision.revised,
-            galleryVersion: galleryVersion, cropMessageID: crop.messageID, privacy: detection.privacy)
+    }
+
+    /// What a decision was made with, for its result.
+    private struct DecisionContext {
+        var names: [WorkerID: String]
+        var galleryVersion: Int
+        /// How the agent's own decision compares with this face's (nil: the agent sent none).
+        var agreement: EdgeAgreement?
+    }
+
+    /// The request that decides `crop` from its track's stored state with the current gallery.
+    private func decisionRequest(_ crop: IncomingCrop, _ observation: Observation,
+                                 cropFile: String?) throws(CloudError) -> (DecisionRequest, DecisionContext) {
+        let (gallery, version, names) = state.withLock { ($0.gallery, $0.galleryVersion, $0.names) }
+        guard let gallery else { throw CloudError(.unavailable, "no gallery loaded yet", subject: "gallery") }
+        // This face's own decision (before fusion with its track): what an edge-matching agent decided too.
+        let own = try Self.decide(observation.embedding, in: gallery)
+        let agreement = crop.edge.map { Self.agreement(of: $0, with: own, galleryVersion: version) }
+        let step = trackStep
+        let request = DecisionRequest(track: crop.trackKey, messageID: crop.messageID, galleryVersion: version,
+                                      decide: { stored throws(CloudError) in
+            let outcome: TrackStep.Outcome
+            do {
+                outcome = try step.apply(stored, embedding: observation.embedding, quality: observation.quality,
+                                         emotion: observation.emotion, at: crop.frameTime, gallery: gallery)
+            } catch {
+                throw CloudError(.badEmbedding, "cannot fuse the face into its track: \(error)",
+                                 subject: "agent \(crop.agentID) track \(crop.trackID)")
+            }
+            let match = outcome.match
+            let distance = match.distance.map(Double.init)
+            let detection = Detection(
+                time: crop.frameTime, siteID: crop.siteID, agentID: crop.agentID, camera: crop.camera,
+                trackID: crop.trackID, workerID: match.workerID, distance: distance,
+                emotion: outcome.emotion?.label, emotionScore: outcome.emotion?.score, quality: observation.quality,
+                cropFile: cropFile, privacy: observation.image == nil, cropEmotion: observation.emotion?.top.name,
+                cropEmotionScore: observation.emotion.map { Double($0.topProbability) }, messageID: crop.messageID,
+                edgeWorkerID: crop.edge?.workerID, edgeDistance: crop.edge?.distance.map(Double.init),
+                edgeGalleryVersion: crop.edge.map { Int(clamping: $0.galleryVersion) }, edgeAgreement: agreement)
+            return TrackDecision(detection: detection, state: outcome.state,
+                                 revision: outcome.revised ? TrackRevision(workerID: match.workerID, distance: distance) : nil)
+        }, event: { detection, decision in
+            LiveEvent(name: "detection", encoding: Self.result(detection, decision, names: names, galleryVersion: version),
+                      workerID: detection.workerID)
+        })
+        return (request, DecisionContext(names: names, galleryVersion: version, agreement: agreement))
+    }
+
+    /// A stored decision's result, as published to the site and shown on the live feed.
+    static func result(_ detection: Detection, _ decision: TrackDecision, names: [WorkerID: String],
+                       galleryVersion: Int) -> RecognitionResult {
+        RecognitionResult(
+            detectionID: detection.id ?? 0, siteID: detection.siteID, agentID: detection.agentID,
+            camera: detection.camera, trackID: detection.trackID, time: detection.time, workerID: detection.workerID,
+            workerName: detection.workerID.flatMap { names[$0] }, distance: detection.distance,
+            emotion: detection.emotion, emotionScore: detection.emotionScore, revised: decision.revision != nil,
+            galleryVersion: galleryVersion, cropMessageID: detection.messageID, privacy: detection.privacy)
+    }
+
+    /// After the commit: the face's embedding kept, the result to the site (in the background), the live feed,
+    /// the counters.
+    private func stored(_ detection: Detection, _ decision: TrackDecision, _ context: DecisionContext,
+                        embedding: [Float]) async -> RecognitionResult {
+        await keepEmbedding(of: detection, embedding)
+        let result = Self.result(detection, decision, names: context.names, galleryVersion: context.galleryVersion)
         publishResultInBackground(result)
-        live.publish("detection", result)
+        liveEvents.poke()
+        if let agreement = context.agreement {
+            metrics.increment("rollcall_cloud_edge_decisions_total", labels: ["agreement": agreement.rawValue])
+        }
+        if decision.revision != nil { metrics.increment("rollcall_cloud_track_revisions_total") }
         metrics.increment("rollcall_cloud_detections_total",
-                          labels: ["site": crop.siteID, "known": match.workerID == nil ? "false" : "true",
+                          labels: ["site": detection.siteID, "known": detection.workerID == nil ? "false" : "true",
                                    "privacy": detection.privacy ? "true" : "false"])
         return result
     }
@@ -307,6 +371,18 @@ public final class Aggregator: Sendable {
         return edge.workerID == own.workerID ? .agree : .disagree
     }
 
+    /// Stores an event for every process's live feed (a failure is counted and logged: the feed is not worth
+    /// failing the change it reports).
+    func announce(_ event: LiveEvent) async {
+        do {
+            try await store.addLiveEvent(event)
+            liveEvents.poke()
+        } catch {
+            metrics.increment("rollcall_cloud_live_events_unstored_total")
+            logger.warning("live event \(event.name) not stored: \(error)")
+        }
+    }
+
     // MARK: Agents
 
     /// Records a site's agent's status or heartbeat and pushes it to the live feed. `outboxDropped` is the
@@ -317,10 +393,10 @@ public final class Aggregator: Sendable {
         try await store.recordAgentSeen(siteID: siteID, id: id, at: time, status: status,
                                         framesPerSecond: framesPerSecond, outboxDepth: outboxDepth,
                                         outboxDropped: outboxDropped)
-        if let agent = try await store.agent(siteID: siteID, id: id) {
-            metrics.set("rollcall_cloud_agent_outbox_dropped", labels: ["agent": agent.qualifiedID],
-                        to: Double(agent.outboxDropped))
-            live.publish("agent", agent)
+        liveEvents.poke()
+        if let outboxDropped {
+            metrics.set("rollcall_cloud_agent_outbox_dropped", labels: ["agent": "\(siteID)/\(id)"],
+                        to: Double(outboxDropped))
         }
     }
 
@@ -332,6 +408,6 @@ public final class Aggregator: Sendable {
                                          subject: "gallery:\(version)",
                                          detail: AuditDetail.json(["site": siteID, "agent": agentID])))
         metrics.increment("rollcall_cloud_gallery_acks_total")
-        if let agent = try await store.agent(siteID: siteID, id: agentID) { live.publish("agent", agent) }
+        liveEvents.poke()
     }
 }

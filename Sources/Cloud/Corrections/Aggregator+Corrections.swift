@@ -58,7 +58,7 @@ extension Aggregator {
         let outcome = CorrectionOutcome(correctionID: negative.id ?? 0, workerID: workerID, detectionID: detectionID,
                                         detectionWorkerID: detectionWorker, trackWorkerID: trackWorker,
                                         galleryVersion: version.version, undone: false)
-        live.publish("correction", outcome)
+        await announce(LiveEvent(name: "correction", encoding: outcome))
         return outcome
     }
 
@@ -75,7 +75,7 @@ extension Aggregator {
         let outcome = CorrectionOutcome(correctionID: correctionID, workerID: negative.workerID,
                                         detectionID: negative.detectionID, detectionWorkerID: detectionWorker,
                                         trackWorkerID: trackWorker, galleryVersion: version.version, undone: true)
-        live.publish("correction", outcome)
+        await announce(LiveEvent(name: "correction", encoding: outcome))
         return outcome
     }
 
@@ -99,8 +99,8 @@ extension Aggregator {
             }
             detectionWorker = own.workerID
         }
-        // The fused tracks in memory may still carry the old decision.
-        forgetAllTracks()
+        // The track's shared state (`TrackState`) keeps its samples: its next crop is decided again with the
+        // new gallery version, as every crop is.
         return (detectionWorker, trackWorker)
     }
 }

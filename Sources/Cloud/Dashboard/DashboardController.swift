@@ -202,31 +202,7 @@ struct DashboardController {
     }
 
     @Sendable func events(_ request: Request, context: CloudRequestContext) async throws -> Response {
-        let subscription = aggregator.live.subscribe()
-        return Response(status: .ok,
-                        headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"],
-                        body: .init { writer in
-                            defer { subscription.finish() }
-                            // Ends on graceful shutdown; a keep-alive every 15 s finds clients that went away.
-                            try await withGracefulShutdownHandler {
-                                try await withThrowingTaskGroup(of: Void.self) { group in
-                                    group.addTask {
-                                        while true {
-                                            try await Task.sleep(nanoseconds: 15_000_000_000)
-                                            subscription.keepAlive()
-                                        }
-                                    }
-                                    try await writer.write(ByteBuffer(string: ": connected\n\n"))
-                                    for await event in subscription.events {
-                                        try await writer.write(ByteBuffer(string: event.sse))
-                                    }
-                                    group.cancelAll()
-                                }
-                            } onGracefulShutdown: {
-                                subscription.finish()
-                            }
-                            try await writer.finish(nil)
-                        })
+        aggregator.liveEvents.response(lastEventID: LiveEventRelay.lastEventID(of: request.headers))
     }
 
     // MARK: Images

@@ -25,15 +25,15 @@ extension Aggregator {
         return SiteScopes(everySite: everySite, perSite: perSite)
     }
 
-    /// Signs and stores the gallery of `version` of each site that has workers of its own (the other sites
-    /// receive the version's own message).
-    func storeSiteGalleries(version: Int, gallery: Gallery, scopes: SiteScopes) async throws(CloudError) {
+    /// The signed gallery of `version` of each site that has workers of its own (the other sites receive the
+    /// version's own message).
+    static func siteGalleryMessages(version: Int, gallery: Gallery, scopes: SiteScopes,
+                                    signer: GallerySigner) throws(CloudError) -> [String: Data] {
         var messages = [String: Data]()
         for (site, workers) in scopes.perSite where workers != scopes.everySite {
             messages[site] = try signer.galleryMessage(version: version, gallery: gallery.restricted(to: workers))
         }
-        guard !messages.isEmpty else { return }
-        try await store.setSiteGalleryMessages(version: version, messages: messages)
+        return messages
     }
 
     /// Enrolls a worker for `sites` only, or every site (nil), and publishes galleries per site: a site the

@@ -101,15 +101,31 @@ public struct GalleryVersion: Codable, Sendable, Equatable {
     public var actor: String
     /// The signed snapshot bytes as published.
     public var snapshot: Data
+    /// When the broker acknowledged it (or a newer version) for every site; nil until then.
+    public var publishedAt: Date?
 
     public init(version: Int, createdAt: Date = Date(), workerCount: Int, reason: String, actor: String,
-                snapshot: Data) {
+                snapshot: Data, publishedAt: Date? = nil) {
         self.version = version
         self.createdAt = createdAt
         self.workerCount = workerCount
         self.reason = reason
         self.actor = actor
         self.snapshot = snapshot
+        self.publishedAt = publishedAt
+    }
+}
+
+/// The live-feed payload of a new gallery version.
+public struct GalleryEvent: Codable, Sendable, Equatable {
+    public var version: Int
+    public var workerCount: Int
+    public var reason: String
+
+    public init(version: Int, workerCount: Int, reason: String) {
+        self.version = version
+        self.workerCount = workerCount
+        self.reason = reason
     }
 }
 

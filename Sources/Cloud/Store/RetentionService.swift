@@ -1,39 +1,72 @@
-// The background job that deletes crops older than their kind's retention period.
+// The background jobs that delete what is kept only for a while: crops past their kind's retention period, idle
+// tracks' shared state and old live-feed events.
 import Foundation
 import Logging
 import ServiceLifecycle
 
 /// Deletes crop files past retention (known and unknown faces have separate periods) and clears their
-/// references, every `interval`, until cancelled or shut down gracefully.
+/// references, every `retention.sweepIntervalSeconds`; and every `liveStateInterval` the state of tracks idle
+/// longer than track fusion's idle timeout (they start afresh anyway) and live events older than
+/// `retention.liveEventHours`, each table also capped in rows. Runs until cancelled or shut down gracefully;
+/// one aggregator sweeps at a time.
 public struct RetentionService: Service {
     let store: any Store
     let crops: any BlobVault
     let retention: CloudConfig.Retention
     let metrics: CloudMetrics
     let logger: Logger
+    /// Seconds between two sweeps of tracks and live events.
+    let liveStateInterval: Double
+    /// Most tracks and live events kept, whatever their age.
+    static let maxTracks = 100_000
+    static let maxLiveEvents = 100_000
 
     public init(store: any Store, crops: any BlobVault, retention: CloudConfig.Retention, metrics: CloudMetrics,
-                logger: Logger) {
+                logger: Logger, liveStateInterval: Double = 60) {
         self.store = store
         self.crops = crops
         self.retention = retention
         self.metrics = metrics
         self.logger = logger
+        self.liveStateInterval = liveStateInterval
     }
 
     public func run() async throws {
+        var nextCropSweep = Date()
         while !Task.isCancelled, !Task.isShuttingDownGracefully {
-            do {
-                // One aggregator sweeps at a time (the others skip this round).
-                let removed = try await store.exclusively("retention") { try await self.sweep(now: Date()) }
-                if let removed, removed > 0 { logger.info("retention removed \(removed) crops") }
-                if removed == nil { metrics.increment("rollcall_cloud_retention_skipped_total") }
-            } catch {
-                metrics.increment("rollcall_cloud_retention_errors_total")
-                logger.error("retention sweep failed: \(error)")
+            if Date() >= nextCropSweep {
+                await job("retention") { try await self.sweep(now: Date()) }
+                nextCropSweep = Date().addingTimeInterval(retention.sweepIntervalSeconds)
             }
-            try? await gracefulShutdownSleep(seconds: retention.sweepIntervalSeconds)
+            await job("live-state") { try await self.sweepLiveState(now: Date()) }
+            let wait = min(liveStateInterval, max(0, nextCropSweep.timeIntervalSinceNow))
+            try? await gracefulShutdownSleep(seconds: max(1, wait))
         }
+    }
+
+    /// Runs one sweep in one aggregator at a time (the others skip this round), counting failures.
+    private func job(_ name: String, _ body: @escaping @Sendable () async throws -> Int) async {
+        do {
+            let removed = try await store.exclusively(name, body)
+            if let removed, removed > 0 { logger.info("\(name) removed \(removed)") }
+            if removed == nil { metrics.increment("rollcall_cloud_retention_skipped_total", labels: ["job": name]) }
+        } catch {
+            metrics.increment("rollcall_cloud_retention_errors_total", labels: ["job": name])
+            logger.error("\(name) sweep failed: \(error)")
+        }
+    }
+
+    /// Forgets idle tracks and old live events; returns how many rows went.
+    @discardableResult
+    public func sweepLiveState(now: Date) async throws(CloudError) -> Int {
+        let idle = TrackStep(emotionSmoothing: 1, emotionUncertainBelow: 0).idleTimeout
+        let tracks = try await store.expireTracks(updatedBefore: now.addingTimeInterval(-idle),
+                                                  keepingAtMost: Self.maxTracks)
+        let events = try await store.expireLiveEvents(before: now.addingTimeInterval(-retention.liveEventHours * 3600),
+                                                      keepingAtMost: Self.maxLiveEvents)
+        metrics.increment("rollcall_cloud_tracks_expired_total", by: Double(tracks))
+        metrics.increment("rollcall_cloud_live_events_expired_total", by: Double(events))
+        return tracks + events
     }
 
     /// One sweep: removes every expired crop; returns how many detections lost their crop.

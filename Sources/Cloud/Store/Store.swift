@@ -87,16 +87,39 @@ public protocol Store: Sendable, TokenStore, SessionStore, SiteScopeStore, Corre
     func deleteWorker(id: Int64, actor: String) async throws(CloudError) -> DeletedWorkerFiles
 
     // Gallery versions
-    /// Stores the next gallery version (the store picks the number: last + 1).
-    func addGalleryVersion(workerCount: Int, reason: String, actor: String,
-                           snapshot: @escaping @Sendable (Int) throws -> Data) async throws(CloudError) -> GalleryVersion
+    /// Stores the next gallery version, each site's own message of it and its live-feed event in one
+    /// transaction that holds every other process's gallery version back (PostgreSQL: a table lock; SQLite: the
+    /// write transaction). The store picks the number (last + 1) and `build` makes the version's messages for
+    /// it. With `after`, nothing is stored and nil returned unless the newest stored version is `after`: the
+    /// caller built from rows it read after seeing version `after`, and another process has stored a version
+    /// since (it reads the rows again and builds again), so two enrollments at the same moment in two processes
+    /// give two consecutive versions and the later one holds both.
+    func addGalleryVersion(after expected: Int?, reason: String, actor: String,
+                           build: @escaping @Sendable (_ version: Int) throws -> GalleryBuild)
+        async throws(CloudError) -> GalleryVersion?
     func galleryVersions(limit: Int) async throws(CloudError) -> [GalleryVersion]
     func latestGalleryVersion() async throws(CloudError) -> GalleryVersion?
+    /// Records that `version` (and every older one, superseded) reached the broker for every site.
+    func markGalleryPublished(version: Int, at: Date) async throws(CloudError)
     func galleryAcks(version: Int) async throws(CloudError) -> [GalleryAck]
 
     // Detections
     /// Stores a detection; nil (nothing stored) when one with the same site, agent and message id exists.
     func insertDetection(_ detection: Detection) async throws(CloudError) -> Detection?
+    /// Stores one crop's decision in one transaction with its track's state locked (PostgreSQL: the track's row
+    /// `FOR UPDATE`; SQLite: the single write transaction), so that aggregators deciding crops of one track at
+    /// the same moment take turns and each sees the other's crops:
+    /// 1. the track is locked (created when new);
+    /// 2. a detection of this site's agent's message id already stored → `.duplicate`, nothing changed;
+    /// 3. a gallery version newer than `request.galleryVersion` → `.galleryChanged`, nothing changed;
+    /// 4. `request.decide(state)` (nil state: a new track); its revision updates the track's stored detections;
+    /// 5. the detection, the track's new state and the detection's live event are stored.
+    func storeDecision(_ request: DecisionRequest) async throws(CloudError) -> DecisionOutcome
+    /// A track's stored state, nil when none is kept.
+    func trackState(_ key: TrackKey) async throws(CloudError) -> TrackState?
+    /// Forgets tracks not updated since `before`, then the least recently updated beyond `keepingAtMost`;
+    /// returns how many were forgotten.
+    func expireTracks(updatedBefore before: Date, keepingAtMost: Int) async throws(CloudError) -> Int
     /// Whether a detection of this site's agent's message is stored.
     func detectionExists(siteID: String, agentID: String, messageID: UUID) async throws(CloudError) -> Bool
     /// Revises the identity of every stored detection of one track (track fusion changed its mind).
@@ -115,6 +138,22 @@ public protocol Store: Sendable, TokenStore, SessionStore, SiteScopeStore, Corre
     func expiredCrops(knownBefore: Date, unknownBefore: Date, limit: Int) async throws(CloudError) -> [(Int64, String)]
     func clearCrops(detectionIDs: [Int64]) async throws(CloudError)
 
+    // Live events
+    /// Stores an event of its own (one that no other change carries, such as a correction) for every
+    /// process's live feed.
+    func addLiveEvent(_ event: LiveEvent) async throws(CloudError)
+    /// Committed live-feed events after `cursor` in the order every process delivers them, at most `limit`.
+    /// An event is listed only once no transaction that could list an event before it is still running, so a
+    /// reader that moves its cursor to the last one listed never misses one.
+    func liveEvents(after cursor: EventCursor, limit: Int) async throws(CloudError) -> [LiveEvent]
+    /// The cursor of the newest event `liveEvents` lists now (where a new reader starts).
+    func liveEventTail() async throws(CloudError) -> EventCursor
+    /// Calls `wake` whenever another process may have stored events (PostgreSQL: LISTEN, reconnecting), until
+    /// the task is cancelled. SQLite has no other writer to hear from: it only waits.
+    func watchLiveEvents(_ wake: @escaping @Sendable () -> Void) async
+    /// Removes events older than `before`, then the oldest beyond `keepingAtMost`; returns how many.
+    func expireLiveEvents(before: Date, keepingAtMost: Int) async throws(CloudError) -> Int
+
     // Jobs
     /// Runs `body` unless another process runs the job named `job` now (then returns nil without running it):
     /// singleton jobs such as the retention sweep run in one aggregator at a time.
@@ -125,4 +164,33 @@ public protocol Store: Sendable, TokenStore, SessionStore, SiteScopeStore, Corre
     func token(secretHash: String) async throws(CloudError) -> APIToken?
     func audit(_ entry: AuditEntry) async throws(CloudError)
     func auditLog(limit: Int) async throws(CloudError) -> [AuditEntry]
+}
+
+/// A gallery version as `Store.addGalleryVersion`'s `build` makes it.
+public struct GalleryBuild: Sendable {
+    public var workerCount: Int
+    /// The signed snapshot message of the workers of every site.
+    public var snapshot: Data
+    /// The signed message of each site that has workers of its own (the other sites receive `snapshot`).
+    public var siteMessages: [String: Data]
+
+    public init(workerCount: Int, snapshot: Data, siteMessages: [String: Data] = [:]) {
+        self.workerCount = workerCount
+        self.snapshot = snapshot
+        self.siteMessages = siteMessages
+    }
+}
+
+extension Store {
+    /// Stores the next gallery version from a snapshot made from its number alone, whatever was stored before.
+    public func addGalleryVersion(workerCount: Int, reason: String, actor: String,
+                                  snapshot: @escaping @Sendable (Int) throws -> Data) async throws(CloudError) -> GalleryVersion {
+        let version = try await addGalleryVersion(after: nil, reason: reason, actor: actor) { number in
+            GalleryBuild(workerCount: workerCount, snapshot: try snapshot(number))
+        }
+        guard let version else {
+            throw CloudError(.storage, "no gallery version stored", subject: "gallery")
+        }
+        return version
+    }
 }

@@ -1,6 +1,7 @@
 import Cloud
 import FaceRecognition
 import Foundation
+import Logging
 import ModelSupply
 import MQTT
 import PKI
@@ -8,9 +9,9 @@ import Testing
 import TestSupport
 import Wire
 
-/// Issue #14 finding 2 and #13 "acknowledge after commit", with a real Mosquitto and real `rollcall-cloud`
-/// processes on SQLite: crops the broker accepted while the cloud was away are stored exactly once even when the
-/// cloud is killed (SIGKILL) while working through them.
+/// Issue #14 finding 2 and #13 "acknowledge after commit", with a real Mosquitto and a real `rollcall-cloud`
+/// process on SQLite and on PostgreSQL: crops the broker accepted while the cloud was away are stored exactly
+/// once even when the only cloud process is killed (SIGKILL) while working through them.
 @Suite(.serialized) struct AcknowledgeAfterCommitTests {
     static let modelsPresent: Bool = {
         guard let url = try? ModelStore.standard().url(for: "dlib-resnet") else { return false }
@@ -29,16 +30,19 @@ import Wire
                             content: .embedding(.init(modelID: Backbone.dlib.modelID, values: values))).encoded()
     }
 
-    static func storedMessageIDs(_ store: SQLiteStore) async -> [UUID] {
+    static func storedMessageIDs(_ store: any Store) async -> [UUID] {
         ((try? await store.detections(.init(), limit: 100_000, cursor: nil))?.items ?? []).compactMap(\.messageID)
     }
 
-    @Test(.enabled(if: modelsPresent, "needs the models: rollcall models fetch"))
-    func aCloudKilledMidBacklogStoresEveryCropExactlyOnce() async throws {
+    @Test(.enabled(if: modelsPresent && PostgresServer.available, "needs the models (rollcall models fetch) and PostgreSQL 15"),
+          arguments: BrokerOutageIngestTests.Kind.allCases)
+    func aCloudKilledMidBacklogStoresEveryCropExactlyOnce(kind: BrokerOutageIngestTests.Kind) async throws {
         let fixture = try BrokerFixture(agents: [("hq", "door")])
+        let database = kind == .postgres ? try PostgresServer() : nil
         let port = try LoopbackPort.free()
         let cloud = try CloudProcess(folder: fixture.folder, name: "a",
-                                     yaml: fixture.cloudYAML(name: "a", httpPort: port, sites: ["hq"]), httpPort: port)
+                                     yaml: fixture.cloudYAML(name: "a", httpPort: port, sites: ["hq"],
+                                                             postgresURL: database?.url), httpPort: port)
         try cloud.start()
         defer { cloud.kill9() }
         #expect(await eventually(within: 90) { await cloud.metric("rollcall_cloud_mqtt_connected") == 1 },
@@ -47,7 +51,11 @@ import Wire
         let agent = try await fixture.agent(site: "hq", agent: "door")
         try await agent.publish(try Availability(online: true, agentVersion: "test").encoded(),
                                 to: try Topic.availability(site: "hq", agent: "door").validated(), retain: true)
-        let store = try SQLiteStore(path: fixture.folder.appendingPathComponent("a/db.sqlite").path)
+        let store: any Store = if let database {
+            try await PostgresStore.open(url: database.url, logger: Logger(label: "test"))
+        } else {
+            try SQLiteStore(path: fixture.folder.appendingPathComponent("a/db.sqlite").path)
+        }
         #expect(await eventually(within: 30) { (try? await store.agent(siteID: "hq", id: "door")) != nil }, "\(cloud.logTail())")
 
         // The cloud goes away; the broker queues the agent's crops for its persistent session.

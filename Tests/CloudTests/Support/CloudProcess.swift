@@ -14,16 +14,13 @@ extension BrokerFixture {
         try await connectedClient("agents/\(site)/\(agent)", cleanStart: false)
     }
 
-    /// A cloud configuration on this broker with its own data folder (`name`): SQLite unless `postgresURL`.
-    func cloudYAML(name: String, httpPort: Int, sites: [String], postgresURL: String? = nil, extra: String = "") -> String {
+    /// A cloud configuration on this broker with its own data folder (`name`): SQLite unless `postgresURL`;
+    /// without `mqtt`, API and dashboard only (no ingest, nothing published).
+    func cloudYAML(name: String, httpPort: Int, sites: [String], postgresURL: String? = nil, mqtt: Bool = true,
+                   extra: String = "") -> String {
         let data = folder.appendingPathComponent(name).path
         let (certificate, key) = self.certificate("cloud/main")
-        return """
-            http: {port: \(httpPort)}
-            storage: {database: \(data)/db.sqlite, crops_dir: \(data)/crops, photos_dir: \(data)/photos\(
-                postgresURL.map { ", postgres_url: \"\($0)\"" } ?? "")}
-            gallery: {signing_key: \(folder.path)/gallery.key}
-            recognition: {workers: 2, queue_depth: 16}
+        let broker = """
             mqtt:
               host: 127.0.0.1
               port: \(port)
@@ -31,6 +28,14 @@ extension BrokerFixture {
               cert: \(certificate)
               key: \(key)
               client_id: rollcall-cloud-\(name)
+            """
+        return """
+            http: {port: \(httpPort)}
+            storage: {database: \(data)/db.sqlite, crops_dir: \(data)/crops, photos_dir: \(data)/photos\(
+                postgresURL.map { ", postgres_url: \"\($0)\"" } ?? "")}
+            gallery: {signing_key: \(folder.path)/gallery.key}
+            recognition: {workers: 2, queue_depth: 16}
+            \(mqtt ? broker : "")
             sites:
             \(sites.map { "  - {id: \($0), name: \($0), emotion: false}" }.joined(separator: "\n"))
             \(extra)
@@ -83,12 +88,15 @@ final class CloudProcess: @unchecked Sendable {
         return exited
     }
 
-    /// `method path` on the process (its main listener unless `port` says another); status and body, nil when it
-    /// does not answer.
-    func request(_ path: String, token: String? = nil, method: String = "GET", port: Int? = nil) async -> (Int, Data)? {
+    /// `method path` on the process (its main listener unless `port` says another; with `body` of
+    /// `contentType`); status and body, nil when it does not answer.
+    func request(_ path: String, token: String? = nil, method: String = "GET", port: Int? = nil, body: Data? = nil,
+                 contentType: String? = nil, timeout: Double = 5) async -> (Int, Data)? {
         guard let url = URL(string: "http://127.0.0.1:\(port ?? httpPort)\(path)") else { return nil }
-        var request = URLRequest(url: url, timeoutInterval: 5)
+        var request = URLRequest(url: url, timeoutInterval: timeout)
         request.httpMethod = method
+        request.httpBody = body
+        if let contentType { request.setValue(contentType, forHTTPHeaderField: "Content-Type") }
         if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
         guard let (data, response) = try? await URLSession.shared.data(for: request),
               let status = (response as? HTTPURLResponse)?.statusCode else { return nil }

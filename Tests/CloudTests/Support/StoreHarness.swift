@@ -4,6 +4,7 @@ import Cloud
 import Foundation
 import Logging
 import Testing
+import TestSupport
 
 enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
     case sqlite, postgres

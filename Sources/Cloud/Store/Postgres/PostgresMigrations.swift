@@ -138,6 +138,31 @@ enum PostgresMigrations {
             """,
             "CREATE INDEX face_sighting_last_seen ON face_sighting (last_seen)",
         ]),
+        // Issue 13: state shared by every aggregator: track fusion and emotion smoothing, the live feed's
+        // events, and which gallery version was published.
+        (6, [
+            // Track fusion and emotion smoothing per track, locked (FOR UPDATE) and updated in the detection's
+            // transaction; `state` is NULL for a row made by a transaction that stored nothing.
+            """
+            CREATE TABLE track_state (
+              site_id TEXT NOT NULL, agent_id TEXT NOT NULL, camera TEXT NOT NULL, track_id TEXT NOT NULL,
+              state BYTEA, worker_id BIGINT, last_seen TIMESTAMPTZ NOT NULL, updated_at TIMESTAMPTZ NOT NULL,
+              PRIMARY KEY (site_id, agent_id, camera, track_id))
+            """,
+            "CREATE INDEX track_state_updated ON track_state (updated_at)",
+            "CREATE INDEX track_state_worker ON track_state (worker_id)",
+            // The live feed: `tx` is the storing transaction's id, which orders events for every reader (see
+            // PostgresStore.liveEvents).
+            """
+            CREATE TABLE live_event (
+              id BIGSERIAL PRIMARY KEY, tx BIGINT NOT NULL DEFAULT (pg_current_xact_id()::text::bigint),
+              time TIMESTAMPTZ NOT NULL DEFAULT now(), kind TEXT NOT NULL, data TEXT NOT NULL, worker_id BIGINT)
+            """,
+            "CREATE INDEX live_event_position ON live_event (tx, id)",
+            "CREATE INDEX live_event_time ON live_event (time)",
+            "CREATE INDEX live_event_worker ON live_event (worker_id)",
+            "ALTER TABLE gallery_version ADD COLUMN published_at TIMESTAMPTZ",
+        ]),
     ]
 
     /// The newest schema this binary knows.

@@ -20,7 +20,8 @@ extension PostgresStore {
     static func galleryVersion(_ row: PostgresRandomAccessRow) throws -> GalleryVersion {
         GalleryVersion(version: try row.value("version", as: Int.self), createdAt: try row.value("created_at"),
                        workerCount: try row.value("worker_count", as: Int.self), reason: try row.value("reason"),
-                       actor: try row.value("actor"), snapshot: try row.value("snapshot", as: Data.self))
+                       actor: try row.value("actor"), snapshot: try row.value("snapshot", as: Data.self),
+                       publishedAt: try row.value("published_at", as: Date?.self))
     }
 
     public func upsertSite(_ site: Site) async throws(CloudError) {
@@ -47,7 +48,7 @@ extension PostgresStore {
                 INSERT INTO site (id, name, emotion_enabled, created_at) VALUES (\(siteID), \(siteID), FALSE, \(time))
                 ON CONFLICT (id) DO NOTHING
                 """, logger: logger)
-            try await connection.query("""
+            let agents = try await Self.rows(connection, """
                 INSERT INTO agent (site_id, id, last_seen, status, frames_per_second, outbox_depth, outbox_dropped)
                 VALUES (\(siteID), \(id), \(time), \(status), \(framesPerSecond ?? 0), \(outboxDepth ?? 0),
                         \(outboxDropped ?? 0))
@@ -56,7 +57,11 @@ extension PostgresStore {
                   frames_per_second = COALESCE(\(framesPerSecond), agent.frames_per_second),
                   outbox_depth = COALESCE(\(outboxDepth), agent.outbox_depth),
                   outbox_dropped = COALESCE(\(outboxDropped), agent.outbox_dropped)
-                """, logger: logger)
+                RETURNING *
+                """, logger: logger, Self.agent)
+            for agent in agents {
+                try await Self.insertEvent(LiveEvent(name: "agent", encoding: agent), on: connection, logger: logger)
+            }
         }
     }
 
@@ -81,31 +86,53 @@ extension PostgresStore {
                 VALUES (\(version), \(siteID), \(agentID), \(time))
                 ON CONFLICT (version, site_id, agent_id) DO UPDATE SET acked_at = EXCLUDED.acked_at
                 """, logger: logger)
-            try await connection.query("""
+            let agents = try await Self.rows(connection, """
                 UPDATE agent SET gallery_version_acked = \(version), gallery_acked_at = \(time)
                 WHERE site_id = \(siteID) AND id = \(agentID)
                   AND (gallery_version_acked IS NULL OR gallery_version_acked <= \(version))
-                """, logger: logger)
+                RETURNING *
+                """, logger: logger, Self.agent)
+            for agent in agents {
+                try await Self.insertEvent(LiveEvent(name: "agent", encoding: agent), on: connection, logger: logger)
+            }
         }
     }
 
-    public func addGalleryVersion(workerCount: Int, reason: String, actor: String,
-                                  snapshot: @escaping @Sendable (Int) throws -> Data) async throws(CloudError) -> GalleryVersion {
+    public func addGalleryVersion(after expected: Int?, reason: String, actor: String,
+                                  build: @escaping @Sendable (Int) throws -> GalleryBuild)
+        async throws(CloudError) -> GalleryVersion? {
         let logger = self.logger
-        return try await transaction("add gallery version") { connection in
-            // Two processes enrolling at once get consecutive numbers: the table lock orders them.
+        return try await transaction("add gallery version") { connection -> GalleryVersion? in
+            // Two processes enrolling at once get consecutive numbers: the table lock orders them, and the later
+            // one, which built from rows read before the earlier one's version, builds again (`expected`).
             try await connection.query("LOCK TABLE gallery_version IN EXCLUSIVE MODE", logger: logger)
             let last = try await Self.rows(connection, "SELECT COALESCE(MAX(version), 0) AS last FROM gallery_version",
                                            logger: logger) { try $0.value("last", as: Int.self) }.first ?? 0
-            let version = GalleryVersion(version: last + 1, workerCount: workerCount, reason: reason, actor: actor,
-                                         snapshot: try snapshot(last + 1))
+            if let expected, expected != last { return nil }
+            let built = try build(last + 1)
+            let version = GalleryVersion(version: last + 1, workerCount: built.workerCount, reason: reason,
+                                         actor: actor, snapshot: built.snapshot)
             try await connection.query("""
                 INSERT INTO gallery_version (version, created_at, worker_count, reason, actor, snapshot)
                 VALUES (\(version.version), \(version.createdAt), \(version.workerCount), \(version.reason),
                         \(version.actor), \(version.snapshot))
                 """, logger: logger)
+            for (site, message) in built.siteMessages.sorted(by: { $0.key < $1.key }) {
+                try await connection.query("""
+                    INSERT INTO site_gallery (version, site_id, message) VALUES (\(version.version), \(site), \(message))
+                    """, logger: logger)
+            }
+            try await Self.insertEvent(LiveEvent(name: "gallery", encoding: GalleryEvent(
+                version: version.version, workerCount: version.workerCount, reason: reason)),
+                                       on: connection, logger: logger)
             return version
         }
+    }
+
+    public func markGalleryPublished(version: Int, at time: Date) async throws(CloudError) {
+        _ = try await rows("mark gallery published", """
+            UPDATE gallery_version SET published_at = \(time) WHERE version <= \(version) AND published_at IS NULL
+            """) { _ in () }
     }
 
     public func galleryVersions(limit: Int) async throws(CloudError) -> [GalleryVersion] {

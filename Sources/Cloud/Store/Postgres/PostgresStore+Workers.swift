@@ -98,6 +98,9 @@ extension PostgresStore {
             let detections = try await Self.rows(connection, "SELECT COUNT(*) AS n FROM detection WHERE worker_id = \(id)",
                                                  logger: logger) { try $0.value("n", as: Int.self) }.first ?? 0
             try await connection.query("DELETE FROM worker WHERE id = \(id)", logger: logger)   // rows cascade
+            // Tracks decided as them (their crops' embeddings) and the live events naming them go too.
+            try await connection.query("DELETE FROM track_state WHERE worker_id = \(id)", logger: logger)
+            try await connection.query("DELETE FROM live_event WHERE worker_id = \(id)", logger: logger)
             // Photos and crops kept in the database go in the same transaction.
             try await connection.query("DELETE FROM blob WHERE name = ANY(\(photoFiles + cropFiles))", logger: logger)
             try await Self.insertAudit(AuditEntry(actor: actor, action: "worker.delete", subject: "worker:\(id)",

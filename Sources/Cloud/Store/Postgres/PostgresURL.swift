@@ -62,8 +62,13 @@ struct PostgresURL: Sendable, Equatable {
         var configuration = PostgresConnection.Configuration(host: host, port: port, username: username,
                                                              password: password, database: database, tls: tls)
         configuration.options.connectTimeout = .seconds(5)
+        configuration.options.additionalStartupParameters = Self.sessionSettings
         return configuration
     }
+
+    /// Settings of every session: a transaction left open by a process that hangs (a track's row lock, the
+    /// live feed's order: see `PostgresStore.liveEvents`) is ended by the server after 30 s.
+    static let sessionSettings = [("idle_in_transaction_session_timeout", "30s")]
 
     /// The client configuration.
     var configuration: PostgresClient.Configuration {
@@ -76,6 +81,7 @@ struct PostgresURL: Sendable, Equatable {
                                                          password: password, database: database, tls: tls)
         configuration.options.connectTimeout = .seconds(5)
         configuration.options.maximumConnections = 16
+        configuration.options.additionalStartupParameters = Self.sessionSettings
         return configuration
     }
 }

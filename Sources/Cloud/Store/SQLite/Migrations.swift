@@ -229,6 +229,24 @@ enum Migrations {
                 t.uniqueKey(["siteID", "agentID", "messageID"])
             }
         }
+        migrator.registerMigration("v9-shared-tracks-and-live-events") { db in
+            // Track fusion and emotion smoothing per track, updated in the detection's transaction; the live
+            // feed's events, stored with what they report; gallery versions record their publication.
+            try db.execute(sql: """
+                CREATE TABLE trackState (
+                  siteID TEXT NOT NULL, agentID TEXT NOT NULL, camera TEXT NOT NULL, trackID TEXT NOT NULL,
+                  state BLOB NOT NULL, workerID INTEGER, lastSeen DATETIME NOT NULL, updatedAt DATETIME NOT NULL,
+                  PRIMARY KEY (siteID, agentID, camera, trackID));
+                CREATE INDEX trackState_updated ON trackState (updatedAt);
+                CREATE INDEX trackState_worker ON trackState (workerID);
+                CREATE TABLE liveEvent (
+                  id INTEGER PRIMARY KEY AUTOINCREMENT, time DATETIME NOT NULL, kind TEXT NOT NULL,
+                  data TEXT NOT NULL, workerID INTEGER);
+                CREATE INDEX liveEvent_time ON liveEvent (time);
+                CREATE INDEX liveEvent_worker ON liveEvent (workerID);
+                ALTER TABLE galleryVersion ADD COLUMN publishedAt DATETIME;
+                """)
+        }
         return migrator
     }
 }

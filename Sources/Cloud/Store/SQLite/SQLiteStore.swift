@@ -77,6 +77,7 @@ public final class SQLiteStore: Store {
             if let outboxDepth { agent.outboxDepth = outboxDepth }
             if let outboxDropped { agent.outboxDropped = outboxDropped }
             try agent.save(db)
+            try Self.insertEvent(LiveEvent(name: "agent", encoding: agent), db)
         }
     }
 
@@ -99,6 +100,7 @@ public final class SQLiteStore: Store {
                 agent.galleryVersionAcked = version
                 agent.galleryAckedAt = at
                 try agent.update(db)
+                try Self.insertEvent(LiveEvent(name: "agent", encoding: agent), db)
             }
         }
     }
@@ -170,6 +172,9 @@ public final class SQLiteStore: Store {
             let detections = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM detection WHERE workerID = ?",
                                               arguments: [id]) ?? 0
             _ = try worker.delete(db)   // photos, embeddings and detections cascade
+            // Tracks decided as them (their crops' embeddings) and the live events naming them go too.
+            try db.execute(sql: "DELETE FROM trackState WHERE workerID = ?", arguments: [id])
+            try db.execute(sql: "DELETE FROM liveEvent WHERE workerID = ?", arguments: [id])
             var entry = AuditEntry(actor: actor, action: "worker.delete", subject: "worker:\(id)",
                                    detail: AuditDetail.json([
                                        "name": worker.name, "photos": "\(photoFiles.count)",
@@ -182,14 +187,30 @@ public final class SQLiteStore: Store {
 
     // MARK: Gallery versions
 
-    public func addGalleryVersion(workerCount: Int, reason: String, actor: String,
-                                  snapshot: @escaping @Sendable (Int) throws -> Data) async throws(CloudError) -> GalleryVersion {
+    public func addGalleryVersion(after expected: Int?, reason: String, actor: String,
+                                  build: @escaping @Sendable (Int) throws -> GalleryBuild)
+        async throws(CloudError) -> GalleryVersion? {
         try await write { db in
             let last = try Int.fetchOne(db, sql: "SELECT MAX(version) FROM galleryVersion") ?? 0
-            let version = GalleryVersion(version: last + 1, workerCount: workerCount, reason: reason, actor: actor,
-                                         snapshot: try snapshot(last + 1))
+            if let expected, expected != last { return nil }
+            let built = try build(last + 1)
+            let version = GalleryVersion(version: last + 1, workerCount: built.workerCount, reason: reason, actor: actor,
+                                         snapshot: built.snapshot)
             try version.insert(db)
+            for (site, message) in built.siteMessages.sorted(by: { $0.key < $1.key }) {
+                try db.execute(sql: "INSERT INTO siteGallery (version, siteID, message) VALUES (?, ?, ?)",
+                               arguments: [version.version, site, message])
+            }
+            try Self.insertEvent(LiveEvent(name: "gallery", encoding: GalleryEvent(
+                version: version.version, workerCount: version.workerCount, reason: reason)), db)
             return version
+        }
+    }
+
+    public func markGalleryPublished(version: Int, at time: Date) async throws(CloudError) {
+        try await write { db in
+            try db.execute(sql: "UPDATE galleryVersion SET publishedAt = ? WHERE version <= ? AND publishedAt IS NULL",
+                           arguments: [time, version])
         }
     }
 

@@ -2,22 +2,24 @@
 // an unprivileged user (the `postgres` account when the tests run as root, as CI does), stopped and removed when
 // released — also when the test fails.
 import Foundation
-import TestSupport
 
-final class PostgresServer: @unchecked Sendable {
-    static let binaries = URL(fileURLWithPath: "/usr/lib/postgresql/15/bin")
+public final class PostgresServer: @unchecked Sendable {
+    public static let binaries = URL(fileURLWithPath: "/usr/lib/postgresql/15/bin")
     /// Whether PostgreSQL 15's server binaries are installed (scripts/setup installs them).
-    static var available: Bool {
+    public static var available: Bool {
         FileManager.default.isExecutableFile(atPath: binaries.appendingPathComponent("pg_ctl").path)
     }
 
-    let folder: URL
-    let port: Int
+    /// The temporary folder holding the cluster and its log (removed when released).
+    public let folder: URL
+    /// The server's port on 127.0.0.1.
+    public let port: Int
     /// The connection URL of the `rollcall` database (trust authentication on loopback).
-    var url: String { "postgres://rollcall@127.0.0.1:\(port)/rollcall" }
+    public var url: String { "postgres://rollcall@127.0.0.1:\(port)/rollcall" }
     private var data: URL { folder.appendingPathComponent("data") }
 
-    init() throws {
+    /// Creates and starts a fresh cluster with a `rollcall` database.
+    public init() throws {
         let folder = URL(fileURLWithPath: "/tmp").appendingPathComponent("rollcall-pg-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let data = folder.appendingPathComponent("data")
@@ -60,23 +62,23 @@ final class PostgresServer: @unchecked Sendable {
     }
 
     /// Starts the server again after `stop()` (same folder, same port).
-    func start() throws {
+    public func start() throws {
         try Self.start(data: data, folder: folder, port: port)
     }
 
     /// Stops the server at once (connections are cut).
-    func stop() {
+    public func stop() {
         try? Self.tool("pg_ctl", ["-D", data.path, "-m", "immediate", "-w", "stop"])
     }
 
     /// Runs `psql -c sql` against the database and returns its output.
     @discardableResult
-    func psql(_ sql: String) throws -> String {
+    public func psql(_ sql: String) throws -> String {
         try Self.tool("psql", ["-h", "127.0.0.1", "-p", "\(port)", "-U", "rollcall", "-d", "rollcall", "-At", "-c", sql])
     }
 
     /// The server's log, for failure messages.
-    var log: String {
+    public var log: String {
         (try? String(contentsOf: folder.appendingPathComponent("server.log"), encoding: .utf8)) ?? ""
     }
 
@@ -105,7 +107,7 @@ final class PostgresServer: @unchecked Sendable {
     }
 }
 
-struct PostgresServerError: Error, CustomStringConvertible {
-    let detail: String
-    var description: String { "postgres test server: \(detail)" }
+public struct PostgresServerError: Error, CustomStringConvertible {
+    public let detail: String
+    public var description: String { "postgres test server: \(detail)" }
 }
