@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import Synchronization
 import Testing
+import TestSupport
 @testable import Agent
 
 @Suite struct AgentRuntimeTests {
@@ -89,7 +90,7 @@ import Testing
                                        logger: Logger(label: "test"))
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
-            try await Task.sleep(for: .milliseconds(200))
+            #expect(await eventually { order.value.contains("file camera") })
             #expect(order.value == ["file camera"], "the finished camera does not stop the agent")
             await group.triggerGracefulShutdown()
             try await tasks.waitForAll()
