@@ -13,9 +13,17 @@ public final class SQLiteStore: Store {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             var configuration = Configuration()
             configuration.busyMode = .timeout(5)
-            pool = try DatabasePool(path: path, configuration: configuration)
-            let pool = self.pool
-            try Self.holdingMigrationLock(database: path) { try Migrations.migrator.migrate(pool) }
+            // Opening sets WAL mode, which takes the database lock outside the busy timeout; opening inside the
+            // migration lock keeps processes opening one fresh file together from failing with "database is
+            // locked".
+            var opened: DatabasePool?
+            try Self.holdingMigrationLock(database: path) {
+                let pool = try DatabasePool(path: path, configuration: configuration)
+                try Migrations.migrator.migrate(pool)
+                opened = pool
+            }
+            guard let opened else { throw CloudError(.storage, "the database did not open", subject: path) }
+            pool = opened
         } catch {
             throw CloudError(.storage, "cannot open database: \(error)", subject: path)
         }
