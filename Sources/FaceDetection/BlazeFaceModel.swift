@@ -51,4 +51,15 @@ public enum BlazeFaceModel: String, Sendable, CaseIterable {
 
     /// The box/keypoint scale of the decoder (x, y, w and h scales are all the input size).
     public var coordinateScale: Float { Float(inputSize) }
+
+    /// The layer listing (op kind → count) of the plan its file compiles to, checked against the file in the
+    /// tests, after the plan's fusions: spatial PADs in front of 3×3 depthwise convolutions folded into them
+    /// (the channel PADs of the short model's shortcuts stay), each block's ADD and ReLU fused into its 1×1
+    /// convolution (the full model's three feature-pyramid ADDs stay).
+    public var layerListing: [String: Int] {
+        switch self {
+        case .short: ["conv": 21, "depthwise": 16, "max pool": 3, "pad": 11, "concat": 2]
+        case .full: ["conv": 49, "depthwise": 42, "add": 3, "pad": 1, "resize": 3, "depth to space": 2]
+        }
+    }
 }
