@@ -49,6 +49,10 @@ public struct Graph: Sendable {
     /// Replaces a constant's values (a reader folding a batch norm into the weights it stored).
     public mutating func setConstant(_ id: ConstantID, _ values: [Float]) { constants[id.index] = values }
 
+    /// Empties every constant (keeping their number): a compiled `Plan` has copied them into its own block, and
+    /// the graph it keeps for listings and profiles should not hold the weights a second time.
+    mutating func releaseConstants() { constants = constants.map { _ in [] } }
+
     /// Appends `op`, writing a new value of `shape`; returns that value.
     @discardableResult
     public mutating func add(_ op: Op, shape: [Int], name: String = "") -> ValueID {

@@ -11,8 +11,6 @@ struct StepBinder {
     let scratchLimit: Int
     /// Floats of scratch the bound convolutions need (after `scratchOffset`).
     private(set) var scratchFloats = 0
-    /// Packed and Winograd weights the calls use.
-    private(set) var prepared: [AnyObject] = []
 
     init(graph: Graph, offsets: [Int], weights: UnsafeMutablePointer<Float>, constantOffsets: [Int], scratchOffset: Int,
          scratchLimit: Int) {
@@ -117,7 +115,6 @@ struct StepBinder {
         let rollcallGEMM = KernelDispatch.active.gemm == .rollcall
         if allowWinograd, rollcallGEMM, g.kernelHeight == 3, g.kernelWidth == 3, g.strideHeight == 1, g.strideWidth == 1 {
             let transformed = WinogradWeights(weights: wp, inChannels: g.inChannels, outChannels: g.outChannels)
-            prepared.append(transformed)
             return { base in
                 conv3x3Winograd(input: base + i, weights: transformed, bias: bp, output: base + out, geometry: g,
                                 activation: act, residual: residual.map { UnsafePointer(base + $0) })
@@ -125,7 +122,6 @@ struct StepBinder {
         }
         let rows = g.kernelHeight * g.kernelWidth * g.inChannels
         let packed = rollcallGEMM ? PackedMatrix(rows: rows, columns: g.outChannels, matrix: wp) : nil
-        if let packed { prepared.append(packed) }
         let scratch = scratchOffset, w = UnsafePointer(wp)
         let rowCost = g.outWidth * rows
         guard g.scratchCount > scratchLimit, g.strideHeight == 1, rowCost > 0 else {

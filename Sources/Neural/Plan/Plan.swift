@@ -40,22 +40,20 @@ public final class Plan: @unchecked Sendable {
         public var nanoseconds: Double
     }
 
-    /// The graph as it runs (after fusion).
+    /// The graph as it runs (after fusion), without its constants (the plan holds them in its own block).
     public let graph: Graph
     /// Floats of activation and scratch memory one run needs.
     public let arenaFloats: Int
     private let offsets: [Int]
     private let weights: UnsafeMutablePointer<Float>
+    /// One kernel call per node (each closure holds the packed or Winograd weights it uses).
     private let steps: [(UnsafeMutablePointer<Float>) -> Void]
-    /// Kept alive for the steps that use them.
-    private let prepared: [AnyObject]
 
     /// Compiles `graph`; throws if it is malformed (a value read before it is written, a constant or buffer too
     /// small for its op) or needs more memory than `options.maxArenaFloats`.
     public init(_ graph: Graph, options: Options = Options()) throws(NeuralError) {
-        let graph = options.fuse ? graph.fused() : graph
+        var graph = options.fuse ? graph.fused() : graph
         try graph.validate()
-        self.graph = graph
         // Constants in one block, each 16-float aligned.
         var constantOffsets = [Int](), total = 0
         for c in graph.constants {
@@ -93,7 +91,8 @@ public final class Plan: @unchecked Sendable {
         var binder = StepBinder(graph: graph, offsets: offsets, weights: weights, constantOffsets: constantOffsets,
                                 scratchOffset: placement.size, scratchLimit: options.scratchLimit)
         steps = graph.nodes.map { binder.bind($0) }
-        prepared = binder.prepared
+        graph.releaseConstants()
+        self.graph = graph
         arenaFloats = placement.size + (binder.scratchFloats + 15) / 16 * 16
         // (A throw from here on runs `deinit`, which frees the constants.)
         guard arenaFloats <= options.maxArenaFloats else {
