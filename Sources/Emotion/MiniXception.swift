@@ -40,7 +40,7 @@ public final class MiniXception {
                             detail: "output has \(graph.count(graph.outputs[0])) values, expected \(Self.classCount)")
         }
         do {
-            plan = try Plan(graph)
+            plan = try Plan(consume graph)
         } catch {
             throw HDF5Error(.badModelConfig, file: path, detail: error.description)
         }

@@ -53,9 +53,9 @@ public enum BlazeFaceModel: String, Sendable, CaseIterable {
     public var coordinateScale: Float { Float(inputSize) }
 
     /// The layer listing (op kind → count) of the plan its file compiles to, checked against the file in the
-    /// tests, after the plan's fusions: spatial PADs in front of 3×3 depthwise convolutions folded into them
-    /// (the channel PADs of the short model's shortcuts stay), each block's ADD and ReLU fused into its 1×1
-    /// convolution (the full model's three feature-pyramid ADDs stay).
+    /// tests, after the plan's fusions: a spatial PAD read only by a 3×3 depthwise convolution is folded into it,
+    /// an ADD that is a convolution's only reader becomes its residual and a ReLU its activation (the PADs and
+    /// ADDs listed are the ones these rules leave).
     public var layerListing: [String: Int] {
         switch self {
         case .short: ["conv": 21, "depthwise": 16, "max pool": 3, "pad": 11, "concat": 2]

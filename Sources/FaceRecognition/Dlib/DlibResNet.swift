@@ -48,12 +48,12 @@ public final class DlibResNet: Sendable {
         guard let output = graph.outputs.first, graph.shape(output).count == 1 else {
             throw fail("no fully connected layer")
         }
+        self.dimension = graph.count(output)
         do {
-            plan = try Plan(graph)
+            plan = try Plan(consume graph)
         } catch {
             throw fail(error.description)
         }
-        self.dimension = graph.count(output)
         self.inputSize = file.input.rows
         self.means = (file.input.meanRed, file.input.meanGreen, file.input.meanBlue)
         self.trainingThreshold = file.loss.distanceThreshold

@@ -9,10 +9,15 @@ extension Graph {
     /// This graph with the fusions above applied.
     public func fused() -> Graph {
         var graph = self
-        graph.foldPads()
-        graph.fuseResiduals()
-        graph.fuseActivations()
+        graph.fuse()
         return graph
+    }
+
+    /// Applies the fusions above in place.
+    mutating func fuse() {
+        foldPads()
+        fuseResiduals()
+        fuseActivations()
     }
 
     /// How many nodes read each value (graph outputs and reshapes count as readers).

@@ -23,8 +23,8 @@ public struct Graph: Sendable {
     public private(set) var values: [Value] = []
     /// Nodes in execution order (every input is written by an earlier node or is a graph input).
     public internal(set) var nodes: [Node] = []
-    /// Constant arrays, in the kernels' layouts.
-    public private(set) var constants: [[Float]] = []
+    /// Constant arrays, in the kernels' layouts (emptied in the graph a `Plan` keeps: it holds them itself).
+    public internal(set) var constants: [[Float]] = []
     /// Graph inputs, written by the caller before a run.
     public private(set) var inputs: [ValueID] = []
     /// Graph outputs, read after a run.
@@ -48,10 +48,6 @@ public struct Graph: Sendable {
 
     /// Replaces a constant's values (a reader folding a batch norm into the weights it stored).
     public mutating func setConstant(_ id: ConstantID, _ values: [Float]) { constants[id.index] = values }
-
-    /// Empties every constant (keeping their number): a compiled `Plan` has copied them into its own block, and
-    /// the graph it keeps for listings and profiles should not hold the weights a second time.
-    mutating func releaseConstants() { constants = constants.map { _ in [] } }
 
     /// Appends `op`, writing a new value of `shape`; returns that value.
     @discardableResult

@@ -51,18 +51,27 @@ public final class Plan: @unchecked Sendable {
 
     /// Compiles `graph`; throws if it is malformed (a value read before it is written, a constant or buffer too
     /// small for its op) or needs more memory than `options.maxArenaFloats`.
-    public init(_ graph: Graph, options: Options = Options()) throws(NeuralError) {
-        var graph = options.fuse ? graph.fused() : graph
+    /// The graph is consumed: pass it without keeping a copy, and each constant is freed as it is copied into the
+    /// plan's block (loading a model then needs the weights once, not twice).
+    public init(_ graph: consuming Graph, options: Options = Options()) throws(NeuralError) {
+        var graph = consume graph
+        if options.fuse { graph.fuse() }
         try graph.validate()
-        // Constants in one block, each 16-float aligned.
+        // Constants in one block, each 16-float aligned; the graph keeps none.
         var constantOffsets = [Int](), total = 0
         for c in graph.constants {
             constantOffsets.append(total)
             total += (c.count + 15) / 16 * 16
         }
-        weights = .allocate(capacity: max(1, total))
-        weights.initialize(repeating: 0, count: max(1, total))
-        for (c, offset) in zip(graph.constants, constantOffsets) { (weights + offset).update(from: c, count: c.count) }
+        let block = UnsafeMutablePointer<Float>.allocate(capacity: max(1, total))
+        block.initialize(repeating: 0, count: max(1, total))
+        for (i, offset) in constantOffsets.enumerated() {
+            graph.constants[i].withUnsafeBufferPointer { c in
+                if let base = c.baseAddress { (block + offset).update(from: base, count: c.count) }
+            }
+            graph.constants[i] = []
+        }
+        weights = block
         // Lifetimes of memory roots: inputs from step 0, node n at step n + 1, inputs and outputs to the end.
         let end = graph.nodes.count + 1
         var first = [Int: Int](), last = [Int: Int]()
@@ -91,7 +100,6 @@ public final class Plan: @unchecked Sendable {
         var binder = StepBinder(graph: graph, offsets: offsets, weights: weights, constantOffsets: constantOffsets,
                                 scratchOffset: placement.size, scratchLimit: options.scratchLimit)
         steps = graph.nodes.map { binder.bind($0) }
-        graph.releaseConstants()
         self.graph = graph
         arenaFloats = placement.size + (binder.scratchFloats + 15) / 16 * 16
         // (A throw from here on runs `deinit`, which frees the constants.)
