@@ -4,7 +4,9 @@
 // misses frames keeps predicting, so a face that reappears after a short occlusion continues its track; after
 // `maxGapSeconds` without its face the track ends. When the caller can embed faces (edge-match and privacy
 // modes), a face that motion cannot place — after a camera cut, or an occlusion during which it moved — is
-// compared with the embeddings of the tracks missing at that moment and continues the one it belongs to.
+// compared with the embeddings of the tracks missing at that moment and continues the one it belongs to. Across a
+// cut motion is not used at all: a stranger standing where a worker stood would otherwise continue the worker's
+// track and carry the worker's name.
 // A pure value type: the caller supplies times and embeddings; tested on synthetic sequences.
 import FaceDetection
 import Imaging
@@ -86,8 +88,11 @@ public struct Tracker: Sendable {
     /// Associates the detections of the frame taken at `time` (seconds, monotonic) with the tracks and ends the
     /// tracks whose face has been missing too long. `embed(i)` returns the embedding of detection `i` when the
     /// caller can compute one (nil otherwise); it is called only for a detection that motion cannot place while
-    /// a missing track has an embedding to compare with.
-    public mutating func update(_ detections: [DetectedFace], at time: Double,
+    /// a missing track has an embedding to compare with. `cut` says the frame starts a new shot
+    /// (`SceneCutDetector`): positions before and after a cut say nothing about who is who, so from then on a
+    /// track seen before the cut is continued by embedding only (in this frame or a later one), and a face its
+    /// embedding does not place starts a new track.
+    public mutating func update(_ detections: [DetectedFace], at time: Double, cut: Bool = false,
                                 embed: (Int) -> [Float]? = { _ in nil }) -> TrackerUpdate {
         frame += 1
         let dt = self.time.map { max(0, time - $0) } ?? 0
@@ -97,11 +102,14 @@ public struct Tracker: Sendable {
         let expired = { (track: Track) -> Bool in time - track.lastTime > self.configuration.maxGapSeconds }
         update.ended = tracks.filter(expired)
         tracks.removeAll(where: expired)
-        for t in tracks.indices { tracks[t].motion.predict(dt: dt) }
+        for t in tracks.indices {
+            tracks[t].motion.predict(dt: dt)
+            if cut { tracks[t].beforeCut = true }
+        }
 
         // Every plausible (track, detection) pair, most likely first.
         var pairs: [(cost: Float, track: Int, detection: Int)] = []
-        for (t, track) in tracks.enumerated() {
+        for (t, track) in tracks.enumerated() where !track.beforeCut {
             let predicted = track.predictedBox
             for (d, detection) in detections.enumerated() {
                 let chi2 = track.motion.mahalanobisSquare(detection.box)
@@ -134,6 +142,7 @@ public struct Tracker: Sendable {
                 trackTaken[best.track] = true
                 trackOfDetection[d] = best.track
                 tracks[best.track].reassociations += 1
+                tracks[best.track].beforeCut = false
                 // The face jumped: motion starts over from where it is now.
                 tracks[best.track].motion = MotionFilter(box: detections[d].box, noise: configuration.noise)
                 tracks[best.track].embedding = embedding
