@@ -55,9 +55,9 @@ import Testing
         // dlib's landmarks may call a profile frontal (0.9); the detector's eyes 0.06 of the face apart refuse it.
         var profile = face(frontalness: 0.9)
         profile.quality.eyeSpacing = 0.06
-        let refusal = refusal([profile])
-        #expect(refusal?.code == .notFrontal && refusal?.detail.contains("profile") == true
-                && refusal?.detail.contains("0.06") == true && refusal?.detail.contains("0.20") == true)
+        let inProfile = refusal([profile])
+        #expect(inProfile?.code == .notFrontal && inProfile?.detail.contains("profile") == true
+                && inProfile?.detail.contains("0.06") == true && inProfile?.detail.contains("0.20") == true)
         // A three-quarter view (0.25) and a face whose spacing was not measured pass.
         var turned = face()
         turned.quality.eyeSpacing = 0.25

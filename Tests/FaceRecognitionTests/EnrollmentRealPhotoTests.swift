@@ -12,38 +12,51 @@ import TestSupport
 @testable import FaceRecognition
 
 @Suite(.serialized) struct EnrollmentRealPhotoTests {
-    /// Detector and embedder, nil without the fetched models.
-    static let pipeline: (detector: MultiScaleFaceDetector, embedder: DlibFaceEmbedder)? = {
-        guard let store = try? ModelStore.standard(),
-              let short = try? BlazeFaceDetector(model: .short, modelURL: store.url(for: BlazeFaceModel.short.modelID)),
-              let full = try? BlazeFaceDetector(model: .full, modelURL: store.url(for: BlazeFaceModel.full.modelID)),
-              let models = try? DlibModels(network: store.url(for: "dlib-resnet"), shapePredictor: store.url(for: "dlib-shape-5"))
-        else { return nil }
-        return (MultiScaleFaceDetector(short: short, full: full), DlibFaceEmbedder(models: models))
-    }()
-    static var ready: Bool { pipeline != nil && SharedData.has("celeba-dev") && SharedData.has("lfw-a") && SharedData.has("orl") }
+    /// The cloud's whole-image detector and the dlib embedder (one per test: the embedder is not thread-safe).
+    final class Pipeline {
+        let detector: MultiScaleFaceDetector
+        let embedder: DlibFaceEmbedder
 
-    /// The check's verdict on the dataset photo at `path` (relative to the datasets folder): nil when accepted.
-    static func verdict(_ path: String) throws -> RecognitionError? {
-        let pipeline = try #require(Self.pipeline)
-        let image = try Image.load(contentsOf: SharedData.datasets.appendingPathComponent(path).path,
-                                   options: DecodeOptions(format: .rgb, maxPixels: 1 << 20))
-        let faces = EnrollmentPhotoCheck.measure(pipeline.detector.detect(image), in: image, embedder: pipeline.embedder)
-        do {
-            _ = try EnrollmentPhotoCheck().accept(faces)
-            return nil
-        } catch {
-            return error
+        init() throws {
+            let store = try ModelStore.standard()
+            detector = MultiScaleFaceDetector(
+                short: try BlazeFaceDetector(model: .short, modelURL: store.url(for: BlazeFaceModel.short.modelID)),
+                full: try BlazeFaceDetector(model: .full, modelURL: store.url(for: BlazeFaceModel.full.modelID)))
+            embedder = DlibFaceEmbedder(models: try DlibModels(network: store.url(for: "dlib-resnet"),
+                                                               shapePredictor: store.url(for: "dlib-shape-5")))
+        }
+
+        /// The check's verdict on the dataset photo at `path` (relative to the datasets folder): nil when accepted.
+        func verdict(_ path: String) throws -> RecognitionError? {
+            let image = try Image.load(contentsOf: SharedData.datasets.appendingPathComponent(path).path,
+                                       options: DecodeOptions(format: .rgb, maxPixels: 1 << 20))
+            let faces = EnrollmentPhotoCheck.measure(detector.detect(image), in: image, embedder: embedder)
+            do {
+                _ = try EnrollmentPhotoCheck().accept(faces)
+                return nil
+            } catch {
+                return error
+            }
         }
     }
 
+    static let ready: Bool = {
+        let store = try? ModelStore.standard()
+        let models = ["blazeface-short", "blazeface-full", "dlib-resnet", "dlib-shape-5"].allSatisfy { id in
+            guard let url = try? store?.url(for: id) else { return false }
+            return FileManager.default.fileExists(atPath: url.path)
+        }
+        return models && SharedData.has("celeba-dev") && SharedData.has("lfw-a") && SharedData.has("orl")
+    }()
+
     @Test(.enabled(if: ready, "needs the fetched models and ../shared/datasets"))
     func realProfilesAreRefusedAsNotFrontal() throws {
+        let pipeline = try Pipeline()
         // Two full profiles and a head turned nearly to profile, faces of 120–155 px: dlib's landmark frontalness
         // reads 0.11, 0.00 and 0.91 on them (it passed all but one before the eye-spacing test); the detector's
         // eyes are 0.05–0.09 of the face width apart.
         for path in ["celeba-dev/7204/128794.jpg", "celeba-dev/7231/051937.jpg", "celeba-dev/7213/193355.jpg"] {
-            let refusal = try Self.verdict(path)
+            let refusal = try pipeline.verdict(path)
             #expect(refusal?.code == .notFrontal, "\(path): \(refusal?.description ?? "accepted")")
             #expect(refusal?.detail.contains("profile") == true || refusal?.detail.contains("turned") == true)
         }
@@ -51,27 +64,29 @@ import TestSupport
 
     @Test(.enabled(if: ready, "needs the fetched models and ../shared/datasets"))
     func realBlurredSmallAndTwoPersonPhotosAreRefusedWithTheReason() throws {
+        let pipeline = try Pipeline()
         // Low-resolution photos scaled up (chip sharpness 5.6 and 5.8).
         for path in ["lfw-a/images/Ahmed_Ghazi/Ahmed_Ghazi_0001.jpg", "lfw-a/images/Abdoulaye_Wade/Abdoulaye_Wade_0003.jpg"] {
-            let refusal = try Self.verdict(path)
+            let refusal = try pipeline.verdict(path)
             #expect(refusal?.code == .blurred && refusal?.detail.contains("blurred") == true,
                     "\(path): \(refusal?.description ?? "accepted")")
         }
         // A 47-px face in a full photo, and ORL's 92×112 photos, whose faces are about 75 px.
         for path in ["celeba-dev/7220/191478.jpg", "orl/s10/1.pgm"] {
-            let small = try Self.verdict(path)
+            let small = try pipeline.verdict(path)
             #expect(small?.code == .faceTooSmall && small?.detail.contains("at least 80 px") == true,
                     "\(path): \(small?.description ?? "accepted")")
         }
         // Two men side by side, faces of similar size.
-        let two = try Self.verdict("lfw-a/images/Abdullah_Gul/Abdullah_Gul_0016.jpg")
+        let two = try pipeline.verdict("lfw-a/images/Abdullah_Gul/Abdullah_Gul_0016.jpg")
         #expect(two?.code == .multipleFaces && two?.detail.contains("2 faces") == true, "\(two?.description ?? "accepted")")
     }
 
     @Test(.enabled(if: ready, "needs the fetched models and ../shared/datasets"))
     func ordinaryFrontalPhotosAreAccepted() throws {
+        let pipeline = try Pipeline()
         for path in FrontalSample.paths {
-            let refusal = try Self.verdict(path)
+            let refusal = try pipeline.verdict(path)
             #expect(refusal == nil, "\(path): \(refusal?.description ?? "")")
         }
     }
