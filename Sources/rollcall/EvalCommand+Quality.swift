@@ -20,8 +20,8 @@ extension EvalCommand {
                 {"photos", "no_face", "percentiles": {measure: {"p0.1", "p0.5", "p1", "p5", "p50"}}} and, with \
                 --lines, one line per photo first. With --check, each photo instead goes through the enrollment \
                 check exactly as the cloud applies it (both BlazeFace ranges over scales, every face measured, the \
-                default limits): each line adds "verdict" (accepted or the refusal's code) and "why", and the \
-                summary counts the verdicts.
+                default limits): each line gives the largest face's size, eye spacing, landmark frontalness and chip \
+                sharpness, the "verdict" (accepted or the refusal's code) and "why"; the summary counts the verdicts.
                 """)
 
         @Argument(help: "Photos or folders (searched recursively).")

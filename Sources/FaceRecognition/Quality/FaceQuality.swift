@@ -26,7 +26,7 @@ public struct FaceQuality: Sendable, Equatable, Codable {
     /// (the detector's keypoints); nil when the face was not aligned.
     public var landmarkFrontalness: Float?
     /// Distance between the detector's eye keypoints over the face box's width (`eyeSpacing(_:box:)`): about
-    /// 0.39 for a frontal face, below 0.15 in profile, where the far eye is hidden behind the nose; nil when not
+    /// 0.41 for a frontal face, below 0.15 in profile, where the far eye is hidden behind the nose; nil when not
     /// measured.
     public var eyeSpacing: Float?
 
