@@ -19,18 +19,6 @@ public struct CorrectionOutcome: Sendable, Codable, Equatable {
 }
 
 extension Aggregator {
-    /// Keeps the face embedding a detection was decided on (for corrections and clustering); a failure is counted
-    /// and logged, never fatal to the detection.
-    func keepEmbedding(of detection: Detection, _ embedding: [Float]) async {
-        guard let id = detection.id else { return }
-        do {
-            try await store.saveDetectionEmbedding(detectionID: id, embedding: embedding)
-        } catch {
-            metrics.increment("rollcall_cloud_embeddings_unkept_total")
-            logger.warning("embedding of detection \(id) not kept: \(error)")
-        }
-    }
-
     /// Marks `detectionID` as not `workerID`. The caller names the site and the worker it saw, so a detection of
     /// another site, or one re-decided since, is refused (`badRequest`, `conflict`) rather than corrected blindly.
     public func markNotThisWorker(detectionID: Int64, workerID: WorkerID, siteID: String,

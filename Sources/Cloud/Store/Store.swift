@@ -113,13 +113,17 @@ public protocol Store: Sendable, TokenStore, SessionStore, SiteScopeStore, Corre
     /// 2. a detection of this site's agent's message id already stored → `.duplicate`, nothing changed;
     /// 3. a gallery version newer than `request.galleryVersion` → `.galleryChanged`, nothing changed;
     /// 4. `request.decide(state)` (nil state: a new track); its revision updates the track's stored detections;
-    /// 5. the detection, the track's new state and the detection's live event are stored.
+    /// 5. the detection, the track's new state, the detection's live event, `request.embedding` and
+    ///    `request.blob` are stored, and committed together (one commit per crop).
     func storeDecision(_ request: DecisionRequest) async throws(CloudError) -> DecisionOutcome
     /// A track's stored state, nil when none is kept.
     func trackState(_ key: TrackKey) async throws(CloudError) -> TrackState?
     /// Forgets tracks not updated since `before`, then the least recently updated beyond `keepingAtMost`;
     /// returns how many were forgotten.
     func expireTracks(updatedBefore before: Date, keepingAtMost: Int) async throws(CloudError) -> Int
+    /// Whether this site's agent's message is stored already, whether the agent is known and whether its site
+    /// estimates emotion, read together (one round trip on PostgreSQL) before a crop is recognised.
+    func cropAdmission(siteID: String, agentID: String, messageID: UUID?) async throws(CloudError) -> CropAdmission
     /// Whether a detection of this site's agent's message is stored.
     func detectionExists(siteID: String, agentID: String, messageID: UUID) async throws(CloudError) -> Bool
     /// Revises the identity of every stored detection of one track (track fusion changed its mind).

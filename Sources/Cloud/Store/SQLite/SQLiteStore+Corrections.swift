@@ -4,12 +4,15 @@ import GRDB
 
 extension SQLiteStore {
     public func saveDetectionEmbedding(detectionID: Int64, embedding: [Float]) async throws(CloudError) {
-        try await write { db in
-            try db.execute(sql: """
-                INSERT INTO detectionEmbedding (detectionID, embedding) VALUES (?, ?)
-                ON CONFLICT (detectionID) DO UPDATE SET embedding = excluded.embedding
-                """, arguments: [detectionID, EmbeddingCoding.encode(embedding)])
-        }
+        try await write { db in try Self.saveDetectionEmbedding(detectionID: detectionID, embedding: embedding, db) }
+    }
+
+    /// Keeps a detection's embedding in the caller's transaction.
+    static func saveDetectionEmbedding(detectionID: Int64, embedding: [Float], _ db: Database) throws {
+        try db.execute(sql: """
+            INSERT INTO detectionEmbedding (detectionID, embedding) VALUES (?, ?)
+            ON CONFLICT (detectionID) DO UPDATE SET embedding = excluded.embedding
+            """, arguments: [detectionID, EmbeddingCoding.encode(embedding)])
     }
 
     public func trackFaces(siteID: String, agentID: String, trackID: String) async throws(CloudError) -> [DetectionFace] {
