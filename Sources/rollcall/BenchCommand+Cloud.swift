@@ -106,7 +106,7 @@ struct CloudBench: AsyncParsableCommand {
             let referenceCPU = CPUTime.now() - referenceCPUStart
             var json: [String: Any] = [
                 "benchmark": "cloud",
-                "path": "agent publish → mosquitto (mTLS) → shared subscription → N aggregators (ack after commit) → dlib alignment from the shipped geometry + dlib ResNet (mirror-averaged: 2 forwards) + mini-Xception → track state locked + detection + live event in one transaction (SQLite + crop file, or PostgreSQL + crop row) → result published on the fleet connection → agent",
+                "path": "agent publish → mosquitto (mTLS) → shared subscription → N aggregators (ack after commit) → dlib alignment from the shipped geometry + dlib ResNet (mirror-averaged: 2 forwards) + mini-Xception → track state locked + detection + embedding + live event in one transaction (SQLite + crop file, or PostgreSQL + crop row in it too) → result published on the fleet connection → agent",
                 "measures": "crops_per_s: median over rounds of crops / (first publish → last result received), after warm-up; p*_ms: publish → result received, crops paced at half that rate; cpu_ms_per_crop: CPU time of this process (aggregators + agent client) over the rounds per crop, broker_cpu_ms_per_crop: the broker's, database_cpu_ms_per_crop: the PostgreSQL server's (SQLite runs inside this process); cpu_bound_crops_per_s: cores × 1000 / (all three); other_cpu_used_of_cores: CPU time of every other process on the machine / (wall time × cores) during the rounds",
                 "aggregators": aggregators,
                 "workers": workers,

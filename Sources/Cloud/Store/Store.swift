@@ -134,8 +134,9 @@ public protocol Store: Sendable, TokenStore, SessionStore, SiteScopeStore, Corre
     func unknownTracks(limit: Int) async throws(CloudError) -> [UnknownTrack]
 
     // Image-free sightings (tracks that never passed an agent's crop gate)
-    /// Stores a sighting; false (nothing stored) when one with the same site, agent and message id exists.
-    func insertSighting(_ sighting: FaceSightingRecord) async throws(CloudError) -> Bool
+    /// Stores a sighting and, in the same transaction, its live event (nil: none); false (nothing stored) when
+    /// one with the same site, agent and message id exists.
+    func insertSighting(_ sighting: FaceSightingRecord, event: LiveEvent?) async throws(CloudError) -> Bool
     /// Sightings last seen at or after `since`, counted per site, agent, camera and reason (most recent first).
     func sightingsPerCamera(since: Date) async throws(CloudError) -> [CameraSightings]
     /// Detections whose crop is older than the kind's cutoff (known or unknown) and still on disk.
@@ -186,6 +187,11 @@ public struct GalleryBuild: Sendable {
 }
 
 extension Store {
+    /// Stores a sighting without a live event.
+    public func insertSighting(_ sighting: FaceSightingRecord) async throws(CloudError) -> Bool {
+        try await insertSighting(sighting, event: nil)
+    }
+
     /// Stores the next gallery version from a snapshot made from its number alone, whatever was stored before.
     public func addGalleryVersion(workerCount: Int, reason: String, actor: String,
                                   snapshot: @escaping @Sendable (Int) throws -> Data) async throws(CloudError) -> GalleryVersion {

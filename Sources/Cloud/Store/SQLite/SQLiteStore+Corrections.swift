@@ -40,6 +40,21 @@ extension SQLiteStore {
         }
     }
 
+    public func storeRedecision(_ redecision: CorrectionRedecision?, event: LiveEvent) async throws(CloudError) {
+        try await write { db in
+            if let r = redecision, let track = r.track {
+                try db.execute(sql: """
+                    UPDATE detection SET workerID = ?, distance = ? WHERE siteID = ? AND agentID = ? AND trackID = ?
+                    """, arguments: [track.workerID, track.distance, r.siteID, r.agentID, r.trackID])
+            }
+            if let r = redecision, let id = r.detectionID, let own = r.detection {
+                try db.execute(sql: "UPDATE detection SET workerID = ?, distance = ? WHERE id = ?",
+                               arguments: [own.workerID, own.distance, id])
+            }
+            try Self.insertEvent(event, db)
+        }
+    }
+
     static func negative(_ row: Row) -> WorkerNegative {
         WorkerNegative(id: row["id"], workerID: row["workerID"], detectionID: row["detectionID"],
                        embedding: EmbeddingCoding.decode(row["embedding"]), actor: row["actor"],
