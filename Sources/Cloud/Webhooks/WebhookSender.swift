@@ -83,7 +83,7 @@ public final class WebhookSender: Sendable {
                     return Report(outcome: .delivered(status: status), attempts: attempt, lastFailure: lastFailure)
                 case .refused:
                     metrics.increment("rollcall_cloud_webhook_deliveries_total", labels: ["outcome": "refused"])
-                    logger.warning("webhook \(endpoint.url) refused delivery \(deliveryID) with HTTP \(status)")
+                    logger.warning("webhook \(NotificationDispatcher.shown(endpoint.url)) refused delivery \(deliveryID) with HTTP \(status)")
                     return Report(outcome: .refused(status: status), attempts: attempt, lastFailure: "HTTP \(status)")
                 case .retry:
                     lastFailure = "HTTP \(status)"
@@ -101,7 +101,7 @@ public final class WebhookSender: Sendable {
         }
         metrics.increment("rollcall_cloud_webhook_deliveries_total", labels: ["outcome": "exhausted"])
         let failure = lastFailure ?? "no attempt"
-        logger.warning("webhook \(endpoint.url) gave up on delivery \(deliveryID) after \(attempt) attempts: \(failure)")
+        logger.warning("webhook \(NotificationDispatcher.shown(endpoint.url)) gave up on delivery \(deliveryID) after \(attempt) attempts: \(failure)")
         return Report(outcome: .exhausted(lastFailure: failure), attempts: attempt, lastFailure: failure)
     }
 

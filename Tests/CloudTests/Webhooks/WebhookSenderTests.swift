@@ -31,7 +31,7 @@ import TestSupport
             return (first, sentinel)
         }
         await sender.shutdown()
-        #expect(first == WebhookSender.Report(outcome: .delivered(status: 200), attempts: 3, lastFailure: "HTTP 500"))
+        #expect(first == WebhookSender.Report(outcome: .delivered(status: 200), attempts: 3, lastFailure: "HTTP 503"))
         #expect(sentinel.lastFailure == nil)
         #expect(sentinel.outcome == .delivered(status: 200))
         #expect(await receiver.count(of: "d-1") == 3)
