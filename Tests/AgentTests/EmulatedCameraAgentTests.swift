@@ -42,11 +42,11 @@ import Wire
         #expect(await eventually(within: 120, every: .milliseconds(200)) { !cloud.faces.isEmpty || !agent.isRunning }, "\(agent.log)")
         #expect(await eventually(within: 60, every: .milliseconds(200)) { agent.metric(restarts) == 1 || !agent.isRunning },
                 "the unplug is seen and the device reopened: \(agent.log)")
-        let framesAtReopen = agent.metric(captured)
+        let framesAtReopen = agent.metric(captured) ?? 0
         let tracksBefore = Set(cloud.faces.map(\.trackID))
         // The agent keeps going: more frames, and crops of tracks that started after the reopen.
         #expect(await eventually(within: 120, every: .milliseconds(200)) {
-            agent.metric(captured) >= framesAtReopen + 10 && !Set(cloud.faces.map(\.trackID)).subtracting(tracksBefore).isEmpty
+            (agent.metric(captured) ?? 0) >= framesAtReopen + 10 && !Set(cloud.faces.map(\.trackID)).subtracting(tracksBefore).isEmpty
         }, "frames and new tracks after the reopen: \(agent.log)")
         #expect(agent.isRunning)
         #expect(agent.stop())

@@ -20,7 +20,7 @@ final class SystemUnderTest: @unchecked Sendable {
 
     private(set) var broker: ChildProcess?
     private(set) var cloud: ChildProcess?
-    private(set) var agent: ChildProcess?
+    private(set) var agent: AgentProcess?
     private var runs = 0
 
     var pki: URL { root.appendingPathComponent("pki") }
@@ -74,8 +74,9 @@ final class SystemUnderTest: @unchecked Sendable {
 
     /// The last lines of every process's log.
     func logs() -> String {
-        [broker, cloud, agent].compactMap { $0 }.map { "--- \($0.name) (\($0.log.path)):\n\($0.logTail())" }
-            .joined(separator: "\n") + "\n--- broker log:\n" + brokerLogTail()
+        let processes = [broker, cloud].compactMap { $0 }.map { ($0.name, $0.log.path, $0.logTail()) }
+            + [agent].compactMap { $0 }.map { ($0.name, $0.logFile.path, $0.logTail(25)) }
+        return processes.map { "--- \($0.0) (\($0.1)):\n\($0.2)" }.joined(separator: "\n") + "\n--- broker log:\n" + brokerLogTail()
     }
 
     func brokerLogTail() -> String {
@@ -230,8 +231,8 @@ final class SystemUnderTest: @unchecked Sendable {
             """.write(to: config, atomically: true, encoding: .utf8)
         let check = try Self.capture(agentBinary, ["--config", config.path, "--check"])
         guard check.contains("valid") else { throw HarnessError(.setup, config.path, check) }
-        agent = try ChildProcess(name: "rollcall-agent[\(runs)]", executable: agentBinary, arguments: ["--config", config.path],
-                                 log: root.appendingPathComponent("logs/agent-\(runs).log"))
+        agent = try AgentProcess(name: "rollcall-agent[\(runs)]", executable: agentBinary, config: config.path,
+                                 metricsPort: metricsPort, log: root.appendingPathComponent("logs/agent-\(runs).log"))
     }
 
     /// The agent's Prometheus text from its `/metrics` port.

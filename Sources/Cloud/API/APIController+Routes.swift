@@ -87,13 +87,7 @@ extension APIController {
         filter.until = try Self.date(query.get("to"), name: "to")
         let limit = try Self.int(query.get("limit"), name: "limit", default: config.http.defaultPageSize,
                                  in: 1 ... config.http.maxPageSize)
-        let cursor = try query.get("cursor").map { text throws(CloudError) in
-            guard let cursor = Int64(text), cursor > 0 else {
-                throw CloudError(.badRequest, "expected a cursor from a previous page", subject: "cursor")
-            }
-            return cursor
-        }
-        return try await store.detections(filter, limit: limit, cursor: cursor)
+        return try await store.detections(filter, limit: limit, cursor: try Self.cursor(query.get("cursor")))
     }
 
     @Sendable func getDetection(_ request: Request, context: CloudRequestContext) async throws -> Detection {
@@ -209,6 +203,15 @@ extension APIController {
                              subject: name)
         }
         return value
+    }
+
+    /// The `cursor` of a paged list: nil, or the positive `nextCursor` of a previous page.
+    static func cursor(_ text: String?) throws(CloudError) -> Int64? {
+        guard let text else { return nil }
+        guard let cursor = Int64(text), cursor > 0 else {
+            throw CloudError(.badRequest, "expected a cursor from a previous page", subject: "cursor")
+        }
+        return cursor
     }
 
     static func date(_ text: String?, name: String) throws(CloudError) -> Date? {

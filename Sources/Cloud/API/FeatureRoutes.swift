@@ -1,5 +1,5 @@
 // Routes of issue 17's features under /api/v1: recurring unknown people, "not this worker" corrections,
-// attendance (JSON and CSV), site time zones and workers' sites. Writes need the admin role (AuthMiddleware).
+// attendance (JSON and CSV), the notification log, site time zones and workers' sites. Writes need the admin role (AuthMiddleware).
 import Foundation
 import Hummingbird
 
@@ -23,6 +23,7 @@ struct FeatureRoutes {
         group.delete("corrections/:id", use: undoCorrection)
         group.get("attendance", use: attendance)
         group.put("sites/:id/time-zone", use: putTimeZone)
+        group.get("notifications", use: listNotifications)
         group.get("workers/:id/sites", use: getWorkerSites)
         group.put("workers/:id/sites", use: putWorkerSites)
     }
@@ -131,20 +132,34 @@ struct FeatureRoutes {
         if let format = query.get("format"), format != "csv", format != "json" {
             throw CloudError(.badRequest, "expected csv or json", subject: "format")
         }
-        if wantsCSV {
-            let siteNames = Dictionary(try await store.sites().map { ($0.id, $0.name) }, uniquingKeysWith: { $1 })
-            let text = try AttendanceDay.csv(days, workerNames: names, siteNames: siteNames)
-            let filename = "attendance-\(range.from)-\(range.through).csv"
-            return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8; header=present",
-                                                   .contentDisposition: "attachment; filename=\"\(filename)\""],
-                            body: .init(byteBuffer: ByteBuffer(string: text)))
-        }
+        if wantsCSV { return try await Self.csvResponse(days, range: range, workerNames: names, store: store) }
         let view = AttendanceView(from: range.from.description, to: range.through.description, days: days.map {
             AttendanceView.Day(date: $0.date.description, siteID: $0.siteID, timeZone: $0.timeZone, workerID: $0.workerID,
                                workerName: names[$0.workerID], firstSeen: $0.firstSeen, lastSeen: $0.lastSeen,
                                sightings: $0.sightings, cameras: $0.cameras)
         })
         return try view.response(from: request, context: context)
+    }
+
+    /// The attendance CSV download (RFC 4180) of `days` (API and dashboard).
+    static func csvResponse(_ days: [AttendanceDay], range: AttendanceRange, workerNames: [Int64: String],
+                            store: any Store) async throws(CloudError) -> Response {
+        let siteNames = Dictionary(try await store.sites().map { ($0.id, $0.name) }, uniquingKeysWith: { $1 })
+        let text = try AttendanceDay.csv(days, workerNames: workerNames, siteNames: siteNames)
+        let filename = "attendance-\(range.from)-\(range.through).csv"
+        return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8; header=present",
+                                               .contentDisposition: "attachment; filename=\"\(filename)\""],
+                        body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    // MARK: Notifications
+
+    /// `?limit=&cursor=`: the notification log, newest first.
+    @Sendable func listNotifications(_ request: Request, context: CloudRequestContext) async throws -> Page<NotificationDelivery> {
+        let query = request.uri.queryParameters
+        let limit = try APIController.int(query.get("limit"), name: "limit", default: config.http.defaultPageSize,
+                                          in: 1 ... config.http.maxPageSize)
+        return try await store.notificationDeliveries(limit: limit, cursor: try APIController.cursor(query.get("cursor")))
     }
 
     // MARK: Sites

@@ -37,6 +37,8 @@ enum DashboardAssets {
         .person dl{display:grid;grid-template-columns:max-content auto;gap:.15em 1em;margin:.5em 0}.person dt{color:#667}
         .person .actions form{display:inline-block;margin:.3em 1em .3em 0}
         svg.day{background:#eef1f5;border-radius:3px}svg.day rect.present{fill:#2a7f3e}
+        td.outcome.delivered{color:#2a7f3e}td.outcome.failed,td.outcome.refused{color:#b23a48;font-weight:bold}
+        td.outcome.cancelled{color:#999}
         """
 
     /// Shown instead of a crop when the agent sent only an embedding (also rendered by the server).

@@ -18,6 +18,7 @@ extension DashboardController {
         let days = try await aggregator.attendance(range: AttendanceRange(day: date), siteID: siteID, workerID: nil)
         let names = Dictionary(try await store.workers().compactMap { w in w.id.map { ($0, w.name) } }, uniquingKeysWith: { $1 })
         let siteNames = Dictionary(sites.map { ($0.id, $0.name) }, uniquingKeysWith: { $1 })
+        let siteParameter = siteID.map { "&amp;site=\(Self.queryValue($0))" } ?? ""
         let siteOptions = sites.map {
             "<option value=\"\(HTML.escape($0.id))\"\($0.id == siteID ? " selected" : "")>\(HTML.escape($0.name))</option>"
         }.joined()
@@ -28,7 +29,13 @@ extension DashboardController {
             <button type="submit">Show</button>
             <a href="/dashboard/attendance?date=\(date.adding(days: -1))\(siteID.map { "&site=\(Self.queryValue($0))" } ?? "")" id="previous-day">← \(date.adding(days: -1))</a>
             <a href="/dashboard/attendance?date=\(date.adding(days: 1))\(siteID.map { "&site=\(Self.queryValue($0))" } ?? "")" id="next-day">\(date.adding(days: 1)) →</a></form>
-            <p>Each site's day in its own time zone. CSV for a range: <code>GET /api/v1/attendance?from=…&amp;to=…&amp;format=csv</code>.</p>
+            <p>Each site's day in its own time zone.
+            <a href="/dashboard/attendance/csv?from=\(date)&amp;to=\(date)\(siteParameter)" id="attendance-csv" download>Download this day as CSV</a></p>
+            <form method="get" action="/dashboard/attendance/csv" id="attendance-csv-range" class="filters">
+            <label>CSV from <input type="date" name="from" value="\(date.adding(days: -6))" required></label>
+            <label>to <input type="date" name="to" value="\(date)" required></label>
+            <input type="hidden" name="site" value="\(HTML.escape(siteID ?? ""))">
+            <button type="submit" id="attendance-csv-download">Download CSV</button> (at most \(AttendanceRange.maximumDays) days)</form>
             """
         body += "<table id=\"attendance\"><thead><tr><th>Worker</th><th>Site</th><th>First seen</th><th>Last seen</th>"
             + "<th>Sightings</th><th>Cameras</th><th>Day</th></tr></thead><tbody>"
@@ -45,6 +52,19 @@ extension DashboardController {
         body += "</tbody></table>"
         if days.isEmpty { body += "<p id=\"nobody\">Nobody was seen on \(date).</p>" }
         return html(HTML.page(title: "Attendance on \(date)", active: "attendance", session: context.session, body: body))
+    }
+
+    /// `?from=&to=[&site=]` (local days, at most a year): the attendance CSV, as the API's, for the session.
+    @Sendable func attendanceCSV(_ request: Request, context: CloudRequestContext) async throws -> Response {
+        let query = request.uri.queryParameters
+        guard let fromText = query.get("from"), let toText = query.get("to") else {
+            throw CloudError(.badRequest, "from and to are required (YYYY-MM-DD, local days of each site)", subject: "from")
+        }
+        let range = try AttendanceRange(from: try LocalDate(parsing: fromText), through: try LocalDate(parsing: toText))
+        let siteID = query.get("site").flatMap { $0.isEmpty ? nil : $0 }
+        let days = try await aggregator.attendance(range: range, siteID: siteID, workerID: nil)
+        let names = Dictionary(try await store.workers().compactMap { w in w.id.map { ($0, w.name) } }, uniquingKeysWith: { $1 })
+        return try await FeatureRoutes.csvResponse(days, range: range, workerNames: names, store: store)
     }
 
     @Sendable func attendanceTimeline(_ request: Request, context: CloudRequestContext) async throws -> Response {

@@ -55,6 +55,8 @@ struct DashboardController {
         group.post("people/:id/restore", use: restorePerson)
         group.get("attendance", use: attendanceDay)
         group.get("attendance/workers/:id", use: attendanceTimeline)
+        group.get("attendance/csv", use: attendanceCSV)
+        group.get("notifications", use: notifications)
         group.get("photos/:id", use: photo)
     }
 

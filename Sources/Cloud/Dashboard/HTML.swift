@@ -32,7 +32,8 @@ enum HTML {
         let links = [("live", "/dashboard", "Live"), ("workers", "/dashboard/workers", "Workers"),
                      ("agents", "/dashboard/agents", "Agents"), ("unknown", "/dashboard/unknown", "Unknown tracks"),
                      ("people", "/dashboard/people", "Unknown people"), ("sightings", "/dashboard/sightings", "Seen, not sent"),
-                     ("attendance", "/dashboard/attendance", "Attendance"), ("search", "/dashboard/search", "Search")]
+                     ("attendance", "/dashboard/attendance", "Attendance"), ("search", "/dashboard/search", "Search"),
+                     ("notifications", "/dashboard/notifications", "Notifications")]
         let nav = links.map { key, href, label in
             "<a href=\"\(href)\"\(key == active ? " class=\"active\"" : "")>\(label)</a>"
         }.joined(separator: " ")

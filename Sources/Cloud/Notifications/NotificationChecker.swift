@@ -63,6 +63,7 @@ public actor NotificationChecker {
                 AgentLiveness(id: $0.id, siteID: $0.siteID, lastSeen: $0.lastSeen, galleryVersionAcked: $0.galleryVersionAcked)
             }, galleries: galleries, now: now)
         }
+        metrics.increment("rollcall_cloud_notification_rounds_total")
         guard primed else {
             primed = true
             return []

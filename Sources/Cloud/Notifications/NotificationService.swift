@@ -127,7 +127,7 @@ extension CloudApp {
         }
         let dispatcher = try NotificationDispatcher(
             mqtt: config.notifications.mqtt ? mqtt : nil, webhooks: endpoints, retry: config.webhooks.retry,
-            metrics: aggregator.metrics, logger: logger)
+            log: aggregator.store, metrics: aggregator.metrics, logger: logger)
         if endpoints.isEmpty, !(config.notifications.mqtt && mqtt != nil) {
             logger.warning("notification rules are on but nothing receives them: no webhook, and no broker topic (mqtt.host or notifications.mqtt); they are only counted")
         }

@@ -60,7 +60,7 @@ public struct DeletedWorkerFiles: Sendable, Equatable {
 
 /// The cloud's persistent state. Every method is atomic.
 public protocol Store: Sendable, TokenStore, SessionStore, SiteScopeStore, CorrectionStore, AttendanceStore,
-    UnknownPeopleStore {
+    UnknownPeopleStore, NotificationStore {
     // Sites and agents
     func upsertSite(_ site: Site) async throws(CloudError)
     func sites() async throws(CloudError) -> [Site]

@@ -22,10 +22,13 @@ public final class WebhookSender: Sendable {
     public struct Report: Sendable, Equatable {
         public var outcome: Outcome
         public var attempts: Int
+        /// The last failed attempt's failure, also when a later attempt delivered (nil: none failed).
+        public var lastFailure: String?
 
-        public init(outcome: Outcome, attempts: Int) {
+        public init(outcome: Outcome, attempts: Int, lastFailure: String? = nil) {
             self.outcome = outcome
             self.attempts = attempts
+            self.lastFailure = lastFailure
         }
     }
 
@@ -63,10 +66,10 @@ public final class WebhookSender: Sendable {
     public func deliver(_ event: NotificationEvent, deliveryID: String, to endpoint: WebhookEndpoint) async -> Report {
         let body: Data
         do { body = try event.json() } catch {
-            return Report(outcome: .refused(status: 0), attempts: 0)
+            return Report(outcome: .refused(status: 0), attempts: 0, lastFailure: "\(error)")
         }
         var attempt = 0
-        var lastFailure = ""
+        var lastFailure: String?
         while attempt < policy.maximumAttempts {
             attempt += 1
             var retryAfter: Duration?
@@ -77,28 +80,29 @@ public final class WebhookSender: Sendable {
                 switch WebhookRetryPolicy.verdict(status: status) {
                 case .delivered:
                     metrics.increment("rollcall_cloud_webhook_deliveries_total", labels: ["outcome": "delivered"])
-                    return Report(outcome: .delivered(status: status), attempts: attempt)
+                    return Report(outcome: .delivered(status: status), attempts: attempt, lastFailure: lastFailure)
                 case .refused:
                     metrics.increment("rollcall_cloud_webhook_deliveries_total", labels: ["outcome": "refused"])
-                    logger.warning("webhook \(endpoint.url) refused delivery \(deliveryID) with HTTP \(status)")
-                    return Report(outcome: .refused(status: status), attempts: attempt)
+                    logger.warning("webhook \(NotificationDispatcher.shown(endpoint.url)) refused delivery \(deliveryID) with HTTP \(status)")
+                    return Report(outcome: .refused(status: status), attempts: attempt, lastFailure: "HTTP \(status)")
                 case .retry:
                     lastFailure = "HTTP \(status)"
                 }
             } catch {
-                if Task.isCancelled { return Report(outcome: .cancelled, attempts: attempt) }
+                if Task.isCancelled { return Report(outcome: .cancelled, attempts: attempt, lastFailure: lastFailure) }
                 metrics.increment("rollcall_cloud_webhook_attempts_total", labels: ["status": "error"])
                 lastFailure = "\(error)"
             }
             guard attempt < policy.maximumAttempts else { break }
             let wait = policy.delay(afterAttempt: attempt, retryAfter: retryAfter, jitter: jitter())
             do { try await Task.sleep(for: wait) } catch {
-                return Report(outcome: .cancelled, attempts: attempt)
+                return Report(outcome: .cancelled, attempts: attempt, lastFailure: lastFailure)
             }
         }
         metrics.increment("rollcall_cloud_webhook_deliveries_total", labels: ["outcome": "exhausted"])
-        logger.warning("webhook \(endpoint.url) gave up on delivery \(deliveryID) after \(attempt) attempts: \(lastFailure)")
-        return Report(outcome: .exhausted(lastFailure: lastFailure), attempts: attempt)
+        let failure = lastFailure ?? "no attempt"
+        logger.warning("webhook \(NotificationDispatcher.shown(endpoint.url)) gave up on delivery \(deliveryID) after \(attempt) attempts: \(failure)")
+        return Report(outcome: .exhausted(lastFailure: failure), attempts: attempt, lastFailure: failure)
     }
 
     /// One attempt: the status and any `Retry-After` in seconds.

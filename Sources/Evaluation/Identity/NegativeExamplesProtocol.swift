@@ -54,10 +54,20 @@ public enum NegativeExamplesProtocol {
         var negatives: [[Float]] = []
     }
 
+    /// How each stranger's photos are split into the marked half and the held-out half.
+    public enum Split: Sendable, Equatable {
+        /// The first half in the given (file name) order is marked.
+        case inOrder
+        /// Each stranger's photos are shuffled with a generator seeded by `seed`, then halved.
+        case shuffled(seed: UInt64)
+    }
+
     /// Runs the measurement with `k` enrollment photos per enrolled person, accepting a face as the nearest
     /// worker when its centroid is strictly nearer than `threshold` (margin 0, as `eval identify` reports).
     public static func evaluate(people: [IdentificationProtocol.Person], enroll k: Int,
-                                threshold: Float, modelID: String = Backbone.dlib.modelID) throws(RecognitionError) -> Result {
+                                threshold: Float, modelID: String = Backbone.dlib.modelID,
+                                split: Split = .inOrder) throws(RecognitionError) -> Result {
+        var generator: SplitMix64? = if case .shuffled(let seed) = split { SplitMix64(seed: seed) } else { nil }
         var workers = [Enrolled]()
         var known = [(worker: Int, embedding: [Float]?)]()
         var marked = [[Float]?](), heldOut = [[Float]?]()
@@ -70,9 +80,14 @@ public enum NegativeExamplesProtocol {
                 workers.append(Enrolled(centroid: centroid, exemplars: enrollment))
                 for e in person.embeddings.dropFirst(k) { known.append((workers.count - 1, e)) }
             } else {
-                let half = person.embeddings.count / 2
-                marked += person.embeddings.prefix(half)
-                heldOut += person.embeddings.dropFirst(half)
+                var photos = person.embeddings
+                if var g = generator {
+                    photos.shuffle(using: &g)
+                    generator = g
+                }
+                let half = photos.count / 2
+                marked += photos.prefix(half)
+                heldOut += photos.dropFirst(half)
             }
         }
         // Mark every first-half false accept as "not X".

@@ -4,10 +4,12 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import Testing
+import TestSupport
 
 /// The issue #17 dashboard pages in a real headless Chromium against a live server: recurring unknown people
 /// (merge, split, dismiss, enroll; nothing preselected), "Not this worker" on a searched detection and its undo,
-/// attendance day view and a worker's timeline, and the live view's filters. Screenshots are kept under
+/// attendance day view (with its CSV download on the session) and a worker's timeline, the live view's filters,
+/// and the notification log. Screenshots are kept under
 /// `.build/test-artifacts/dashboard-features/` (their paths are printed).
 @Suite(.serialized) struct FeaturePagesBrowserTests {
     static let artifacts = URL(fileURLWithPath: ".build/test-artifacts/dashboard-features", isDirectory: true)
@@ -164,6 +166,13 @@ import Testing
                 try await browser.waitFor("day view", "document.querySelectorAll('#attendance tr.attendance').length === 2")
                 #expect(try await browser.evaluate("[...document.querySelectorAll('#attendance tr.attendance')].map(tr => tr.querySelector('a').textContent).sort().join(',')") as? String == "Ada,Bo")
                 try await shoot(browser, "7-attendance-day.png")
+                // The day's CSV, fetched by the page itself: the session cookie is all it sends.
+                let downloaded = try #require(try await browser.evaluate("fetch(document.getElementById('attendance-csv').href).then(async r => r.status + ' ' + r.headers.get('content-type') + '\\n' + await r.text())") as? String)
+                #expect(downloaded.hasPrefix("200 text/csv"), "\(downloaded.prefix(200))")
+                let csvLines = downloaded.components(separatedBy: "\n").dropFirst().joined(separator: "\n")
+                    .components(separatedBy: "\r\n").filter { !$0.isEmpty }
+                #expect(csvLines.count == 3 && csvLines.dropFirst().contains { $0.contains(",Ada,") } && csvLines.dropFirst().contains { $0.contains(",Bo,") },
+                        "\(csvLines)")
                 _ = try await browser.evaluate("document.querySelector('#attendance tr.attendance[data-worker=\"\(ada)\"] a').click(); true")
                 try await browser.waitFor("timeline", "location.pathname === '/dashboard/attendance/workers/\(ada)' && document.querySelectorAll('#timeline tr.present svg rect').length === 1")
                 #expect(try await browser.evaluate("document.querySelectorAll('#timeline tr').length === 29") as? Bool == true)   // header + 28 days
@@ -172,7 +181,17 @@ import Testing
                 // Live view filtered to unknown faces at hq: Ada's new face is left out, a stranger's comes in.
                 try await browser.navigate("\(base)/dashboard?site=hq&who=unknown")
                 try await browser.waitFor("filtered live", "document.body.dataset.live === 'connected' && document.querySelectorAll('#sites section').length === 1 && [...document.querySelectorAll('#site-hq tr.detection td.who')].every(td => td.textContent === 'unknown')")
-                try await Task.sleep(nanoseconds: 300_000_000)
+                // The stream is flowing once a pushed face shows: a probe stranger, sent again until one does.
+                var probe = 0
+                _ = try await poll("a pushed face on the live view", within: 20, every: .milliseconds(1)) { () async throws -> Bool? in
+                    probe += 1
+                    let image = TestImages.png(width: 120, height: 120, seed: UInt8(60 + probe))
+                    env.recognizer.scriptFace(image, embedding: Embeddings.axis(60 + probe))
+                    let shown = try await env.aggregator.process(crop(image, track: "p\(probe)", site: "hq", camera: "door"))
+                    try await browser.waitFor("probe \(probe)", "!!document.querySelector('#site-hq tr.detection.live[data-id=\"\(shown.detectionID)\"]')",
+                                              timeout: 2)
+                    return true
+                }
                 let adaAgain = TestImages.png(width: 120, height: 120, seed: 40), stranger = TestImages.png(width: 120, height: 120, seed: 41)
                 env.recognizer.scriptFace(adaAgain, embedding: Embeddings.axis(0, offset: 0.01))
                 env.recognizer.scriptFace(stranger, embedding: Embeddings.axis(50))
@@ -185,6 +204,54 @@ import Testing
                 try await shoot(browser, "9-live-filtered.png")
             } catch {
                 try? await shoot(browser, "search-failure.png")
+                await browser.close()
+                throw error
+            }
+            await browser.close()
+        }
+    }
+
+    @Test(.enabled(if: chromiumInstalled, "needs chromium (scripts/setup)"))
+    func notificationLogPage() async throws {
+        let env = try await TestEnvironment()
+        defer { env.remove() }
+        // Three real deliveries to a local receiver: delivered after a 500, given up after four 500s, refused (404).
+        let receiver = WebhookReceiver(scripts: ["0:agent_offline:hq/door-1": [500], "0:agent_offline:hq/door-2": [500, 500, 500, 500],
+                                                 "0:gallery_not_acknowledged:depot/gate-1:3": [404]])
+        let retry = WebhookRetryPolicy(maximumAttempts: 4, initialDelay: .milliseconds(10), multiplier: 2,
+                                       maximumDelay: .milliseconds(40), timeout: .seconds(5))
+        let store = env.store, metrics = env.metrics
+        let events = [
+            NotificationEvent(key: "agent_offline:hq/door-1", kind: .agentOffline, time: Date(), siteID: "hq", agentID: "door-1",
+                              message: "Agent door-1 at site hq has not been heard from for 5 minutes."),
+            NotificationEvent(key: "agent_offline:hq/door-2", kind: .agentOffline, time: Date(), siteID: "hq", agentID: "door-2",
+                              message: "Agent door-2 at site hq has not been heard from for 5 minutes."),
+            NotificationEvent(key: "gallery_not_acknowledged:depot/gate-1:3", kind: .galleryNotAcknowledged, time: Date(),
+                              siteID: "depot", agentID: "gate-1", galleryVersion: 3,
+                              message: "Agent gate-1 at site depot has not acknowledged gallery version 3."),
+        ]
+        try await WebhookReceiver.serve(receiver) { url in
+            let endpoint = try WebhookEndpoint(id: 0, url: url, secret: "browser-secret-0123456789",
+                                               events: Set(NotificationEvent.Kind.allCases))
+            let dispatcher = try NotificationDispatcher(mqtt: nil, webhooks: [endpoint], retry: retry, log: store,
+                                                        metrics: metrics, logger: Logger(label: "test"))
+            for event in events { await dispatcher.dispatch(event) }
+            await dispatcher.shutdown()
+        }
+
+        try await env.withApp(.live) { client in
+            let base = "http://127.0.0.1:\(try #require(client.port))"
+            let browser = try await Chromium.launch()
+            do {
+                try await logIn(browser, base: base, token: env.viewerToken)
+                _ = try await browser.evaluate("[...document.querySelectorAll('header nav a')].find(a => a.textContent === 'Notifications').click(); true")
+                try await browser.waitFor("notification log", "location.pathname === '/dashboard/notifications' && document.querySelectorAll('#notifications tr.notification').length === 3")
+                let rows = try #require(try await browser.evaluate("[...document.querySelectorAll('#notifications tr.notification')].map(tr => [tr.querySelector('.kind').textContent, tr.querySelector('.outcome').textContent, tr.querySelector('.attempts').textContent, tr.querySelector('.last-error').textContent].join('|')).join(';')") as? String)
+                #expect(rows == "gallery_not_acknowledged|refused (HTTP 404)|1|HTTP 404;agent_offline|failed (HTTP 500)|4|HTTP 500;agent_offline|delivered (HTTP 200)|2|HTTP 500")
+                #expect(try await browser.evaluate("getComputedStyle(document.querySelector('tr.notification[data-outcome=failed] td.outcome')).fontWeight") as? String == "700")
+                try await shoot(browser, "10-notifications.png")
+            } catch {
+                try? await shoot(browser, "notifications-failure.png")
                 await browser.close()
                 throw error
             }

@@ -8,7 +8,7 @@ import TestSupport
 
 /// Notifications end to end: the checker finds the four events in a real store, the dispatcher posts them to a
 /// real local HTTP receiver (retried on 500, signed, once each) and publishes them on the MQTT topic of a real
-/// Mosquitto with TLS (which keeps the topic from agents).
+/// Mosquitto with TLS (which keeps the topic from agents), logging each delivery in the store.
 @Suite struct NotificationDeliveryTests {
     let secret = "notify-secret-0123456789"
     let retry = WebhookRetryPolicy(maximumAttempts: 4, initialDelay: .milliseconds(10), multiplier: 2,
@@ -133,8 +133,8 @@ import TestSupport
         let secret = self.secret, retry = self.retry, metrics = env.metrics, store = env.store
         try await WebhookReceiver.serve(receiver) { url in
             let endpoint = try WebhookEndpoint(id: 0, url: url, secret: secret, events: [.agentOffline])
-            let dispatcher = try NotificationDispatcher(mqtt: cloud, webhooks: [endpoint], retry: retry, metrics: metrics,
-                                                        logger: Logger(label: "test"))
+            let dispatcher = try NotificationDispatcher(mqtt: cloud, webhooks: [endpoint], retry: retry, log: store,
+                                                        metrics: metrics, logger: Logger(label: "test"))
             let service = NotificationService(
                 checker: NotificationChecker(store: store, rules: NotificationRules(agentOfflineAfter: 1), metrics: metrics),
                 dispatcher: dispatcher, store: store, interval: 0.2, metrics: metrics, logger: Logger(label: "test"))
@@ -157,6 +157,11 @@ import TestSupport
         #expect(posted.body == message.payload)
         #expect(WebhookSignature.verify(posted.signature, body: posted.body, secret: secret))
         #expect(metrics.counter("rollcall_cloud_notifications_published_total", labels: ["kind": "agent_offline"]) == 1)
+        // Both deliveries are in the notification log.
+        let logged = try await store.notificationDeliveries(limit: 10, cursor: nil).items
+        #expect(Set(logged.map(\.channel)) == [.mqtt, .webhook] && logged.count == 2)
+        #expect(logged.allSatisfy { $0.eventKey == event.key && $0.outcome == .delivered && $0.attempts == 1 && $0.lastError == nil })
+        #expect(logged.first { $0.channel == .mqtt }?.target == "rollcall/v1/notifications/agent_offline")
         await cloud.disconnect()
         await ops.disconnect()
     }

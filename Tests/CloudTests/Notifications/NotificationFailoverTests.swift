@@ -35,8 +35,10 @@ import TestSupport
             let running = services.map { service in Task { try await service.run() } }
             defer { running.forEach { $0.cancel() } }
 
-            // Both are up (each has had its chance at the job) before the agent is heard from.
-            try await Task.sleep(nanoseconds: 500_000_000)
+            // One of them holds the job and has made its first round (which only records how things are) before
+            // the agent is heard from: door-1 falls silent on a later round, which notifies it.
+            let rounds = { metrics.map { $0.counter("rollcall_cloud_notification_rounds_total") }.reduce(0, +) }
+            #expect(await eventually(within: 20) { rounds() >= 1 })
             try await first.recordAgentSeen(siteID: "hq", id: "door-1", at: Date(), status: "online", framesPerSecond: nil,
                                             outboxDepth: nil, outboxDropped: nil)
             #expect(await eventually(within: 20) { await receiver.received.count == 1 })

@@ -1,6 +1,6 @@
-// A real `rollcall-agent` process (the debug build next to the tests) on a BrokerFixture's broker, its camera a
-// folder of frames, watched through its /metrics port, killed or stopped and started again on the same state
-// (outbox and gallery folders): the agent side of the fault runs.
+// A real `rollcall-agent` process (TestSupport's AgentProcess: the debug build next to the tests) on a
+// BrokerFixture's broker, its camera a folder of frames, watched through its /metrics port, killed or stopped and
+// started again on the same state (outbox and gallery folders): the agent side of the fault runs.
 import Foundation
 import Imaging
 import ModelSupply
@@ -18,7 +18,7 @@ final class EdgeAgentProcess: @unchecked Sendable {
     private let publicKey: String
     private let outboxBytes: Int
     private let cropPixels: Int
-    private var process: ChildProcess?
+    private var process: AgentProcess?
     private var runs = 0
 
     var outboxPath: String { folder.appendingPathComponent("outbox").path }
@@ -136,8 +136,8 @@ final class EdgeAgentProcess: @unchecked Sendable {
               metrics_port: \(metricsPort)
 
             """.write(to: config, atomically: true, encoding: .utf8)
-        process = try ChildProcess(name: "rollcall-agent \(site)/\(agent)", executable: try BuiltProducts.path("rollcall-agent"),
-                                   arguments: ["run", "--config", config.path], log: log)
+        process = try AgentProcess(name: "rollcall-agent \(site)/\(agent)", config: config.path, metricsPort: metricsPort,
+                                   log: log)
     }
 
     var isRunning: Bool { process?.isRunning ?? false }
@@ -149,29 +149,22 @@ final class EdgeAgentProcess: @unchecked Sendable {
 
     /// SIGTERM; true when it stopped by itself within `timeout` seconds (SIGKILL after).
     func terminate(timeout: Double = 20) async -> Bool {
-        guard let process else { return true }
-        process.signal(SIGTERM)
-        let exited = await process.waitForExit(within: timeout)
-        if !exited { process.kill9() }
-        return exited
+        await process?.terminate(within: timeout) ?? true
     }
 
     /// Every sample of its /metrics by full name; empty while it does not answer.
     func metrics() -> [String: Double] {
-        LoopbackHTTP.metrics(port: metricsPort)
+        process?.metrics() ?? [:]
     }
 
     /// The sum of a metric's samples over all its labels (`rollcall_agent_crops_queued_total`); nil while the
     /// agent does not answer.
     func metric(_ name: String) -> Double? {
-        let samples = metrics()
-        guard !samples.isEmpty else { return nil }
-        return samples.filter { $0.key == name || $0.key.hasPrefix(name + "{") }.values.reduce(0, +)
+        process?.metric(name)
     }
 
     /// The last lines of its log, for failure messages.
     func logTail(_ lines: Int = 30) -> String {
-        let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
-        return text.split(separator: "\n").suffix(lines).joined(separator: "\n")
+        process?.logTail(lines) ?? ""
     }
 }

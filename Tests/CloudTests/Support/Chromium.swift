@@ -185,15 +185,18 @@ final class Chromium: Sendable {
     }
 
     /// Puts a file into a file input chosen by a CSS selector. Node ids die when the document is replaced
-    /// between the calls (a late navigation), so a refused attempt is retried with fresh ones.
-    func setFile(_ selector: String, path: String) async throws {
-        var attempt = 0
+    /// between the calls (a late navigation), so a refused attempt is retried with fresh ones once the element
+    /// is in a complete document again, until `timeout` seconds have passed.
+    func setFile(_ selector: String, path: String, timeout: Double = 20) async throws {
+        let deadline = Date() + timeout
         while true {
             do {
                 return try await setFileOnce(selector, path: path)
-            } catch ChromiumError.protocolError(let text) where attempt < 5 && text.contains("node") {
-                attempt += 1
-                try await Task.sleep(nanoseconds: 200_000_000)
+            } catch ChromiumError.protocolError(let text) where Date() < deadline && text.contains("node") {
+                let literal = String(decoding: try JSONSerialization.data(withJSONObject: [selector]), as: UTF8.self)
+                try await waitFor("\(selector) in a complete document",
+                                  "document.readyState === 'complete' && !!document.querySelector(\(literal)[0])",
+                                  timeout: max(0.1, deadline.timeIntervalSinceNow))
             }
         }
     }

@@ -31,7 +31,8 @@ import TestSupport
             return (first, sentinel)
         }
         await sender.shutdown()
-        #expect(first == WebhookSender.Report(outcome: .delivered(status: 200), attempts: 3))
+        #expect(first == WebhookSender.Report(outcome: .delivered(status: 200), attempts: 3, lastFailure: "HTTP 503"))
+        #expect(sentinel.lastFailure == nil)
         #expect(sentinel.outcome == .delivered(status: 200))
         #expect(await receiver.count(of: "d-1") == 3)
         #expect(await receiver.count(of: "d-2") == 1)
@@ -60,8 +61,8 @@ import TestSupport
                     await sender.deliver(event, deliveryID: "down", to: endpoint))
         }
         await sender.shutdown()
-        #expect(refused == WebhookSender.Report(outcome: .refused(status: 404), attempts: 1))
-        #expect(exhausted == WebhookSender.Report(outcome: .exhausted(lastFailure: "HTTP 500"), attempts: 4))
+        #expect(refused == WebhookSender.Report(outcome: .refused(status: 404), attempts: 1, lastFailure: "HTTP 404"))
+        #expect(exhausted == WebhookSender.Report(outcome: .exhausted(lastFailure: "HTTP 500"), attempts: 4, lastFailure: "HTTP 500"))
         #expect(await receiver.count(of: "gone") == 1)
         #expect(await receiver.count(of: "down") == 4)
         #expect(metrics.counter("rollcall_cloud_webhook_deliveries_total", labels: ["outcome": "exhausted"]) == 1)

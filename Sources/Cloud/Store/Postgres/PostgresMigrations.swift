@@ -163,6 +163,16 @@ enum PostgresMigrations {
             "CREATE INDEX live_event_worker ON live_event (worker_id)",
             "ALTER TABLE gallery_version ADD COLUMN published_at TIMESTAMPTZ",
         ]),
+        // Issue 17: every notification sent, per channel (MQTT topic or webhook), with how its delivery ended.
+        (7, [
+            """
+            CREATE TABLE notification_delivery (
+              id BIGSERIAL PRIMARY KEY, event_key TEXT NOT NULL, kind TEXT NOT NULL, event_time TIMESTAMPTZ NOT NULL,
+              site_id TEXT, message TEXT NOT NULL, channel TEXT NOT NULL, target TEXT NOT NULL, outcome TEXT NOT NULL,
+              attempts BIGINT NOT NULL, http_status BIGINT, last_error TEXT, finished_at TIMESTAMPTZ NOT NULL)
+            """,
+            "CREATE INDEX notification_delivery_event ON notification_delivery (event_key)",
+        ]),
     ]
 
     /// The newest schema this binary knows.

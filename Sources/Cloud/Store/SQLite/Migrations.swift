@@ -247,6 +247,17 @@ enum Migrations {
                 ALTER TABLE galleryVersion ADD COLUMN publishedAt DATETIME;
                 """)
         }
+        migrator.registerMigration("v10-notification-deliveries") { db in
+            // Every notification sent, per channel (MQTT topic or webhook), with how its delivery ended.
+            try db.execute(sql: """
+                CREATE TABLE notificationDelivery (
+                  id INTEGER PRIMARY KEY AUTOINCREMENT, eventKey TEXT NOT NULL, kind TEXT NOT NULL,
+                  eventTime DATETIME NOT NULL, siteID TEXT, message TEXT NOT NULL, channel TEXT NOT NULL,
+                  target TEXT NOT NULL, outcome TEXT NOT NULL, attempts INTEGER NOT NULL, httpStatus INTEGER,
+                  lastError TEXT, finishedAt DATETIME NOT NULL);
+                CREATE INDEX notificationDelivery_event ON notificationDelivery (eventKey);
+                """)
+        }
         return migrator
     }
 }
