@@ -93,7 +93,8 @@ RC_INLINE void RC_FN(rc_store_hpart)(float *p, rc_vh v, int n) {
 /// activation are applied. When `partial`, only `cols` columns exist (the last vector is read and written in
 /// part). Called with constant `mr`, `nf` and `nh` so that the accumulators live in registers.
 RC_INLINE void RC_FN(rc_micro)(const int mr, const int nf, const int nh, const int partial, int cols, int kc,
-                               const float *restrict a, ptrdiff_t lda, const float *restrict b, float *restrict c,
+                               int nseg, ptrdiff_t aseg, const float *restrict a, ptrdiff_t lda,
+                               const float *restrict b, float *restrict c,
                                ptrdiff_t ldc, int load_c, int last, const float *bias, const float *residual,
                                ptrdiff_t ldr, rc_activation act) {
     rc_v acc[RC_MR][RC_NV];
@@ -114,6 +115,7 @@ RC_INLINE void RC_FN(rc_micro)(const int mr, const int nf, const int nh, const i
         if (nh) acch[i] = load_c ? RC_HROW_LOAD(c + i * ldc, nf, phalf, cols) : (rc_vh){0};
 #endif
     }
+    for (int sg = 0; sg < nseg; sg++, a += aseg, b += (ptrdiff_t)kc * RC_GEMM_PANEL)
     for (int p = 0; p < kc; p++) {
         rc_v bv[RC_NV];
 #pragma clang loop unroll(full)
@@ -188,12 +190,12 @@ RC_INLINE void RC_FN(rc_micro)(const int mr, const int nf, const int nh, const i
 
 /// A micro-tile of any height 1…RC_MR and a given vector shape, through the register-resident variants.
 RC_INLINE void RC_FN(rc_tile_rows)(int mr, const int nf, const int nh, const int partial, int cols, int kc,
-                                   const float *a, ptrdiff_t lda, const float *b, float *c, ptrdiff_t ldc, int load_c,
+                                   int nseg, ptrdiff_t aseg, const float *a, ptrdiff_t lda, const float *b, float *c, ptrdiff_t ldc, int load_c,
                                    int last, const float *bias, const float *residual, ptrdiff_t ldr,
                                    rc_activation act) {
 #define RC_ROWS_CASE(R)                                                                                           \
     case R:                                                                                                       \
-        RC_FN(rc_micro)(R, nf, nh, partial, cols, kc, a, lda, b, c, ldc, load_c, last, bias, residual, ldr, act); \
+        RC_FN(rc_micro)(R, nf, nh, partial, cols, kc, nseg, aseg, a, lda, b, c, ldc, load_c, last, bias, residual, ldr, act); \
         return;
     switch (mr) {
         RC_ROWS_CASE(1)
@@ -221,7 +223,8 @@ RC_INLINE void RC_FN(rc_tile_rows)(int mr, const int nf, const int nh, const int
 /// A micro-tile whose columns may stop short of RC_SW (the matrix's last columns): it runs on as few vectors as
 /// cover them — whole ones, then at most one half vector — so narrow layers (24, 36, 42 channels) do not
 /// multiply zeros; only the last vector is read and written in part.
-static RC_TARGET __attribute__((noinline)) void RC_FN(rc_tile)(int mr, int cols, int kc, const float *a,
+static RC_TARGET __attribute__((noinline)) void RC_FN(rc_tile)(int mr, int cols, int kc, int nseg, ptrdiff_t aseg,
+                                                              const float *a,
                                                               ptrdiff_t lda, const float *b, float *c, ptrdiff_t ldc,
                                                               int load_c, int last, const float *bias,
                                                               const float *residual, ptrdiff_t ldr,
@@ -229,9 +232,9 @@ static RC_TARGET __attribute__((noinline)) void RC_FN(rc_tile)(int mr, int cols,
 #define RC_SHAPE(NF, NH, WIDTH)                                                                                   \
     do {                                                                                                          \
         if (cols == (WIDTH))                                                                                      \
-            RC_FN(rc_tile_rows)(mr, NF, NH, 0, cols, kc, a, lda, b, c, ldc, load_c, last, bias, residual, ldr, act); \
+            RC_FN(rc_tile_rows)(mr, NF, NH, 0, cols, kc, nseg, aseg, a, lda, b, c, ldc, load_c, last, bias, residual, ldr, act); \
         else                                                                                                      \
-            RC_FN(rc_tile_rows)(mr, NF, NH, 1, cols, kc, a, lda, b, c, ldc, load_c, last, bias, residual, ldr, act); \
+            RC_FN(rc_tile_rows)(mr, NF, NH, 1, cols, kc, nseg, aseg, a, lda, b, c, ldc, load_c, last, bias, residual, ldr, act); \
         return;                                                                                                   \
     } while (0)
 #if RC_LANES >= 8
@@ -245,8 +248,10 @@ static RC_TARGET __attribute__((noinline)) void RC_FN(rc_tile)(int mr, int cols,
 #undef RC_SHAPE
 }
 
-RC_TARGET void RC_FN(rc_sgemm_packed)(int m, int n, int k, const float *a, ptrdiff_t lda, const float *packed_b,
-                                      float *c, ptrdiff_t ldc, const rc_epilogue *ep) {
+/// As rc_sgemm_packed, with B's panels holding `panel_rows` ≥ k rows each (B is rows [0, k) of a taller packed
+/// matrix whose first row `packed_b` points at).
+RC_TARGET void RC_FN(rc_sgemm_panels)(int m, int n, int k, const float *a, ptrdiff_t lda, const float *packed_b,
+                                      int panel_rows, float *c, ptrdiff_t ldc, const rc_epilogue *ep) {
     if (m <= 0 || n <= 0) return;
     const float *bias = ep ? ep->bias : NULL;
     const float *residual = ep ? ep->residual : NULL;
@@ -261,7 +266,7 @@ RC_TARGET void RC_FN(rc_sgemm_packed)(int m, int n, int k, const float *a, ptrdi
         for (int ic = 0; ic < m; ic += RC_MC) {
             int mc = m - ic < RC_MC ? m - ic : RC_MC;
             for (int jp = 0; jp < panels; jp++) {
-                const float *panel = packed_b + (size_t)jp * (size_t)k * RC_GEMM_PANEL + (size_t)pc * RC_GEMM_PANEL;
+                const float *panel = packed_b + (size_t)jp * (size_t)panel_rows * RC_GEMM_PANEL + (size_t)pc * RC_GEMM_PANEL;
                 for (int js = 0; js < RC_GEMM_PANEL; js += RC_SW) {
                     int col = jp * RC_GEMM_PANEL + js;
                     if (col >= n) break;
@@ -269,7 +274,7 @@ RC_TARGET void RC_FN(rc_sgemm_packed)(int m, int n, int k, const float *a, ptrdi
                     for (int ir = 0; ir < mc; ir += RC_MR) {
                         int row = ic + ir;
                         int mr = mc - ir < RC_MR ? mc - ir : RC_MR;
-                        RC_FN(rc_tile)(mr, cols, kc, a + row * lda + pc, lda, panel + js, c + row * ldc + col, ldc,
+                        RC_FN(rc_tile)(mr, cols, kc, 1, 0, a + row * lda + pc, lda, panel + js, c + row * ldc + col, ldc,
                                        load_c, last, bias ? bias + col : NULL,
                                        residual ? residual + row * ldr + col : NULL, ldr, act);
                     }
@@ -278,6 +283,42 @@ RC_TARGET void RC_FN(rc_sgemm_packed)(int m, int n, int k, const float *a, ptrdi
         }
         pc += kc;
     } while (pc < k);
+}
+
+RC_TARGET void RC_FN(rc_sgemm_packed)(int m, int n, int k, const float *a, ptrdiff_t lda, const float *packed_b,
+                                      float *c, ptrdiff_t ldc, const rc_epilogue *ep) {
+    RC_FN(rc_sgemm_panels)(m, n, k, a, lda, packed_b, k, c, ldc, ep);
+}
+
+/// rc_conv_direct's rows [row_begin, row_end) in this instruction set: for each output row, each micro-tile
+/// reads its A rows straight from the padded input (stride_x · cin floats apart) for every kernel row in turn
+/// (segments padded_width · cin floats apart), so the sum over the whole window stays in registers.
+RC_TARGET void RC_FN(rc_conv_direct_rows)(const float *padded, int padded_width, int cin, int kernel_h, int kernel_w,
+                                          int stride_y, int stride_x, int out_width, int cout,
+                                          const float *packed_w, const float *bias, const float *residual,
+                                          rc_activation act, float *output, int row_begin, int row_end) {
+    const int seg = kernel_w * cin, k = kernel_h * seg;
+    const ptrdiff_t in_row = (ptrdiff_t)padded_width * cin, lda = (ptrdiff_t)stride_x * cin;
+    const int panels = (cout + RC_GEMM_PANEL - 1) / RC_GEMM_PANEL;
+    for (int oy = row_begin; oy < row_end; oy++) {
+        const float *a_row = padded + (ptrdiff_t)oy * stride_y * in_row;
+        float *c_row = output + (ptrdiff_t)oy * out_width * cout;
+        const float *r_row = residual ? residual + (ptrdiff_t)oy * out_width * cout : NULL;
+        for (int ir = 0; ir < out_width; ir += RC_MR) {
+            const int mr = out_width - ir < RC_MR ? out_width - ir : RC_MR;
+            for (int jp = 0; jp < panels; jp++) {
+                const float *panel = packed_w + (size_t)jp * (size_t)k * RC_GEMM_PANEL;
+                for (int js = 0; js < RC_GEMM_PANEL; js += RC_SW) {
+                    const int col = jp * RC_GEMM_PANEL + js;
+                    if (col >= cout) break;
+                    const int cols = cout - col < RC_SW ? cout - col : RC_SW;
+                    RC_FN(rc_tile)(mr, cols, seg, kernel_h, in_row, a_row + ir * lda, lda, panel + js,
+                                   c_row + (ptrdiff_t)ir * cout + col, cout, 0, 1, bias ? bias + col : NULL,
+                                   r_row ? r_row + (ptrdiff_t)ir * cout + col : NULL, cout, act);
+                }
+            }
+        }
+    }
 }
 
 /// y = epilogue(xᵀ · W), streaming W's rows in order (four at a time) so that every row is read once,
@@ -356,9 +397,9 @@ RC_TARGET void RC_FN(rc_sgemv)(int n, int k, const float *x, const float *w, ptr
     }
 
 #define RC_DEPTHWISE_ROW(NAME, T)                                                                                 \
-    RC_INLINE void NAME(const float *restrict in, const float *restrict wts, const float *bias, float *restrict out, \
-                        const rc_depthwise_geometry *g, rc_activation act, int oy, int ch, int n, int ox_lo,       \
-                        int ox_hi) {                                                                              \
+    RC_INLINE void NAME(const float *restrict in, const float *restrict wts, const float *bias,                   \
+                        float *restrict out_row, const rc_depthwise_geometry *g, rc_activation act, int oy, int ch, \
+                        int n, int ox_lo, int ox_hi) {                                                            \
         (void)n;                                                                                                  \
         const int C = g->channels, W = g->in_width, H = g->in_height;                                             \
         const ptrdiff_t row_stride = (ptrdiff_t)W * C;                                                            \
@@ -367,7 +408,7 @@ RC_TARGET void RC_FN(rc_sgemv)(int n, int k, const float *x, const float *w, ptr
         const T b = bias ? LD(bias + ch) : (T){0};                                                                \
         const int sx = g->stride_x;                                                                               \
         const int y0 = oy * g->stride_y - g->pad_top;                                                             \
-        float *orow = out + (ptrdiff_t)oy * g->out_width * C + ch;                                                \
+        float *orow = out_row + ch;                                                                               \
         const int inside_rows = y0 >= 0 && y0 + 3 <= H;                                                           \
         const int lo = inside_rows ? ox_lo : g->out_width, hi = inside_rows ? ox_hi : g->out_width;                \
         for (int ox = 0; ox < g->out_width; ox++) {                                                               \
@@ -429,9 +470,10 @@ RC_DEPTHWISE_ROW(RC_FN(rc_dw_tail), rc_vh)
 #undef T
 #endif
 
-RC_TARGET void RC_FN(rc_depthwise3x3)(const float *input, const float *weights, const float *bias, float *output,
-                                      const rc_depthwise_geometry *g, rc_activation act, int row_begin,
-                                      int row_end) {
+/// Depthwise 3×3 output rows [row_begin, row_end), row oy written at output + (oy − first_row) · out_width · C.
+RC_TARGET void RC_FN(rc_depthwise3x3_into)(const float *input, const float *weights, const float *bias, float *output,
+                                           const rc_depthwise_geometry *g, rc_activation act, int row_begin,
+                                           int row_end, int first_row) {
     const int C = g->channels, W = g->in_width, sx = g->stride_x;
     // Output columns whose window lies inside the image: x0 = ox·sx − pad_left ≥ 0 and x0 + 3 ≤ W.
     int ox_lo = (g->pad_left + sx - 1) / sx;
@@ -441,15 +483,16 @@ RC_TARGET void RC_FN(rc_depthwise3x3)(const float *input, const float *weights, 
     // Rows outside, channel blocks inside: the three input rows a row of outputs reads stay in L1 while every
     // block of channels sweeps them.
     for (int oy = row_begin; oy < row_end; oy++) {
+        float *out_row = output + (ptrdiff_t)(oy - first_row) * g->out_width * C;
         int ch = 0;
         for (; ch + RC_LANES <= C; ch += RC_LANES)
-            RC_FN(rc_dw_full)(input, weights, bias, output, g, act, oy, ch, RC_LANES, ox_lo, ox_hi);
+            RC_FN(rc_dw_full)(input, weights, bias, out_row, g, act, oy, ch, RC_LANES, ox_lo, ox_hi);
 #if RC_LANES >= 8
         if (ch + RC_LANES / 2 <= C) {
-            RC_FN(rc_dw_half)(input, weights, bias, output, g, act, oy, ch, RC_LANES / 2, ox_lo, ox_hi);
+            RC_FN(rc_dw_half)(input, weights, bias, out_row, g, act, oy, ch, RC_LANES / 2, ox_lo, ox_hi);
             ch += RC_LANES / 2;
         }
-        if (ch < C) RC_FN(rc_dw_tail)(input, weights, bias, output, g, act, oy, ch, C - ch, ox_lo, ox_hi);
+        if (ch < C) RC_FN(rc_dw_tail)(input, weights, bias, out_row, g, act, oy, ch, C - ch, ox_lo, ox_hi);
 #else
         // The last channels (fewer than four): scalar.
         for (int ox = 0; ox < g->out_width && ch < C; ox++) {
@@ -467,11 +510,17 @@ RC_TARGET void RC_FN(rc_depthwise3x3)(const float *input, const float *weights, 
                 }
                 if (act != RC_ACT_NONE) sum = sum > 0 ? sum : 0;
                 if (act == RC_ACT_RELU6) sum = sum < 6 ? sum : 6;
-                output[((ptrdiff_t)oy * g->out_width + ox) * C + c] = sum;
+                out_row[(ptrdiff_t)ox * C + c] = sum;
             }
         }
 #endif
     }
+}
+
+RC_TARGET void RC_FN(rc_depthwise3x3)(const float *input, const float *weights, const float *bias, float *output,
+                                      const rc_depthwise_geometry *g, rc_activation act, int row_begin,
+                                      int row_end) {
+    RC_FN(rc_depthwise3x3_into)(input, weights, bias, output, g, act, row_begin, row_end, 0);
 }
 
 /// Winograd F(4×4, 3×3) input transform of tiles [tile_begin, tile_begin + tiles) over channels [ch, ch + L):
