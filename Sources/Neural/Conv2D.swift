@@ -80,7 +80,7 @@ public func conv2dDirect(input: UnsafePointer<Float>, packedWeights: PackedMatri
                                   bias: bias, residual: residual, output: output)
     let rows = g.outHeight
     let parts = threads > 1 && g.outCount * k >= GEMM.threadingThreshold ? min(threads, rows) : 1
-    let run = { (first: Int, last: Int) in
+    let run: @Sendable (Int, Int) -> Void = { first, last in
         rc_conv_direct(isa.c, shared.padded, Int32(g.inWidth + p.left + p.right), Int32(g.inChannels),
                        Int32(g.kernelHeight), Int32(g.kernelWidth), Int32(g.strideHeight), Int32(g.strideWidth),
                        Int32(g.outHeight), Int32(g.outWidth), Int32(g.outChannels), shared.weights, shared.bias,
