@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "Wire", targets: ["Wire"]),
         .library(name: "Imaging", targets: ["Imaging"]),
         .library(name: "Neural", targets: ["Neural"]),
+        .library(name: "KerasHDF5", targets: ["KerasHDF5"]),
         .library(name: "Agent", targets: ["Agent"]),
         .library(name: "Cloud", targets: ["Cloud"]),
     ],
@@ -54,11 +55,14 @@ let package = Package(
         // Own CPU microkernels, compiled per instruction set inside the file (function target attributes), chosen
         // at run time: the binaries stay baseline x86-64. -O3 so that tests in debug builds run them at speed.
         .target(name: "CNeuralKernels", cSettings: [.unsafeFlags(["-O3", "-std=c11"])]),
-        .target(name: "Neural", dependencies: ["RollcallCore", "CNeuralKernels", "COpenBLAS", "CHDF5"]),
+        .target(name: "Neural", dependencies: ["RollcallCore", "CNeuralKernels", "COpenBLAS"]),
+        // Keras `.h5` files through libhdf5, lowered to Neural's plan. Only what runs a Keras model depends on it
+        // (Emotion, Evaluation, the CLI): `rollcall-agent` does not link libhdf5.
+        .target(name: "KerasHDF5", dependencies: ["Neural", "CHDF5"]),
         .target(name: "Imaging", dependencies: ["RollcallCore", "CTurboJPEG", "CPNG"]),
         .target(name: "FaceDetection", dependencies: ["Neural", "Imaging"]),
         .target(name: "FaceRecognition", dependencies: ["RollcallCore", "Neural", "Imaging", "FaceDetection"]),
-        .target(name: "Emotion", dependencies: ["Neural", "Imaging", "FaceDetection"]),
+        .target(name: "Emotion", dependencies: ["Neural", "KerasHDF5", "Imaging", "FaceDetection"]),
         .target(name: "Wire", dependencies: ["RollcallCore", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "MQTT", dependencies: ["RollcallCore", "CMosquitto"]),
         // `/metrics` of agent and cloud: swift-metrics handles on a per-instance swift-prometheus registry.
@@ -97,12 +101,12 @@ let package = Package(
         // MARK: Tooling: evaluation protocols, reference checks and fixtures. Only the `rollcall` CLI and the tests
         // depend on it; neither `rollcall-agent` nor `rollcall-cloud` contains it.
         .target(name: "Evaluation", dependencies: [
-            "RollcallCore", "Neural", "Imaging", "FaceDetection", "FaceRecognition", "Emotion", "Agent",
+            "RollcallCore", "Neural", "KerasHDF5", "Imaging", "FaceDetection", "FaceRecognition", "Emotion", "Agent",
         ]),
 
         // MARK: Executables (thin: argument parsing, then the library does the work)
         .executableTarget(name: "rollcall", dependencies: [
-            "RollcallCore", "ModelSupply", "Neural", "Imaging", "FaceDetection", "FaceRecognition", "Emotion",
+            "RollcallCore", "ModelSupply", "Neural", "KerasHDF5", "Imaging", "FaceDetection", "FaceRecognition", "Emotion",
             "Wire", "MQTT", "PKI", "Capture", "Agent", "Cloud", "Evaluation",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -128,14 +132,15 @@ let package = Package(
         .testTarget(name: "RollcallCoreTests", dependencies: ["TestSupport", "RollcallCore"]),
         .testTarget(name: "ConfigFileTests", dependencies: ["ConfigFile"]),
         .testTarget(name: "NeuralTests", dependencies: ["TestSupport", "Neural", "CNeuralKernels", "COpenBLAS", "ModelSupply"]),
+        .testTarget(name: "KerasHDF5Tests", dependencies: ["TestSupport", "KerasHDF5", "Neural", "ModelSupply"]),
         .testTarget(name: "ImagingTests", dependencies: ["TestSupport", "Imaging"]),
         .testTarget(name: "FaceDetectionTests", dependencies: ["TestSupport", "FaceDetection", "ModelSupply"]),
         .testTarget(name: "FaceRecognitionTests", dependencies: [
-            "TestSupport", "FaceRecognition", "RollcallCore", "ModelSupply",
+            "TestSupport", "FaceRecognition", "RollcallCore", "ModelSupply", "KerasHDF5",
             // The evaluation pipeline and the VGG16 hash network drive some of the recognition tests.
             "Evaluation",
         ]),
-        .testTarget(name: "EmotionTests", dependencies: ["TestSupport", "Emotion", "ModelSupply"]),
+        .testTarget(name: "EmotionTests", dependencies: ["TestSupport", "Emotion", "KerasHDF5", "ModelSupply"]),
         .testTarget(name: "EvaluationTests", dependencies: ["TestSupport", "Evaluation", "Emotion", "FaceRecognition"]),
         .testTarget(name: "WireTests", dependencies: ["TestSupport", "Wire", "RollcallCore"]),
         .testTarget(name: "MQTTTests", dependencies: ["TestSupport", "MQTT", "Wire", "PKI"]),

@@ -29,7 +29,7 @@ let package = Package(
         fuzzTarget("pnm", ["Imaging"]),
         fuzzTarget("tflite", ["Neural"]),
         fuzzTarget("dlib", ["Neural"]),
-        fuzzTarget("keras", ["Neural"]),
+        fuzzTarget("keras", ["KerasHDF5"]),
         fuzzTarget("agent-config", ["Agent"]),
         fuzzTarget("cloud-config", ["Cloud"]),
     ],

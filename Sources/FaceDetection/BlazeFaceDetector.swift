@@ -100,6 +100,9 @@ extension BlazeFaceDetector {
     /// Multiply-accumulates of one network run (the convolutions' work per frame).
     public var multiplyAccumulates: Int { engine.withLock { $0.interpreter.multiplyAccumulates } }
 
+    /// How many ops of each kind the compiled network runs (`BlazeFaceModel.layerListing` states it).
+    public var layerCounts: [String: Int] { engine.withLock { $0.interpreter.plan.graph.opCounts } }
+
     /// Mean milliseconds per kernel kind over `runs` runs on `image` (for finding hot spots).
     public func profile(_ image: Image, runs: Int) -> [(kind: String, milliseconds: Double)] {
         engine.withLock { e in

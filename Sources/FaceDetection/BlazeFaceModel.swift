@@ -51,4 +51,15 @@ public enum BlazeFaceModel: String, Sendable, CaseIterable {
 
     /// The box/keypoint scale of the decoder (x, y, w and h scales are all the input size).
     public var coordinateScale: Float { Float(inputSize) }
+
+    /// The layer listing (op kind → count) of the plan its file compiles to, checked against the file in the
+    /// tests, after the plan's fusions: a spatial PAD read only by a 3×3 depthwise convolution is folded into it,
+    /// an ADD that is a convolution's only reader becomes its residual and a ReLU its activation (the PADs and
+    /// ADDs listed are the ones these rules leave).
+    public var layerListing: [String: Int] {
+        switch self {
+        case .short: ["conv": 21, "depthwise": 16, "max pool": 3, "pad": 11, "concat": 2]
+        case .full: ["conv": 49, "depthwise": 42, "add": 3, "pad": 1, "resize": 3, "depth to space": 2]
+        }
+    }
 }

@@ -50,13 +50,15 @@ struct CloudBench: AsyncParsableCommand {
     var workers = ProcessInfo.processInfo.activeProcessorCount
     @Option(help: "OpenBLAS threads (default: cores / workers, as rollcall-cloud does).") var blasThreads: Int?
     @Option(help: "Aggregators in the share group.") var aggregators = 1
+    @Option(help: "Face messages each aggregator's ingest holds per recognition worker (rollcall-cloud's default: 2).")
+    var ingestSlotsPerWorker = IngestService.defaultSlotsPerWorker
     @Option(help: "sqlite, postgres, or both (side by side, round by round).") var store: StoreChoice = .sqlite
     @Option(help: "PostgreSQL to use instead of a throwaway server (its database must be empty).") var postgresURL: String?
 
     func validate() throws {
         guard crops > 0, rounds > 0, warmup >= 0, paced > 0, workers > 0, (blasThreads ?? 1) > 0,
-              (1 ... 16).contains(aggregators) else {
-            throw ValidationError("crops, rounds, paced, workers and blas-threads must be > 0, warmup >= 0, aggregators 1…16")
+              (1 ... 16).contains(aggregators), (1 ... 16).contains(ingestSlotsPerWorker) else {
+            throw ValidationError("crops, rounds, paced, workers and blas-threads must be > 0, warmup >= 0, aggregators and ingest-slots-per-worker 1…16")
         }
     }
 
@@ -91,7 +93,8 @@ struct CloudBench: AsyncParsableCommand {
         do {
             for kind in kinds {
                 paths.append(try await CloudBenchPath(kind: kind, aggregators: aggregators, workers: workers,
-                                                      blasThreads: blas, recognizer: recognizer, enrollment: photo,
+                                                      blasThreads: blas, slotsPerWorker: ingestSlotsPerWorker,
+                                                      recognizer: recognizer, enrollment: photo,
                                                       postgresURL: postgresURL, total: total, logger: logger))
             }
             let report = try await measure(paths, samples: samples, total: total)
@@ -103,10 +106,11 @@ struct CloudBench: AsyncParsableCommand {
             let referenceCPU = CPUTime.now() - referenceCPUStart
             var json: [String: Any] = [
                 "benchmark": "cloud",
-                "path": "agent publish → mosquitto (mTLS) → shared subscription → N aggregators (ack after commit) → dlib alignment from the shipped geometry + dlib ResNet (mirror-averaged: 2 forwards) + mini-Xception → track state locked + detection + live event in one transaction (SQLite + crop file, or PostgreSQL + crop row) → result published on the fleet connection → agent",
+                "path": "agent publish → mosquitto (mTLS) → shared subscription → N aggregators (ack after commit) → dlib alignment from the shipped geometry + dlib ResNet (mirror-averaged: 2 forwards) + mini-Xception → track state locked + detection + embedding + live event in one transaction (SQLite + crop file, or PostgreSQL + crop row in it too) → result published on the fleet connection → agent",
                 "measures": "crops_per_s: median over rounds of crops / (first publish → last result received), after warm-up; p*_ms: publish → result received, crops paced at half that rate; cpu_ms_per_crop: CPU time of this process (aggregators + agent client) over the rounds per crop, broker_cpu_ms_per_crop: the broker's, database_cpu_ms_per_crop: the PostgreSQL server's (SQLite runs inside this process); cpu_bound_crops_per_s: cores × 1000 / (all three); other_cpu_used_of_cores: CPU time of every other process on the machine / (wall time × cores) during the rounds",
                 "aggregators": aggregators,
                 "workers": workers,
+                "ingest_slots_per_worker": ingestSlotsPerWorker,
                 "blas_threads": blas,
                 "cores": ProcessInfo.processInfo.activeProcessorCount,
                 "warmup_crops": warmup,

@@ -50,6 +50,7 @@ extension BenchCommand {
                 "median_ms": BenchTiming.quantile(samples, 0.5), "p90_ms": BenchTiming.quantile(samples, 0.9),
                 "min_ms": samples.min() ?? .nan, "weights": weights ?? "hash-reference",
                 "classes": loaded.classCount, "fc7_count": output.fc7.count,
+                "layer_counts": network.plan.graph.opCounts, "arena_floats": network.plan.arenaFloats,
             ]
             if let hashReference {
                 let check = try VGG16HashCheck(referenceFile: hashReference, logits: output.logits)

@@ -26,7 +26,8 @@ final class CloudBenchPath: @unchecked Sendable {
 
     /// Starts the broker, the store and `count` aggregators sharing `recognizer` (`workers` recognitions at once
     /// across them), enrolls a worker, and connects the agent. `total` crops will be numbered by track id.
-    init(kind: StoreKind, aggregators count: Int, workers: Int, blasThreads: Int, recognizer: any FaceRecognizer,
+    init(kind: StoreKind, aggregators count: Int, workers: Int, blasThreads: Int, slotsPerWorker: Int,
+         recognizer: any FaceRecognizer,
          enrollment photo: [UInt8], postgresURL: String?, total: Int, logger: Logger) async throws {
         self.kind = kind
         self.total = total
@@ -72,7 +73,8 @@ final class CloudBenchPath: @unchecked Sendable {
                 try await aggregator.load()
                 let services: [@Sendable () async throws -> Void] = [
                     { await FleetConnection(client: publishing, metrics: metrics, logger: logger).run() },
-                    { try await IngestService(client: ingest, aggregator: aggregator, logger: logger).run() },
+                    { try await IngestService(client: ingest, aggregator: aggregator, logger: logger,
+                                                 slotsPerWorker: slotsPerWorker).run() },
                     { await aggregator.liveEvents.run() },
                     { await aggregator.galleryPublisher.run() },
                 ]

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Cloud
 import Evaluation
 import FaceDetection
 import FaceRecognition
@@ -17,7 +18,10 @@ extension EvalCommand {
             discussion: """
                 Each photo's largest face (BlazeFace short range) is aligned as the dlib embedder aligns it. Prints \
                 {"photos", "no_face", "percentiles": {measure: {"p0.1", "p0.5", "p1", "p5", "p50"}}} and, with \
-                --lines, one line per photo first.
+                --lines, one line per photo first. With --check, each photo instead goes through the enrollment \
+                check exactly as the cloud applies it (both BlazeFace ranges over scales, every face measured, the \
+                default limits): each line gives the largest face's size, eye spacing, landmark frontalness and chip \
+                sharpness, the "verdict" (accepted or the refusal's code) and "why"; the summary counts the verdicts.
                 """)
 
         @Argument(help: "Photos or folders (searched recursively).")
@@ -26,6 +30,9 @@ extension EvalCommand {
         @Flag(help: "Print one JSON line per photo before the summary.")
         var lines = false
 
+        @Flag(help: "Judge every photo with the cloud's enrollment check (verdict and reason per photo, counts).")
+        var check = false
+
         @Option(help: "Worker threads.")
         var workers: Int = ProcessInfo.processInfo.activeProcessorCount
 
@@ -33,6 +40,7 @@ extension EvalCommand {
             BLAS.setThreads(1)
             let files = ImageFileWalker.files(in: paths)
             let store = try ModelStore.standard()
+            if check { return try runCheck(files: files, store: store) }
             let detectorURL = try store.url(for: BlazeFaceModel.short.modelID)
             let models = try DlibModels(network: store.url(for: "dlib-resnet"), shapePredictor: store.url(for: "dlib-shape-5"))
             let measured = try parallelMap(count: files.count, workers: max(1, workers), makeState: {
@@ -71,5 +79,50 @@ extension EvalCommand {
             }
             try printJSON(["photos": files.count, "no_face": noFace, "percentiles": percentiles])
         }
-    }
+    
+        /// `--check`: each photo through the enrollment check with the cloud's detector and limits.
+        func runCheck(files: [String], store: ModelStore) throws {
+            let shortURL = try store.url(for: BlazeFaceModel.short.modelID)
+            let fullURL = try store.url(for: BlazeFaceModel.full.modelID)
+            let models = try DlibModels(network: store.url(for: "dlib-resnet"), shapePredictor: store.url(for: "dlib-shape-5"))
+            let limits = CloudConfig().recognition.enrollmentPhotoCheck
+            let verdicts = try parallelMap(count: files.count, workers: max(1, workers), makeState: {
+                (MultiScaleFaceDetector(short: try BlazeFaceDetector(model: .short, modelURL: shortURL),
+                                        full: try BlazeFaceDetector(model: .full, modelURL: fullURL)),
+                 DlibFaceEmbedder(models: models))
+            }) { state, i -> [String: String] in
+                guard let image = try? Image.load(contentsOf: files[i], options: DecodeOptions(format: .rgb, maxPixels: 1 << 20)) else {
+                    return ["verdict": "unreadable", "why": "cannot decode"]
+                }
+                let measured = EnrollmentPhotoCheck.measure(state.0.detect(image), in: image, embedder: state.1)
+                var pose = [String: String]()
+                if let largest = measured.max(by: { $0.face.box.width < $1.face.box.width }) {
+                    pose["eye_spacing"] = String(format: "%.3f", largest.candidate.quality.eyeSpacing ?? -1)
+                    pose["landmark_frontalness"] = String(format: "%.3f", largest.candidate.quality.landmarkFrontalness ?? -1)
+                    pose["face_px"] = String(format: "%.0f", min(largest.face.box.width, largest.face.box.height))
+                    pose["chip_sharpness"] = String(format: "%.1f", largest.candidate.quality.chipLaplacianVariance ?? -1)
+                }
+                do throws(RecognitionError) {
+                    let face = try limits.accept(measured)
+                    let q = face.candidate.quality
+                    return pose.merging(["verdict": "accepted", "why": String(format: "%.0f px, frontalness %.2f, chip sharpness %.1f",
+                                                                 min(face.face.box.width, face.face.box.height),
+                                                                 q.landmarkFrontalness ?? q.frontalness, q.chipLaplacianVariance ?? 0)]) { $1 }
+                } catch {
+                    return pose.merging(["verdict": error.code.rawValue, "why": error.detail]) { $1 }
+                }
+            }
+            var counts = [String: Int]()
+            for (path, result) in zip(files, verdicts) {
+                let verdict = result ?? ["verdict": "failed", "why": "not measured"]
+                counts[verdict["verdict"] ?? "?", default: 0] += 1
+                if lines {
+                    var line = verdict
+                    line["path"] = path
+                    try printJSON(line)
+                }
+            }
+            try printJSON(["photos": files.count, "verdicts": counts] as [String: Any])
+        }
+}
 }

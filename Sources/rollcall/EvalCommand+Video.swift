@@ -74,13 +74,9 @@ extension EvalCommand {
             for item in enroll {
                 let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
                 let image = try Image.load(contentsOf: parts[1], options: DecodeOptions(format: .rgb, maxPixels: 1 << 20))
-                let measured = try enrollmentDetector.detect(image).compactMap { face in
-                    (try? embedder.measuredEmbedding(of: image, face: face)).map { (face, $0.quality, $0.embedding) }
-                }
+                let measured = EnrollmentPhotoCheck.measure(enrollmentDetector.detect(image), in: image, embedder: embedder)
                 do {
-                    let index = try CloudConfig().recognition.enrollmentPhotoCheck
-                        .accept(measured.map { .init(box: $0.0.box, quality: $0.1) })
-                    photos[parts[0], default: []].append(measured[index].2)
+                    photos[parts[0], default: []].append(try CloudConfig().recognition.enrollmentPhotoCheck.accept(measured).embedding)
                 } catch {
                     throw ValidationError("enrollment photo \(parts[1]) of \(parts[0]) refused: \(error.detail)")
                 }

@@ -20,10 +20,14 @@ import Wire
         func embedding(of image: Image, face: DetectedFace) throws(RecognitionError) -> [Float] { [face.score * 5, 0] }
     }
 
-    /// A textured grey 320×240 frame whose first pixel is its index (what `ScriptedDetector` reads).
-    static func frame(_ index: Int) throws -> CapturedFrame {
+    /// A textured grey 320×240 frame whose first pixel is its index (what `ScriptedDetector` reads); another
+    /// `scene` is another picture (a camera cut between them).
+    static func frame(_ index: Int, scene: Int = 0) throws -> CapturedFrame {
         var pixels = [UInt8](repeating: 0, count: 320 * 240)
-        for i in 1 ..< pixels.count { pixels[i] = UInt8((i * 7 + (i / 320) * 13) % 251) }
+        for i in 1 ..< pixels.count {
+            let texture = UInt8((i * 7 + (i / 320) * 13) % 251)
+            pixels[i] = scene == 0 ? texture : 60 + texture / 8
+        }
         pixels[0] = UInt8(index)
         return CapturedFrame(image: try Image(width: 320, height: 240, format: .gray, pixels: pixels),
                              time: Date(timeIntervalSince1970: 1_000_000 + Double(index) / 10),
@@ -31,7 +35,8 @@ import Wire
     }
 
     func run(_ script: [[DetectedFace]], mode: AgentConfig.Mode = .cloudMatch, matcher: EdgeMatcher? = nil,
-             frames: Int = 40, observe: (Int, [TrackedFace]) -> Void = { _, _ in }) throws -> [PipelineEvent] {
+             frames: Int = 40, cutAt: Int? = nil,
+             observe: (Int, [TrackedFace]) -> Void = { _, _ in }) throws -> [PipelineEvent] {
         var processor = FrameProcessor(camera: "yard", mode: mode, detection: Self.config.detection,
                                        tracking: Self.config.tracking, crops: Self.config.crops,
                                        detector: ScriptedDetector(script: script),
@@ -41,7 +46,7 @@ import Wire
                                        stats: AgentStats(), firstTrackID: 1)
         var events: [PipelineEvent] = []
         for k in 0 ..< frames {
-            events += processor.process(try Self.frame(k))
+            events += processor.process(try Self.frame(k, scene: k >= cutAt ?? .max ? 1 : 0))
             observe(k, processor.lastFrameFaces)
         }
         return events + processor.finish()
@@ -113,6 +118,30 @@ import Wire
         #expect(stranger.trackID != first.trackID)
         #expect(stranger.decision.map { $0.workerID == nil } ?? true, "the other person is not worker 7")
         #expect(faceCount(events) >= 2)
+    }
+
+    @Test func aStrangerWhereTheWorkerStoodBeforeACutIsNotGivenTheWorkersTrack() throws {
+        let key = Curve25519.Signing.PrivateKey()
+        let cache = try GalleryCache(folder: temporaryFolder(), verifier: TestGalleryFormat(publicKey: key.publicKey),
+                                     builder: RecognitionGalleryBuilder(modelID: "test-net"))
+        var gallery = try Gallery(modelID: "test-net", dimension: 2, policy: MatchPolicy(threshold: 0.5, margin: 0))
+        try gallery.enroll(workerID: 7, embeddings: [[4.5, 0]])   // the person whose faces score 0.9
+        #expect(cache.apply(TestGalleryFormat.sign(version: 1, body: Data(gallery.snapshot()), key: key)) == .applied(version: 1))
+        // Worker 7 in frames 0…9; the camera cuts to another picture where a stranger (score 0.7) stands on the
+        // same spot, a little larger, in frames 10…19. Motion alone would continue the worker's track.
+        var script = (0 ..< 10).map { [face(x: 100 + Float($0), y: 60, size: 90, score: 0.9)] }
+        script += (10 ..< 20).map { k in [face(x: 105 + Float(k), y: 58, size: 96, score: 0.7)] }
+        var frames: [Int: [TrackedFace]] = [:]
+        _ = try run(script, mode: .edgeMatch, matcher: EdgeMatcher(cache: cache), frames: 20, cutAt: 10) {
+            frames[$0] = $1
+        }
+        let worker = try #require(frames[9]?.first)
+        #expect(worker.decision?.workerID == 7)
+        for k in 10 ..< 20 {
+            let stranger = try #require(frames[k]?.first, "frame \(k)")
+            #expect(stranger.trackID != worker.trackID, "frame \(k): the stranger continued the worker's track")
+            #expect(stranger.decision?.workerID == nil, "frame \(k)")
+        }
     }
 
     @Test func aSightingLeavesAsWiresImageFreeMessageOnItsCamerasTopic() throws {

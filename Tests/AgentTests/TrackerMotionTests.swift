@@ -116,4 +116,65 @@ import Testing
         #expect(asked == 0)
         #expect(update.started == [2])
     }
+
+    @Test func afterACutAStrangerWhereTheWorkerStoodStartsANewTrack() {
+        let alice: [Float] = [1, 0, 0, 0], bob: [Float] = [0, 1, 0, 0]
+        var tracker = Tracker(configuration: .init(maxGapSeconds: 1, embeddingDistance: 0.4))
+        for k in 0 ..< 5 { _ = tracker.update([face(x: 50, y: 50, size: 100)], at: Double(k) / fps) }
+        tracker.setEmbedding(alice, for: 1)
+        // The cut shows Bob almost exactly where Alice was: motion would continue her track; the cut forbids it.
+        let cut = tracker.update([face(x: 55, y: 50, size: 110)], at: 0.5, cut: true) { _ in bob }
+        #expect(cut.started == [2])
+        #expect(cut.trackIDs == [2])
+        // The frame after: Bob continues his own track, Alice's (seen before the cut) is not continued by position.
+        let next = tracker.update([face(x: 57, y: 50, size: 110)], at: 0.6) { _ in bob }
+        #expect(next.trackIDs == [2])
+        // Alice comes back (by embedding): her track continues.
+        let back = tracker.update([face(x: 57, y: 50, size: 110), face(x: 400, y: 200, size: 90)], at: 0.7) { i in
+            i == 0 ? bob : [0.99, 0.1, 0, 0]
+        }
+        #expect(back.trackIDs == [2, 1])
+        #expect(back.reassociated == [1])
+    }
+
+    @Test func whereFacesMeetAnotherPersonsFaceDoesNotContinueTheTrack() {
+        let alice: [Float] = [1, 0, 0, 0], bob: [Float] = [0, 1, 0, 0]
+        var tracker = Tracker(configuration: .init(maxGapSeconds: 1))
+        // Alice stands still at x = 200; Bob walks in from the left, and the faces overlap.
+        for k in 0 ..< 5 {
+            _ = tracker.update([face(x: 200, y: 100, size: 100), face(x: 20 + 30 * Float(k), y: 110, size: 90)], at: Double(k) / fps)
+        }
+        tracker.setEmbedding(alice, for: 1)
+        tracker.setEmbedding(bob, for: 2)
+        // Alice is hidden behind Bob, whose face is now where hers was: only Bob's face is seen.
+        var asked = 0
+        let meet = tracker.update([face(x: 190, y: 105, size: 95)], at: 0.5) { _ in
+            asked += 1
+            return bob
+        }
+        #expect(asked == 1)
+        #expect(meet.trackIDs == [2])
+        // Bob walks on and Alice is seen again where she stood: each face continues its own track.
+        let apart = tracker.update([face(x: 200, y: 100, size: 100), face(x: 250, y: 110, size: 90)], at: 0.6) { i in
+            i == 0 ? alice : bob
+        }
+        #expect(apart.trackIDs == [1, 2])
+    }
+
+    @Test func sceneCutsAreTheWholePictureChanging() throws {
+        func frame(_ level: (Int, Int) -> UInt8) throws -> Image {
+            var pixels = [UInt8](repeating: 0, count: 320 * 180)
+            for y in 0 ..< 180 { for x in 0 ..< 320 { pixels[y * 320 + x] = level(x, y) } }
+            return try Image(width: 320, height: 180, format: .gray, pixels: pixels)
+        }
+        var cuts = SceneCutDetector()
+        let room = try frame { x, y in UInt8((x + y) % 200) }
+        // A bright face-sized square walks in (a few cells change), walks out, then another scene (every cell
+        // changes), then a frame of another size (which starts the comparison over).
+        let walkedIn = try frame { x, y in (100 ..< 160).contains(x) && (40 ..< 100).contains(y) ? 255 : UInt8((x + y) % 200) }
+        let frames = [room, walkedIn, room, try frame { _, _ in 250 }, try Image(width: 64, height: 36, format: .gray)]
+        var seen = [Bool]()
+        for f in frames { seen.append(cuts.isCut(f)) }
+        #expect(seen == [false, false, false, true, false])
+    }
 }

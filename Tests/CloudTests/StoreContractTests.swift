@@ -50,6 +50,25 @@ import Testing
         #expect(try await env.store.galleryVersions(limit: 10).map(\.version) == [2, 1])
     }
 
+    @Test(arguments: StoreKind.allCases)
+    func cropAdmissionReadsTheAgentTheSiteAndTheMessage(kind: StoreKind) async throws {
+        let env = try await StoreHarness(kind)
+        let message = UUID()
+        #expect(try await env.store.cropAdmission(siteID: "hq", agentID: "a1", messageID: message)
+                == CropAdmission(duplicate: false, agentKnown: false, emotionEnabled: true))
+        try await env.store.recordAgentSeen(siteID: "hq", id: "a1", at: Date(), status: "online", framesPerSecond: nil,
+                                            outboxDepth: nil, outboxDropped: nil)
+        _ = try await env.store.insertDetection(detection(nil, time: Date(), message: message))
+        #expect(try await env.store.cropAdmission(siteID: "hq", agentID: "a1", messageID: message)
+                == CropAdmission(duplicate: true, agentKnown: true, emotionEnabled: true))
+        // No message id (not from MQTT) is never a duplicate; another site's same agent id is another agent.
+        #expect(try await env.store.cropAdmission(siteID: "hq", agentID: "a1", messageID: nil).duplicate == false)
+        #expect(try await env.store.cropAdmission(siteID: "depot", agentID: "a1", messageID: message)
+                == CropAdmission(duplicate: false, agentKnown: false, emotionEnabled: false))
+        #expect(try await env.store.cropAdmission(siteID: "nowhere", agentID: "a1", messageID: nil)
+                == CropAdmission(duplicate: false, agentKnown: false, emotionEnabled: false))
+    }
+
     func detection(_ worker: Int64?, site: String = "hq", camera: String = "cam1", track: String = "t1",
                    time: Date, crop: String? = nil, message: UUID? = nil) -> Detection {
         Detection(time: time, siteID: site, agentID: "a1", camera: camera, trackID: track, workerID: worker,
@@ -206,6 +225,44 @@ import Testing
         #expect(yard.siteID == "hq" && yard.count == 2 && yard.lastSeen == t0 + 30 && yard.largestFacePixels == 31.5)
         #expect(counts.last?.count == 1 && counts.last?.lastSeen == t0 + 5)
         #expect(try await env.store.sightingsPerCamera(since: t0 - 200).count == 4)
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func aSightingsEventIsStoredInItsTransaction(kind: StoreKind) async throws {
+        let env = try await StoreHarness(kind)
+        let tail = try await env.store.liveEventTail()
+        let sighting = FaceSightingRecord(messageID: "m1", siteID: "hq", agentID: "a1", camera: "yard", trackID: "7",
+                                          firstSeen: Date(), lastSeen: Date(), detections: 3, largestFacePixels: 20,
+                                          reason: "too_small", storedAt: Date())
+        let event = LiveEvent(name: "sighting", data: "{\"message\":\"m1\"}")
+        #expect(try await env.store.insertSighting(sighting, event: event))
+        // A redelivery stores neither the sighting nor its event again.
+        #expect(try await !env.store.insertSighting(sighting, event: event))
+        let events = try await env.store.liveEvents(after: tail, limit: 10)
+        #expect(events.map(\.name) == ["sighting"] && events.first?.data == event.data)
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func aCorrectionsRedecisionIsStoredWithItsEvent(kind: StoreKind) async throws {
+        let env = try await StoreHarness(kind)
+        let ada = try #require(try await env.store.createWorker(name: "Ada", actor: "t").id)
+        let now = Date()
+        let marked = try #require(try await env.store.insertDetection(detection(ada, track: "t1", time: now)))
+        let other = try #require(try await env.store.insertDetection(detection(ada, track: "t1", time: now)))
+        let elsewhere = try #require(try await env.store.insertDetection(detection(ada, track: "t2", time: now)))
+        let tail = try await env.store.liveEventTail()
+        // The track stays Ada's; the marked detection alone becomes unknown.
+        let redecision = CorrectionRedecision(siteID: "hq", agentID: "a1", trackID: "t1",
+                                              track: TrackRevision(workerID: ada, distance: 0.2),
+                                              detectionID: marked.id, detection: TrackRevision(workerID: nil, distance: 0.7))
+        try await env.store.storeRedecision(redecision, event: LiveEvent(name: "correction", data: "{}"))
+        #expect(try await env.store.detection(id: try #require(marked.id))?.workerID == nil)
+        #expect(try await env.store.detection(id: try #require(marked.id))?.distance == 0.7)
+        #expect(try await env.store.detection(id: try #require(other.id))?.distance == 0.2)
+        #expect(try await env.store.detection(id: try #require(elsewhere.id))?.distance == 0.3)
+        // Nothing re-decided (an undone correction whose detection is gone): the event alone.
+        try await env.store.storeRedecision(nil, event: LiveEvent(name: "correction", data: "{\"undone\":true}"))
+        #expect(try await env.store.liveEvents(after: tail, limit: 10).map(\.data) == ["{}", "{\"undone\":true}"])
     }
 
     @Test(arguments: StoreKind.allCases)

@@ -115,6 +115,80 @@ import TestSupport
     }
 
     @Test(arguments: StoreKind.allCases)
+    func theEmbeddingAndTheCropCommitWithTheDecision(kind: StoreKind) async throws {
+        let env = try await StoreHarness(kind)
+        let embedding: [Float] = [0.25, -1, 3]
+        // The crop as the store's vault stages it: a file written now (SQLite), a row to insert (PostgreSQL).
+        func staged() async throws -> StagedBlob { try await env.blobs.stage([7, 8, 9], extension: "jpg", at: Date()) }
+        func request(message: UUID, blob: StagedBlob, refuse: Bool = false) -> DecisionRequest {
+            var request = Self.request(message: message, refuse: refuse)
+            request.embedding = embedding
+            if case .withDecision(let pending) = blob { request.blob = pending }
+            return request
+        }
+        let message = UUID()
+        let blob = try await staged()
+        switch (kind, blob) {
+        case (.sqlite, .saved(let name)): #expect(await env.blobs.exists(name))
+        case (.postgres, .withDecision(let pending)): #expect(await !env.blobs.exists(pending.name))
+        default: Issue.record("\(kind) staged \(blob)")
+        }
+        let stored = try #require(Self.stored(try await env.store.storeDecision(request(message: message, blob: blob))))
+        #expect(try await env.store.detectionEmbedding(id: try #require(stored.id)) == embedding)
+        #expect(try await env.blobs.read(blob.name) == Data([7, 8, 9]))
+        // A redelivery and a refusal keep neither their crop's row nor anything else.
+        let again = try await staged(), refused = try await staged()
+        guard case .duplicate = try await env.store.storeDecision(request(message: message, blob: again)) else {
+            Issue.record("a stored message was decided again")
+            return
+        }
+        await #expect(throws: CloudError.self) {
+            try await env.store.storeDecision(request(message: UUID(), blob: refused, refuse: true))
+        }
+        if kind == .postgres {
+            #expect(await !env.blobs.exists(again.name))
+            #expect(await !env.blobs.exists(refused.name))
+        }
+        #expect(try await env.store.detections(.init(), limit: 10, cursor: nil).items.map(\.id) == [stored.id])
+        // SQLite keeps crops as files: a row to insert is refused, not dropped.
+        if kind == .sqlite {
+            var withRow = Self.request()
+            withRow.blob = PendingBlob(name: "2026/01/01/x.jpg", bytes: [1])
+            await #expect(throws: CloudError.self) { try await env.store.storeDecision(withRow) }
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func oneMessageDecidedAtOnceByTwoStoresIsStoredOnce(kind: StoreKind) async throws {
+        let env = try await StoreHarness(kind)
+        let second: any Store = switch kind {
+        case .sqlite: try SQLiteStore(path: env.folder.appendingPathComponent("db.sqlite").path)
+        case .postgres: try await PostgresStore.open(url: try #require(env.server).url, logger: Logger(label: "second"))
+        }
+        let stores = [env.store, second]
+        // The same message delivered to both aggregators at once, several times: whichever takes the track's lock
+        // second finds it stored (PostgreSQL: when it was committed while that one waited for the lock, by the
+        // statement that stores the decision) and answers `.duplicate`, never an error.
+        let message = UUID()
+        let outcomes = try await withThrowingTaskGroup(of: Bool.self) { group in
+            for index in 0 ..< 8 {
+                let store = stores[index % 2]
+                group.addTask {
+                    switch try await store.storeDecision(Self.request(message: message)) {
+                    case .stored: true
+                    case .duplicate: false
+                    case .galleryChanged: throw CloudError(.storage, "no gallery was stored")
+                    }
+                }
+            }
+            return try await group.reduce(into: [Bool]()) { $0.append($1) }
+        }
+        #expect(outcomes.filter { $0 }.count == 1)
+        #expect(try await env.store.trackState(Self.track)?.crops == 1)
+        #expect(try await env.store.detections(.init(), limit: 10, cursor: nil).items.count == 1)
+    }
+
+    @Test(arguments: StoreKind.allCases)
     func idleTracksExpireAndErasureTakesTheirState(kind: StoreKind) async throws {
         let env = try await StoreHarness(kind)
         let ada = try #require(try await env.store.createWorker(name: "Ada", actor: "t").id)

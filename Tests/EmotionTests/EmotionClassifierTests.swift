@@ -1,6 +1,7 @@
 @testable import Emotion
 import Foundation
 import Imaging
+import KerasHDF5
 import Neural
 import Testing
 import TestSupport
@@ -27,6 +28,13 @@ import TestSupport
             #expect(error <= 1e-4, "\(name): max |Δp| = \(error)")
         }
         print("mini-Xception vs fer: worst |Δp| = \(worst) over \(reference.probs.count) faces")
+    }
+
+    /// The plan run for fer's file has the layer listing `MiniXception` states.
+    @Test func planMatchesTheLayerListing() throws {
+        let classifier = try EmotionClassifier(modelPath: try EmotionTestSupport.modelPath())
+        #expect(classifier.network.plan.graph.opCounts == MiniXception.layerListing)
+        #expect(classifier.network.operationCount == MiniXception.layerListing.values.reduce(0, +))
     }
 
     @Test func refusesACropBelowSixteenPixels() throws {

@@ -46,18 +46,4 @@ import Testing
         let r = PyramidDown2.rectDown((10, 20, 30, 40))
         #expect(r == (3.75, 9.25, 13.75, 19.25))
     }
-
-    @Test func zeroExtendedAddMatchesItsReference() {
-        let a = DlibResNet.Shape(height: 3, width: 3, channels: 2), b = DlibResNet.Shape(height: 4, width: 4, channels: 4)
-        let x = (0 ..< a.count).map { Float($0) * 0.5 }, y = (0 ..< b.count).map { Float($0) - 20 }
-        var out = [Float](repeating: .nan, count: b.count)
-        x.withUnsafeBufferPointer { xp in
-            y.withUnsafeBufferPointer { yp in
-                out.withUnsafeMutableBufferPointer { op in
-                    addZeroExtended(xp.baseAddress!, a, yp.baseAddress!, b, output: op.baseAddress!, b, activation: .none)
-                }
-            }
-        }
-        #expect(out == addZeroExtendedNaive(x, a, y, b))
-    }
 }

@@ -14,7 +14,7 @@ import TestSupport
         #expect(net.inputSize == 150)
         #expect(net.dimension == 128)
         #expect(net.trainingThreshold == 0.6)
-        #expect(net.convolutions.count == 29)
+        #expect(net.plan.graph.opCounts == DlibResNet.layerListing)
     }
 
     @Test(.needsSharedDatasets)

@@ -50,4 +50,18 @@ import Testing
         // Two people of similar size are refused whichever is first.
         #expect(refusal([face(side: 120, at: 10), face()])?.code == .multipleFaces)
     }
+
+    @Test func aProfileIsRefusedByTheEyeSpacingWhateverTheLandmarksSay() throws {
+        // dlib's landmarks may call a profile frontal (0.9); the detector's eyes 0.06 of the face apart refuse it.
+        var profile = face(frontalness: 0.9)
+        profile.quality.eyeSpacing = 0.06
+        let inProfile = refusal([profile])
+        #expect(inProfile?.code == .notFrontal && inProfile?.detail.contains("profile") == true
+                && inProfile?.detail.contains("0.06") == true && inProfile?.detail.contains("0.20") == true)
+        // A three-quarter view (0.25) and a face whose spacing was not measured pass.
+        var turned = face()
+        turned.quality.eyeSpacing = 0.25
+        #expect(refusal([turned]) == nil)
+        #expect(refusal([face()]) == nil)
+    }
 }

@@ -1,3 +1,4 @@
+import FaceRecognition
 import Foundation
 import Testing
 import TestSupport
@@ -13,5 +14,8 @@ import TestSupport
         let relative = try #require((parity["relative_error"] as? NSNumber)?.doubleValue)
         #expect(relative <= 1e-3, "relative logit error \(relative)")
         #expect((parity["argmax"] as? NSNumber)?.intValue == (parity["reference_argmax"] as? NSNumber)?.intValue)
+        // The plan the CLI ran has VGG16's layer listing.
+        let counts = try #require(json["layer_counts"] as? [String: Any], "no layer_counts in \(json)")
+        #expect(counts.mapValues { ($0 as? NSNumber)?.intValue ?? -1 } == VGG16.layerListing)
     }
 }

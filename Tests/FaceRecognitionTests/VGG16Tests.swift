@@ -1,6 +1,7 @@
 import FaceDetection
 import Foundation
 import Imaging
+import KerasHDF5
 import Neural
 import TestSupport
 import Testing
@@ -39,30 +40,6 @@ import Testing
         // fc6: out 1, channels 2, spatial 3 — PyTorch input index c·3 + s → ours s·2 + c.
         let flatten = VGG16Weights.inOutFromTorchFlatten([0, 1, 2, 10, 11, 12], out: 1, channels: 2, spatial: 3)
         #expect(flatten == [0, 10, 1, 11, 2, 12])
-    }
-
-    @Test(arguments: [1, 2, 5, 100])
-    func bandedConvolutionEqualsTheNaiveKernel(bandRows: Int) {
-        let height = 9, width = 7, cin = 3, cout = 4
-        var generator = SplitMix(seed: 42)
-        let input = (0 ..< height * width * cin).map { _ in generator.nextFloat() }
-        let weights = (0 ..< 9 * cin * cout).map { _ in generator.nextFloat() }
-        let bias = (0 ..< cout).map { _ in generator.nextFloat() }
-        var banded = [Float](repeating: 0, count: height * width * cout)
-        var naive = banded
-        let scratchCount = bandRows * width * 9 * cin
-        var scratch = [Float](repeating: 0, count: scratchCount)
-        weights.withUnsafeBufferPointer { w in
-            bias.withUnsafeBufferPointer { b in
-                VGG16.convolve(input: input, height: height, width: width, inChannels: cin, outChannels: cout,
-                               weights: w, bias: b, output: &banded, scratch: &scratch, scratchCount: scratchCount)
-            }
-        }
-        let geometry = Conv2DGeometry(inHeight: height, inWidth: width, inChannels: cin, outChannels: cout,
-                                      kernelHeight: 3, kernelWidth: 3, padding: .uniform(1))
-        conv2dNaive(input: input, weights: weights, bias: bias, output: &naive, geometry: geometry, activation: .relu)
-        let worst = zip(banded, naive).map { abs($0 - $1) }.max() ?? 1
-        #expect(worst < 1e-5)
     }
 
     @Test func refusesWeightsOfTheWrongShape() {

@@ -2,7 +2,7 @@
 // Rollcall's Keras reader. (The HDF5 container itself is libhdf5's to parse.)
 import FuzzerDriver
 import Foundation
-import Neural
+import KerasHDF5
 
 /// One input (also libFuzzer\'s `LLVMFuzzerTestOneInput`, which its archive\'s `main` refers to).
 @_cdecl("LLVMFuzzerTestOneInput")

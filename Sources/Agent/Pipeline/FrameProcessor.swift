@@ -4,8 +4,8 @@
 // small; only faces of `min_face_px` and up reach the crop gate, and a track that never passes it ends as an
 // image-free sighting. In edge-match and privacy modes each track remembers its latest embedding and its
 // crops' decision fused by quality (as the cloud's `TrackFusion`): a face that reappears where motion cannot
-// place it (a cut, an occlusion) is re-associated by embedding, and every frame's faces carry their track's
-// identity. Each face message carries that face's own decision (what the cloud compares with its own decision
+// place it (a cut, an occlusion) is re-associated by embedding — across a camera cut (`SceneCutDetector`) by
+// embedding only, never by position — and every frame's faces carry their track's identity. Each face message carries that face's own decision (what the cloud compares with its own decision
 // for the same face). Synchronous and single-threaded; `CameraService` feeds it from a bounded queue.
 import FaceDetection
 import FaceRecognition
@@ -49,6 +49,8 @@ public struct FrameProcessor {
     var tracker: Tracker
     var selector: CropSelector<Candidate>
     var sightings = SightingLedger()
+    /// Camera cuts, after which tracks continue by embedding only.
+    var cuts = SceneCutDetector()
     /// Each live track's embedded crops and latest decision (edge-match and privacy modes): a track is decided
     /// on all its crops fused by quality, as the cloud's `TrackFusion` decides it.
     var trackEvidence: [UInt64: TrackEvidence] = [:]
@@ -104,7 +106,8 @@ public struct FrameProcessor {
                 return nil
             }
         }
-        let update = tracker.update(faces, at: frame.monotonicSeconds, embed: reembed)
+        let cut = cuts.isCut(frame.image)
+        let update = tracker.update(faces, at: frame.monotonicSeconds, cut: cut, embed: reembed)
         stats.count(.tracksStarted, camera: camera, by: update.started.count)
         var events: [PipelineEvent] = []
         for (face, trackID) in zip(faces, update.trackIDs) {

@@ -26,6 +26,9 @@ public struct Track: Sendable, Equatable {
     public internal(set) var motion: MotionFilter
     /// The embedding the caller attached (the latest embedded crop), used to re-associate the face after a gap.
     public internal(set) var embedding: [Float]?
+    /// The shot changed since the face was last seen (a camera cut): its position says nothing any more, so only
+    /// its embedding may continue the track.
+    public internal(set) var beforeCut = false
 
     /// Velocity of the face's centre in pixels per second (per frame for trackers fed without times).
     public var velocity: Point { motion.velocity }

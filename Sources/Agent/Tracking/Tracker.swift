@@ -4,7 +4,9 @@
 // misses frames keeps predicting, so a face that reappears after a short occlusion continues its track; after
 // `maxGapSeconds` without its face the track ends. When the caller can embed faces (edge-match and privacy
 // modes), a face that motion cannot place — after a camera cut, or an occlusion during which it moved — is
-// compared with the embeddings of the tracks missing at that moment and continues the one it belongs to.
+// compared with the embeddings of the tracks missing at that moment and continues the one it belongs to. Across a
+// cut motion is not used at all: a stranger standing where a worker stood would otherwise continue the worker's
+// track and carry the worker's name.
 // A pure value type: the caller supplies times and embeddings; tested on synthetic sequences.
 import FaceDetection
 import Imaging
@@ -35,16 +37,22 @@ public struct Tracker: Sendable {
         public var gate: Float
         /// A face motion cannot place continues a missing track when their embeddings are closer than this.
         public var embeddingDistance: Float
+        /// Where several faces are plausible for one track (or one face for several tracks), a face whose
+        /// embedding is farther than this from the track's is another person's and does not continue it (dlib
+        /// embeddings of one person rarely lie 0.6 apart, of two people rarely nearer).
+        public var mismatchDistance: Float
         /// Noise model of the motion filter.
         public var noise: MotionFilter.Noise
 
         public init(iouThreshold: Float = 0.3, maxGapSeconds: Double = 1.0, maxMissedFrames: Int? = nil,
-                    gate: Float = 16, embeddingDistance: Float = 0.4, noise: MotionFilter.Noise = MotionFilter.Noise()) {
+                    gate: Float = 16, embeddingDistance: Float = 0.4, mismatchDistance: Float = 0.6,
+                    noise: MotionFilter.Noise = MotionFilter.Noise()) {
             self.iouThreshold = iouThreshold
             self.maxGapSeconds = maxGapSeconds
             self.maxMissedFrames = maxMissedFrames
             self.gate = gate
             self.embeddingDistance = embeddingDistance
+            self.mismatchDistance = mismatchDistance
             self.noise = noise
         }
     }
@@ -86,8 +94,12 @@ public struct Tracker: Sendable {
     /// Associates the detections of the frame taken at `time` (seconds, monotonic) with the tracks and ends the
     /// tracks whose face has been missing too long. `embed(i)` returns the embedding of detection `i` when the
     /// caller can compute one (nil otherwise); it is called only for a detection that motion cannot place while
-    /// a missing track has an embedding to compare with.
-    public mutating func update(_ detections: [DetectedFace], at time: Double,
+    /// a missing track has an embedding to compare with, or where faces meet and motion alone may swap them;
+    /// each detection is embedded at most once. `cut` says the frame starts a new shot
+    /// (`SceneCutDetector`): positions before and after a cut say nothing about who is who, so from then on a
+    /// track seen before the cut is continued by embedding only (in this frame or a later one), and a face its
+    /// embedding does not place starts a new track.
+    public mutating func update(_ detections: [DetectedFace], at time: Double, cut: Bool = false,
                                 embed: (Int) -> [Float]? = { _ in nil }) -> TrackerUpdate {
         frame += 1
         let dt = self.time.map { max(0, time - $0) } ?? 0
@@ -97,11 +109,14 @@ public struct Tracker: Sendable {
         let expired = { (track: Track) -> Bool in time - track.lastTime > self.configuration.maxGapSeconds }
         update.ended = tracks.filter(expired)
         tracks.removeAll(where: expired)
-        for t in tracks.indices { tracks[t].motion.predict(dt: dt) }
+        for t in tracks.indices {
+            tracks[t].motion.predict(dt: dt)
+            if cut { tracks[t].beforeCut = true }
+        }
 
         // Every plausible (track, detection) pair, most likely first.
         var pairs: [(cost: Float, track: Int, detection: Int)] = []
-        for (t, track) in tracks.enumerated() {
+        for (t, track) in tracks.enumerated() where !track.beforeCut {
             let predicted = track.predictedBox
             for (d, detection) in detections.enumerated() {
                 let chi2 = track.motion.mahalanobisSquare(detection.box)
@@ -109,6 +124,27 @@ public struct Tracker: Sendable {
                 guard chi2 <= configuration.gate || iou >= configuration.iouThreshold else { continue }
                 pairs.append((min(chi2, configuration.gate * (1 - iou)), t, d))
             }
+        }
+        // Where faces meet (a detection plausible for several tracks, or a track for several detections), motion
+        // alone may swap them: a pair whose face's embedding is clearly another person's than the track's is
+        // dropped. Faces are embedded only there, once each.
+        var embedded = [Int: [Float]?]()
+        func faceEmbedding(_ d: Int) -> [Float]? {
+            if let known = embedded[d] { return known }
+            let e = embed(d)
+            embedded[d] = e
+            return e
+        }
+        var perTrack = [Int: Int](), perDetection = [Int: Int]()
+        for pair in pairs {
+            perTrack[pair.track, default: 0] += 1
+            perDetection[pair.detection, default: 0] += 1
+        }
+        pairs.removeAll { pair in
+            guard perTrack[pair.track, default: 0] > 1 || perDetection[pair.detection, default: 0] > 1,
+                  let own = tracks[pair.track].embedding, let e = faceEmbedding(pair.detection), e.count == own.count
+            else { return false }
+            return Self.distance(own, e) > configuration.mismatchDistance
         }
         pairs.sort { $0.cost != $1.cost ? $0.cost < $1.cost : ($0.track, $0.detection) < ($1.track, $1.detection) }
         var trackOfDetection = [Int?](repeating: nil, count: detections.count)
@@ -121,7 +157,7 @@ public struct Tracker: Sendable {
         // Faces motion could not place: the nearest missing track by embedding, if near enough.
         for d in detections.indices where trackOfDetection[d] == nil {
             let open = tracks.indices.filter { !trackTaken[$0] && tracks[$0].embedding != nil }
-            guard !open.isEmpty, let embedding = embed(d) else { continue }
+            guard !open.isEmpty, let embedding = faceEmbedding(d) else { continue }
             var best: (track: Int, distance: Float)?
             for t in open {
                 guard let e = tracks[t].embedding, e.count == embedding.count else { continue }
@@ -134,6 +170,7 @@ public struct Tracker: Sendable {
                 trackTaken[best.track] = true
                 trackOfDetection[d] = best.track
                 tracks[best.track].reassociations += 1
+                tracks[best.track].beforeCut = false
                 // The face jumped: motion starts over from where it is now.
                 tracks[best.track].motion = MotionFilter(box: detections[d].box, noise: configuration.noise)
                 tracks[best.track].embedding = embedding

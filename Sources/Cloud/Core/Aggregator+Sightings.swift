@@ -5,8 +5,8 @@ import Foundation
 import Wire
 
 extension Aggregator {
-    /// Stores one sighting (a redelivered message is stored once), counts it by reason and pushes it to the live
-    /// feed. Returns whether it was new.
+    /// Stores one sighting (a redelivered message is stored once) with its live-feed event in one transaction
+    /// (every process's feed shows it), and counts it by reason. Returns whether it was new.
     @discardableResult
     public func recordSighting(siteID: String, agentID: String, _ sighting: FaceSighting) async throws(CloudError) -> Bool {
         let reason = sighting.reason == .tooSmall ? "too_small" : "low_quality"
@@ -15,12 +15,12 @@ extension Aggregator {
                                         firstSeen: sighting.firstSeen, lastSeen: sighting.lastSeen,
                                         detections: Int(sighting.detections),
                                         largestFacePixels: Double(sighting.largestFacePixels), reason: reason)
-        guard try await store.insertSighting(record) else {
+        guard try await store.insertSighting(record, event: LiveEvent(name: "sighting", encoding: record)) else {
             metrics.increment("rollcall_cloud_messages_duplicate_total")
             return false
         }
         metrics.increment("rollcall_cloud_sightings_total", labels: ["reason": reason])
-        await announce(LiveEvent(name: "sighting", encoding: record))   // every process's live feed
+        liveEvents.poke()
         return true
     }
 }

@@ -201,12 +201,13 @@ public final class Aggregator: Sendable {
     /// file errors (`.storage`, `.io`) are not refusals: the message must be tried again.
     public func accept(_ crop: IncomingCrop) async throws(CloudError) -> RecognitionResult? {
         do {
-            if let id = crop.messageID,
-               try await store.detectionExists(siteID: crop.siteID, agentID: crop.agentID, messageID: id) {
+            let admission = try await store.cropAdmission(siteID: crop.siteID, agentID: crop.agentID,
+                                                          messageID: crop.messageID)
+            if admission.duplicate {
                 metrics.increment("rollcall_cloud_messages_duplicate_total")
                 return nil
             }
-            return try await processUncounted(crop)
+            return try await processUncounted(crop, admission)
         } catch {
             if !error.isTransient {
                 metrics.increment("rollcall_cloud_crops_refused_total", labels: ["reason": error.code.rawValue])
@@ -224,17 +225,17 @@ public final class Aggregator: Sendable {
         var image: (bytes: [UInt8], fileExtension: String)?
     }
 
-    private func processUncounted(_ crop: IncomingCrop) async throws(CloudError) -> RecognitionResult? {
-        guard try await store.agent(siteID: crop.siteID, id: crop.agentID) != nil else {
+    private func processUncounted(_ crop: IncomingCrop,
+                                  _ admission: CropAdmission) async throws(CloudError) -> RecognitionResult? {
+        guard admission.agentKnown else {
             throw CloudError(.badMessage, "crop from an unknown agent", subject: "agent \(crop.siteID)/\(crop.agentID)")
         }
         let observation: Observation
         switch crop.content {
         case .image(let bytes, let shipped):
             let image = try EncodedImage(bytes: bytes)
-            let emotionEnabled = try await store.site(id: crop.siteID)?.emotionEnabled ?? false
             // Aligned from the agent's geometry; the cloud never detects again on a crop.
-            let face = try await recognizer.analyzeCrop(image, face: shipped, emotion: emotionEnabled)
+            let face = try await recognizer.analyzeCrop(image, face: shipped, emotion: admission.emotionEnabled)
             // The agent's quality (FaceRecognition's model, measured on the full-resolution frame) weighs the crop.
             observation = Observation(embedding: face.embedding, quality: max(0.001, crop.quality),
                                       emotion: face.emotion, image: (bytes, image.format.fileExtension))
@@ -254,25 +255,33 @@ public final class Aggregator: Sendable {
         throw CloudError(.badEmbedding, refusal.detail, subject: "agent \(crop.agentID) track \(crop.trackID)")
     }
 
-    /// Stores the crop, then fuses the observation into its track and smooths the track's emotion under the
-    /// track's lock in the detection's transaction (`Store.storeDecision`), then keeps the face's embedding,
+    /// Stages the crop (a file written now; a database row inserted with the decision), then fuses the
+    /// observation into its track and smooths the track's emotion under the track's lock in the detection's
+    /// transaction (`Store.storeDecision`, which keeps the face's embedding and the crop's row too), then
     /// publishes the result and pokes the live feed. Nil when another delivery of the same message was stored
     /// first.
     private func decide(_ crop: IncomingCrop, _ observation: Observation) async throws(CloudError) -> RecognitionResult? {
-        var cropFile: String?
+        var staged: StagedBlob?
         if let image = observation.image {
-            cropFile = try await crops.save(image.bytes, extension: image.fileExtension, at: crop.frameTime)
+            staged = try await crops.stage(image.bytes, extension: image.fileExtension, at: crop.frameTime)
+        }
+        // A file saved beforehand is removed when its decision is not stored; a row to insert is never stored then.
+        var savedFile: String? {
+            if case .saved(let name) = staged { return name }
+            return nil
         }
         do throws(CloudError) {
             // A newer gallery stored meanwhile is loaded and the crop decided again with it; a gallery that
             // changes on every try is a storage problem (tried again later).
             for _ in 0 ..< 5 {
-                let (request, context) = try decisionRequest(crop, observation, cropFile: cropFile)
+                var (request, context) = try decisionRequest(crop, observation, cropFile: staged?.name)
+                request.embedding = observation.embedding
+                if case .withDecision(let blob) = staged { request.blob = blob }
                 switch try await store.storeDecision(request) {
                 case .stored(let detection, let decision):
-                    return await stored(detection, decision, context, embedding: observation.embedding)
+                    return stored(detection, decision, context)
                 case .duplicate:
-                    if let cropFile { await crops.remove([cropFile]) }
+                    if let savedFile { await crops.remove([savedFile]) }
                     metrics.increment("rollcall_cloud_messages_duplicate_total")
                     return nil
                 case .galleryChanged:
@@ -282,7 +291,7 @@ public final class Aggregator: Sendable {
             }
             throw CloudError(.storage, "the gallery changed on every try", subject: "track \(crop.trackID)")
         } catch {
-            if let cropFile { await crops.remove([cropFile]) }
+            if let savedFile { await crops.remove([savedFile]) }
             throw error
         }
     }
@@ -344,11 +353,8 @@ public final class Aggregator: Sendable {
             galleryVersion: galleryVersion, cropMessageID: detection.messageID, privacy: detection.privacy)
     }
 
-    /// After the commit: the face's embedding kept, the result to the site (in the background), the live feed,
-    /// the counters.
-    private func stored(_ detection: Detection, _ decision: TrackDecision, _ context: DecisionContext,
-                        embedding: [Float]) async -> RecognitionResult {
-        await keepEmbedding(of: detection, embedding)
+    /// After the commit: the result to the site (in the background), the live feed, the counters.
+    private func stored(_ detection: Detection, _ decision: TrackDecision, _ context: DecisionContext) -> RecognitionResult {
         let result = Self.result(detection, decision, names: context.names, galleryVersion: context.galleryVersion)
         publishResultInBackground(result)
         liveEvents.poke()

@@ -19,18 +19,6 @@ public struct CorrectionOutcome: Sendable, Codable, Equatable {
 }
 
 extension Aggregator {
-    /// Keeps the face embedding a detection was decided on (for corrections and clustering); a failure is counted
-    /// and logged, never fatal to the detection.
-    func keepEmbedding(of detection: Detection, _ embedding: [Float]) async {
-        guard let id = detection.id else { return }
-        do {
-            try await store.saveDetectionEmbedding(detectionID: id, embedding: embedding)
-        } catch {
-            metrics.increment("rollcall_cloud_embeddings_unkept_total")
-            logger.warning("embedding of detection \(id) not kept: \(error)")
-        }
-    }
-
     /// Marks `detectionID` as not `workerID`. The caller names the site and the worker it saw, so a detection of
     /// another site, or one re-decided since, is refused (`badRequest`, `conflict`) rather than corrected blindly.
     public func markNotThisWorker(detectionID: Int64, workerID: WorkerID, siteID: String,
@@ -53,12 +41,13 @@ extension Aggregator {
         let negative = try await store.addNegative(WorkerNegative(workerID: workerID, detectionID: detectionID,
                                                                   embedding: embedding, actor: actor))
         let version = try await publishGallery(reason: "detection:\(detectionID) is not worker:\(workerID)", actor: actor)
-        let (detectionWorker, trackWorker) = try await redecide(detection, marked: embedding)
-        metrics.increment("rollcall_cloud_corrections_total", labels: ["action": "mark"])
+        let (detectionWorker, trackWorker, redecision) = try await redecide(detection, marked: embedding)
         let outcome = CorrectionOutcome(correctionID: negative.id ?? 0, workerID: workerID, detectionID: detectionID,
                                         detectionWorkerID: detectionWorker, trackWorkerID: trackWorker,
                                         galleryVersion: version.version, undone: false)
-        await announce(LiveEvent(name: "correction", encoding: outcome))
+        try await store.storeRedecision(redecision, event: LiveEvent(name: "correction", encoding: outcome))
+        liveEvents.poke()
+        metrics.increment("rollcall_cloud_corrections_total", labels: ["action": "mark"])
         return outcome
     }
 
@@ -67,40 +56,45 @@ extension Aggregator {
     public func undoNotThisWorker(correctionID: Int64, actor: String) async throws(CloudError) -> CorrectionOutcome {
         let negative = try await store.undoNegative(id: correctionID, actor: actor, at: Date())
         let version = try await publishGallery(reason: "correction:\(correctionID) undone", actor: actor)
-        var detectionWorker: Int64?, trackWorker: Int64?
+        var detectionWorker: Int64?, trackWorker: Int64?, redecision: CorrectionRedecision?
         if let detection = try await store.detection(id: negative.detectionID) {
-            (detectionWorker, trackWorker) = try await redecide(detection, marked: nil)
+            (detectionWorker, trackWorker, redecision) = try await redecide(detection, marked: nil)
         }
-        metrics.increment("rollcall_cloud_corrections_total", labels: ["action": "undo"])
         let outcome = CorrectionOutcome(correctionID: correctionID, workerID: negative.workerID,
                                         detectionID: negative.detectionID, detectionWorkerID: detectionWorker,
                                         trackWorkerID: trackWorker, galleryVersion: version.version, undone: true)
-        await announce(LiveEvent(name: "correction", encoding: outcome))
+        try await store.storeRedecision(redecision, event: LiveEvent(name: "correction", encoding: outcome))
+        liveEvents.poke()
+        metrics.increment("rollcall_cloud_corrections_total", labels: ["action": "undo"])
         return outcome
     }
 
     /// Decides a detection's track again with the current gallery (its faces' quality-weighted mean), and the
-    /// marked detection on its own face; returns both identities.
-    private func redecide(_ detection: Detection, marked: [Float]?) async throws(CloudError) -> (Int64?, Int64?) {
+    /// marked detection on its own face; returns both identities and the revisions to store (with the
+    /// correction's live event, in one transaction: `CorrectionStore.storeRedecision`).
+    private func redecide(_ detection: Detection,
+                          marked: [Float]?) async throws(CloudError) -> (Int64?, Int64?, CorrectionRedecision) {
         guard let gallery else { throw CloudError(.unavailable, "no gallery loaded yet", subject: "gallery") }
         let faces = try await store.trackFaces(siteID: detection.siteID, agentID: detection.agentID, trackID: detection.trackID)
         var trackWorker = detection.workerID
+        var redecision = CorrectionRedecision(siteID: detection.siteID, agentID: detection.agentID,
+                                              trackID: detection.trackID)
         if let fused = GalleryWorker.mean(faces.map(\.embedding), weights: faces.map(\.quality)) {
             let decision = try Self.decide(fused, in: gallery)
             trackWorker = decision.workerID
-            try await store.reviseTrack(siteID: detection.siteID, agentID: detection.agentID, trackID: detection.trackID,
-                                        workerID: decision.workerID, distance: decision.distance.map(Double.init))
+            redecision.track = TrackRevision(workerID: decision.workerID, distance: decision.distance.map(Double.init))
         }
         var detectionWorker = trackWorker
         if let marked, let id = detection.id {
             let own = try Self.decide(marked, in: gallery)
             if own.workerID != trackWorker {
-                try await store.reviseDetection(id: id, workerID: own.workerID, distance: own.distance.map(Double.init))
+                redecision.detectionID = id
+                redecision.detection = TrackRevision(workerID: own.workerID, distance: own.distance.map(Double.init))
             }
             detectionWorker = own.workerID
         }
         // The track's shared state (`TrackState`) keeps its samples: its next crop is decided again with the
         // new gallery version, as every crop is.
-        return (detectionWorker, trackWorker)
+        return (detectionWorker, trackWorker, redecision)
     }
 }

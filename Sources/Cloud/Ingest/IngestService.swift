@@ -11,7 +11,9 @@ import Wire
 /// Subscribes to the agents' topics and feeds the aggregator. Face messages (crops, or embeddings from agents in
 /// privacy mode) use the shared subscription
 /// `$share/{group}/rollcall/v1/sites/+/agents/+/cameras/+/faces`, so N aggregators split the load; at most
-/// `recognition.workers` crops are recognised at once. Every message is acknowledged to the broker only after
+/// `recognition.workers` crops are recognised at once (the recognizer's pool), and ingest holds
+/// `slotsPerWorker` times as many, so that one crop's database round trips and commit overlap the next crop's
+/// recognition instead of leaving its worker idle. Every message is acknowledged to the broker only after
 /// its outcome is committed — its detection stored, or its refusal counted — when the client was made with
 /// `manualAcknowledgements` (the default components do so): a cloud that dies loses nothing the broker
 /// accepted, and the broker's Receive Maximum (`recognition.queue_depth`) is the back-pressure. A message the
@@ -25,13 +27,21 @@ public struct IngestService: Service {
     let logger: Logger
     /// First and longest wait before trying a message again after a storage failure.
     let retryDelays: (first: Double, longest: Double)
+    /// Face messages handled at once per recognition worker (see above; at most `recognition.queue_depth` in all).
+    let slotsPerWorker: Int
+
+    /// Face messages in flight per recognition worker by default: measured with `rollcall bench cloud
+    /// --ingest-slots-per-worker` (docs/performance.md, "Several aggregators and PostgreSQL").
+    public static let defaultSlotsPerWorker = 2
 
     public init(client: MQTTClient, aggregator: Aggregator, logger: Logger,
-                retryDelays: (first: Double, longest: Double) = (0.2, 5)) {
+                retryDelays: (first: Double, longest: Double) = (0.2, 5),
+                slotsPerWorker: Int = IngestService.defaultSlotsPerWorker) {
         self.client = client
         self.aggregator = aggregator
         self.logger = logger
         self.retryDelays = retryDelays
+        self.slotsPerWorker = max(1, slotsPerWorker)
     }
 
     var metrics: CloudMetrics { aggregator.metrics }
@@ -72,13 +82,15 @@ public struct IngestService: Service {
         }
     }
 
-    /// Reads face messages, at most `workers` in recognition at once, each acknowledged once committed.
+    /// Reads face messages, at most `slotsPerWorker × workers` in flight (recognition itself is bounded by the
+    /// recognizer's `workers` slots), each acknowledged once committed.
     func consumeFaces(_ faces: MQTTSubscription) async {
-        let workers = config.recognition.effectiveWorkers
+        let recognition = config.recognition
+        let slots = min(recognition.effectiveWorkers * slotsPerWorker, max(1, recognition.queueDepth))
         await withTaskGroup(of: Void.self) { group in
             var inFlight = 0
             for await message in faces {
-                if inFlight >= workers {
+                if inFlight >= slots {
                     await group.next()
                     inFlight -= 1
                 }

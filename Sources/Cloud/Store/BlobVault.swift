@@ -13,6 +13,37 @@ public protocol BlobVault: Sendable {
     func remove(_ names: [String]) async -> Int
     /// Whether something is stored under `name`.
     func exists(_ name: String) async -> Bool
+    /// Bytes to be kept with a crop's decision: a vault beside the database (files) saves them now and answers
+    /// `.saved`; a vault in the database answers `.withDecision`, and `Store.storeDecision` inserts them in the
+    /// decision's transaction (one commit per crop, and nothing to remove when the decision is not stored).
+    func stage(_ bytes: [UInt8], extension ext: String, at time: Date) async throws(CloudError) -> StagedBlob
+}
+
+/// Bytes a `BlobVault` staged for a crop's decision.
+public enum StagedBlob: Sendable {
+    /// Saved under this name already (remove it when the decision is not stored).
+    case saved(String)
+    /// To be inserted with the decision (`DecisionRequest.blob`).
+    case withDecision(PendingBlob)
+
+    /// The name the bytes are (or will be) kept under.
+    public var name: String {
+        switch self {
+        case .saved(let name): name
+        case .withDecision(let blob): blob.name
+        }
+    }
+}
+
+/// Bytes to be inserted under a generated name in the transaction that stores their decision.
+public struct PendingBlob: Sendable {
+    public var name: String
+    public var bytes: [UInt8]
+
+    public init(name: String, bytes: [UInt8]) {
+        self.name = name
+        self.bytes = bytes
+    }
 }
 
 extension BlobVault {
@@ -25,4 +56,8 @@ extension BlobVault {
     }
 }
 
-extension FileVault: BlobVault {}
+extension FileVault: BlobVault {
+    public func stage(_ bytes: [UInt8], extension ext: String, at time: Date) async throws(CloudError) -> StagedBlob {
+        .saved(try save(bytes, extension: ext, at: time))
+    }
+}

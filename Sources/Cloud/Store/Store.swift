@@ -113,13 +113,17 @@ public protocol Store: Sendable, TokenStore, SessionStore, SiteScopeStore, Corre
     /// 2. a detection of this site's agent's message id already stored → `.duplicate`, nothing changed;
     /// 3. a gallery version newer than `request.galleryVersion` → `.galleryChanged`, nothing changed;
     /// 4. `request.decide(state)` (nil state: a new track); its revision updates the track's stored detections;
-    /// 5. the detection, the track's new state and the detection's live event are stored.
+    /// 5. the detection, the track's new state, the detection's live event, `request.embedding` and
+    ///    `request.blob` are stored, and committed together (one commit per crop).
     func storeDecision(_ request: DecisionRequest) async throws(CloudError) -> DecisionOutcome
     /// A track's stored state, nil when none is kept.
     func trackState(_ key: TrackKey) async throws(CloudError) -> TrackState?
     /// Forgets tracks not updated since `before`, then the least recently updated beyond `keepingAtMost`;
     /// returns how many were forgotten.
     func expireTracks(updatedBefore before: Date, keepingAtMost: Int) async throws(CloudError) -> Int
+    /// Whether this site's agent's message is stored already, whether the agent is known and whether its site
+    /// estimates emotion, read together (one round trip on PostgreSQL) before a crop is recognised.
+    func cropAdmission(siteID: String, agentID: String, messageID: UUID?) async throws(CloudError) -> CropAdmission
     /// Whether a detection of this site's agent's message is stored.
     func detectionExists(siteID: String, agentID: String, messageID: UUID) async throws(CloudError) -> Bool
     /// Revises the identity of every stored detection of one track (track fusion changed its mind).
@@ -130,8 +134,9 @@ public protocol Store: Sendable, TokenStore, SessionStore, SiteScopeStore, Corre
     func unknownTracks(limit: Int) async throws(CloudError) -> [UnknownTrack]
 
     // Image-free sightings (tracks that never passed an agent's crop gate)
-    /// Stores a sighting; false (nothing stored) when one with the same site, agent and message id exists.
-    func insertSighting(_ sighting: FaceSightingRecord) async throws(CloudError) -> Bool
+    /// Stores a sighting and, in the same transaction, its live event (nil: none); false (nothing stored) when
+    /// one with the same site, agent and message id exists.
+    func insertSighting(_ sighting: FaceSightingRecord, event: LiveEvent?) async throws(CloudError) -> Bool
     /// Sightings last seen at or after `since`, counted per site, agent, camera and reason (most recent first).
     func sightingsPerCamera(since: Date) async throws(CloudError) -> [CameraSightings]
     /// Detections whose crop is older than the kind's cutoff (known or unknown) and still on disk.
@@ -182,6 +187,11 @@ public struct GalleryBuild: Sendable {
 }
 
 extension Store {
+    /// Stores a sighting without a live event.
+    public func insertSighting(_ sighting: FaceSightingRecord) async throws(CloudError) -> Bool {
+        try await insertSighting(sighting, event: nil)
+    }
+
     /// Stores the next gallery version from a snapshot made from its number alone, whatever was stored before.
     public func addGalleryVersion(workerCount: Int, reason: String, actor: String,
                                   snapshot: @escaping @Sendable (Int) throws -> Data) async throws(CloudError) -> GalleryVersion {

@@ -115,15 +115,24 @@ public struct DecisionRequest: Sendable {
     public var decide: @Sendable (TrackState?) throws(CloudError) -> TrackDecision
     /// The stored detection's live-feed event (its id is known by then), stored in the same transaction.
     public var event: @Sendable (Detection, TrackDecision) -> LiveEvent
+    /// The face embedding the detection was decided on, kept with it (for corrections and clustering) in the
+    /// same transaction; nil: none kept.
+    public var embedding: [Float]?
+    /// The crop's bytes when the store keeps them (`PendingBlob`, PostgreSQL), inserted in the same transaction;
+    /// nil when they were saved beforehand (files beside SQLite) or there are none (privacy mode).
+    public var blob: PendingBlob?
 
     public init(track: TrackKey, messageID: UUID?, galleryVersion: Int,
                 decide: @escaping @Sendable (TrackState?) throws(CloudError) -> TrackDecision,
-                event: @escaping @Sendable (Detection, TrackDecision) -> LiveEvent) {
+                event: @escaping @Sendable (Detection, TrackDecision) -> LiveEvent,
+                embedding: [Float]? = nil, blob: PendingBlob? = nil) {
         self.track = track
         self.messageID = messageID
         self.galleryVersion = galleryVersion
         self.decide = decide
         self.event = event
+        self.embedding = embedding
+        self.blob = blob
     }
 }
 

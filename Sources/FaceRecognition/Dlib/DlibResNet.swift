@@ -1,10 +1,10 @@
 // DlibResNet: dlib's face-recognition ResNet (29 conv layers, 128-d output) read from
-// dlib_face_recognition_resnet_model_v1.dat and run on the shared Neural kernels.
+// dlib_face_recognition_resnet_model_v1.dat and run on Neural's plan.
 //
-// At load every `affine` (batch norm folded by dlib) is folded once more into the convolution below it, the
-// weights are converted from dlib's OIHW to HWIO, a relu after a convolution or an add is fused into it, and
-// every activation shape is planned for the fixed 150×150 input; the forward pass is then a flat list of
-// kernel calls on HWC float32 buffers in one arena (a `Workspace`), allocating nothing.
+// The file is lowered to a `Graph` (`DlibNetworkFile.graph`: affines folded into the convolutions, weights
+// HWIO, tag/skip as references) and compiled into a `Plan` for the fixed 150×150 input (ReLUs and same-shape
+// add_prev fused into the convolutions, activations placed by lifetime in one arena per `Workspace`); the
+// forward pass allocates nothing.
 import Foundation
 import Imaging
 import Neural
@@ -19,14 +19,20 @@ public final class DlibResNet: Sendable {
     public let dimension: Int
     /// The training loss's distance threshold (0.6): dlib's customary same-person cut-off.
     public let trainingThreshold: Float
-
-    let plan: [PlannedStep]
-    let convolutions: [ConvolutionWeights]
-    /// [inputs, outputs].
-    let fcWeights: [Float]
-    let fcInputs: Int
+    /// The compiled network.
+    public let plan: Plan
     let means: (red: Float, green: Float, blue: Float)
-    let layout: BufferLayout
+
+    /// The memory of one forward pass. Not thread-safe: one per thread.
+    public typealias Workspace = Plan.Workspace
+
+    /// The network's layer listing as `Plan` runs it (op kind → count), checked against the file in the tests:
+    /// 29 convolutions (the 7×7 stem and two per residual block; the 10 plain blocks' add_prev fused into their
+    /// second convolution), the stem's max pool, 4 add_prev with zero extension after the 4 downsampling
+    /// blocks' 2×2 average pools, the global average pool and the 128-d fully connected layer.
+    public static let layerListing: [String: Int] = [
+        "conv": 29, "max pool": 1, "average pool": 4, "add": 4, "global average pool": 1, "fully connected": 1,
+    ]
 
     /// Loads the model from `url`.
     public convenience init(contentsOf url: URL) throws(DlibError) {
@@ -38,93 +44,23 @@ public final class DlibResNet: Sendable {
     init(file: DlibNetworkFile, path: String?) throws(DlibError) {
         func fail(_ detail: String) -> DlibError { DlibError(.invalidValue, offset: 0, detail: detail, path: path) }
         guard file.input.rows == file.input.cols else { throw fail("input is not square") }
-        var plan = [PlannedStep]()
-        var convolutions = [ConvolutionWeights]()
-        var fc: DlibFullyConnected?
-        var shape = Shape(height: file.input.rows, width: file.input.cols, channels: 3)
-        var tagged = [Int: Shape]()
-        var largest = shape.count, scratch = 0
-        var layers = file.layers[...]
-        func takeRelu() -> Activation {
-            if case .relu? = layers.first { layers.removeFirst(); return .relu }
-            return .none
+        let graph = try file.graph(path: path)
+        guard let output = graph.outputs.first, graph.shape(output).count == 1 else {
+            throw fail("no fully connected layer")
         }
-        while let layer = layers.popFirst() {
-            switch layer {
-            case .convolution(let conv):
-                guard conv.channels == shape.channels else {
-                    throw fail("convolution \(convolutions.count) expects \(conv.channels) channels, gets \(shape.channels)")
-                }
-                var affine: DlibAffine?
-                if case .affine(let a)? = layers.first {
-                    layers.removeFirst()
-                    guard a.gamma.count == conv.filters else { throw fail("affine size \(a.gamma.count) ≠ \(conv.filters) filters") }
-                    affine = a
-                }
-                let geometry = Conv2DGeometry(
-                    inHeight: shape.height, inWidth: shape.width, inChannels: conv.channels, outChannels: conv.filters,
-                    kernelHeight: conv.kernelHeight, kernelWidth: conv.kernelWidth,
-                    strideHeight: conv.strideY, strideWidth: conv.strideX,
-                    padding: Padding(top: conv.paddingY, left: conv.paddingX, bottom: conv.paddingY, right: conv.paddingX))
-                guard geometry.isValid else { throw fail("convolution \(convolutions.count) does not fit \(shape)") }
-                convolutions.append(ConvolutionWeights(folding: conv, affine: affine, geometry: geometry))
-                plan.append(.convolution(convolutions.count - 1, geometry, takeRelu()))
-                scratch = max(scratch, geometry.scratchCount)
-                shape = Shape(height: geometry.outHeight, width: geometry.outWidth, channels: conv.filters)
-            case .affine:
-                throw fail("affine layer not directly above a convolution")
-            case .relu:
-                plan.append(.relu(shape.count))
-            case .maxPool(let pool), .avgPool(let pool):
-                if pool.windowHeight == 0 {
-                    plan.append(.globalAveragePool(shape))
-                    shape = Shape(height: 1, width: 1, channels: shape.channels)
-                    break
-                }
-                let geometry = Conv2DGeometry(
-                    inHeight: shape.height, inWidth: shape.width, inChannels: shape.channels, outChannels: shape.channels,
-                    kernelHeight: pool.windowHeight, kernelWidth: pool.windowWidth,
-                    strideHeight: pool.strideY, strideWidth: pool.strideX,
-                    padding: Padding(top: pool.paddingY, left: pool.paddingX, bottom: pool.paddingY, right: pool.paddingX))
-                guard geometry.isValid else { throw fail("pooling does not fit \(shape)") }
-                if case .maxPool = layer { plan.append(.maxPool(geometry)) } else { plan.append(.averagePool(geometry)) }
-                shape = Shape(height: geometry.outHeight, width: geometry.outWidth, channels: shape.channels)
-            case .tag(let id):
-                guard (1 ... BufferLayout.tagSlots).contains(id) else { throw fail("tag\(id) unsupported") }
-                tagged[id] = shape
-                plan.append(.tag(id, shape))
-            case .skip(let id):
-                guard let s = tagged[id] else { throw fail("skip\(id) without tag\(id)") }
-                shape = s
-                plan.append(.skip(id, s))
-            case .addPrevious(let id):
-                guard let other = tagged[id] else { throw fail("add_prev\(id) without tag\(id)") }
-                let out = Shape(height: max(shape.height, other.height), width: max(shape.width, other.width),
-                                channels: max(shape.channels, other.channels))
-                plan.append(.addPrevious(id, current: shape, tagged: other, output: out, takeRelu()))
-                shape = out
-            case .fullyConnected(let layer):
-                guard layers.isEmpty, layer.inputs == shape.count, layer.bias.isEmpty else {
-                    throw fail("the fully connected layer must be last, take \(shape.count) inputs and have no bias")
-                }
-                fc = layer
-            }
-            largest = max(largest, shape.count)
+        self.dimension = graph.count(output)
+        do {
+            plan = try Plan(consume graph)
+        } catch {
+            throw fail(error.description)
         }
-        guard let fc else { throw fail("no fully connected layer") }
-        self.plan = plan
-        self.convolutions = convolutions
-        self.fcWeights = fc.weights
-        self.fcInputs = fc.inputs
-        self.dimension = fc.outputs
         self.inputSize = file.input.rows
         self.means = (file.input.meanRed, file.input.meanGreen, file.input.meanBlue)
         self.trainingThreshold = file.loss.distanceThreshold
-        self.layout = BufferLayout(activation: largest, scratch: scratch)
     }
 
     /// Buffers for one forward pass at a time.
-    public func makeWorkspace() -> Workspace { Workspace(layout: layout) }
+    public func makeWorkspace() -> Workspace { plan.makeWorkspace() }
 
     /// The 128-d embedding of an aligned `inputSize`×`inputSize` chip (RGB, or gray replicated to RGB).
     public func embedding(of chip: Image) throws(RecognitionError) -> [Float] {
@@ -136,50 +72,9 @@ public final class DlibResNet: Sendable {
         guard chip.width == inputSize, chip.height == inputSize else {
             throw RecognitionError(.invalidInput, detail: "chip is \(chip.width)×\(chip.height), expected \(inputSize)×\(inputSize)")
         }
-        var current = workspace.pointer(.first), next = workspace.pointer(.second)
-        writeInput(chip, to: current)
-        let scratch = workspace.pointer(.scratch)
-        for step in plan {
-            switch step {
-            case .convolution(let index, let geometry, let activation):
-                let conv = convolutions[index]
-                conv.weights.withUnsafeBufferPointer { w in
-                    conv.bias.withUnsafeBufferPointer { b in
-                        conv2d(input: current, weights: w.baseAddress!, bias: b.baseAddress, output: next,
-                               geometry: geometry, activation: activation, scratch: scratch,
-                               packedWeights: conv.packed, winograd: conv.winograd)
-                    }
-                }
-                swap(&current, &next)
-            case .relu(let count):
-                relu(current, output: current, count: count)
-            case .maxPool(let geometry):
-                maxPool2d(input: current, output: next, geometry: geometry)
-                swap(&current, &next)
-            case .averagePool(let geometry):
-                averagePool2d(input: current, output: next, geometry: geometry, countPadding: true)
-                swap(&current, &next)
-            case .globalAveragePool(let shape):
-                globalAveragePool(input: current, height: shape.height, width: shape.width, channels: shape.channels,
-                                  output: next)
-                swap(&current, &next)
-            case .tag(let id, let shape):
-                workspace.pointer(.tag(id)).update(from: current, count: shape.count)
-            case .skip(let id, let shape):
-                current.update(from: workspace.pointer(.tag(id)), count: shape.count)
-            case .addPrevious(let id, let shape, let other, let output, let activation):
-                addZeroExtended(current, shape, workspace.pointer(.tag(id)), other, output: next, output, activation: activation)
-                swap(&current, &next)
-            }
-        }
-        var result = [Float](repeating: 0, count: dimension)
-        fcWeights.withUnsafeBufferPointer { w in
-            result.withUnsafeMutableBufferPointer { out in
-                fullyConnected(input: current, weights: w.baseAddress!, bias: nil, output: out.baseAddress!,
-                               inCount: fcInputs, outCount: dimension)
-            }
-        }
-        return result
+        writeInput(chip, to: plan.input(in: workspace))
+        plan.run(in: workspace)
+        return Array(plan.output(in: workspace))
     }
 
     /// Writes the input tensor for `chip`: HWC, (pixel − channel mean) / 256, as dlib's input layer does.

@@ -171,6 +171,7 @@ public struct TFLiteModel: Sendable {
 
     /// True when tensor `index` has constant data in the file.
     public func isConstant(_ index: Int) -> Bool {
+        guard tensors.indices.contains(index) else { return false }
         let b = tensors[index].buffer
         return b > 0 && b < buffers.count && !buffers[b].isEmpty
     }
@@ -180,8 +181,7 @@ public struct TFLiteModel: Sendable {
 
     /// The constant values of tensor `index` as float32 (float16 widened, sparse tensors densified).
     public func floatValues(_ index: Int) throws(NeuralError) -> [Float] {
-        let t = tensors[index]
-        let raw = buffers[t.buffer]
+        let (t, raw) = try constant(index)
         let stored: [Float]
         switch t.type {
         case .float32:
@@ -204,11 +204,23 @@ public struct TFLiteModel: Sendable {
 
     /// The constant values of an int32 tensor (PAD's paddings, RESHAPE's shape).
     public func int32Values(_ index: Int) throws(NeuralError) -> [Int] {
-        let t = tensors[index]
-        let raw = buffers[t.buffer]
+        let (t, raw) = try constant(index)
         guard t.type == .int32, raw.count == t.count * 4 else {
             throw NeuralError(.malformedModel, "tensor \"\(t.name)\" is not int32 data of shape \(t.shape)")
         }
         return raw.withUnsafeBytes { p in (0..<t.count).map { Int(Int32(littleEndian: p.loadUnaligned(fromByteOffset: $0 * 4, as: Int32.self))) } }
+    }
+
+    /// Tensor `index` and its constant bytes; an index an operator names that is not a tensor, or a tensor
+    /// without constant data, is a malformed model rather than a crash.
+    private func constant(_ index: Int) throws(NeuralError) -> (TFLiteTensor, [UInt8]) {
+        guard tensors.indices.contains(index) else {
+            throw NeuralError(.malformedModel, "tensor \(index) does not exist (the model has \(tensors.count))")
+        }
+        let t = tensors[index]
+        guard buffers.indices.contains(t.buffer) else {
+            throw NeuralError(.malformedModel, "tensor \"\(t.name)\" refers to buffer \(t.buffer), which does not exist")
+        }
+        return (t, buffers[t.buffer])
     }
 }

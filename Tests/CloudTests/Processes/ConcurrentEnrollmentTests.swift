@@ -80,9 +80,14 @@ import Wire
             (try? await store.agent(siteID: "hq", id: "door"))?.galleryVersionAcked == 2
         })
         #expect(try await store.galleryVersions(limit: 10).allSatisfy { $0.publishedAt != nil })
-        var publications = 0.0
-        for cloud in clouds { publications += await cloud.metric("rollcall_cloud_gallery_publications_total") ?? 0 }
-        #expect(publications == 2)
+        // Each process exports its counters once a second: wait for both publications to show.
+        #expect(await eventually(within: 30) {
+            var publications = 0.0
+            for cloud in clouds {
+                publications += await cloud.metric("rollcall_cloud_gallery_publications_total") ?? 0
+            }
+            return publications == 2
+        }, "gallery publications across both processes")
         #expect(agent.refused == 0)
         // Both processes decide with the latest version now (each loaded the other's).
         for cloud in clouds {

@@ -22,6 +22,11 @@ public struct PostgresBlobVault: BlobVault {
         return name
     }
 
+    /// Nothing written yet: `PostgresStore.storeDecision` inserts the bytes in the decision's transaction.
+    public func stage(_ bytes: [UInt8], extension ext: String, at time: Date) async throws(CloudError) -> StagedBlob {
+        .withDecision(PendingBlob(name: Self.newName(extension: ext, at: time), bytes: bytes))
+    }
+
     public func read(_ name: String) async throws(CloudError) -> Data {
         guard let data = try await store.rows("read blob", "SELECT bytes FROM blob WHERE name = \(name)", {
             try $0.value("bytes", as: Data.self)

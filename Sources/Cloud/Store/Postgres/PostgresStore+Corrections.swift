@@ -34,6 +34,24 @@ extension PostgresStore {
                            "UPDATE detection SET worker_id = \(workerID), distance = \(distance) WHERE id = \(id)") { _ in () }
     }
 
+    public func storeRedecision(_ redecision: CorrectionRedecision?, event: LiveEvent) async throws(CloudError) {
+        let logger = self.logger
+        try await transaction("store a correction's re-decision") { connection in
+            if let r = redecision, let track = r.track {
+                try await connection.query("""
+                    UPDATE detection SET worker_id = \(track.workerID), distance = \(track.distance)
+                    WHERE site_id = \(r.siteID) AND agent_id = \(r.agentID) AND track_id = \(r.trackID)
+                    """, logger: logger)
+            }
+            if let r = redecision, let id = r.detectionID, let own = r.detection {
+                try await connection.query("""
+                    UPDATE detection SET worker_id = \(own.workerID), distance = \(own.distance) WHERE id = \(id)
+                    """, logger: logger)
+            }
+            try await Self.insertEvent(event, on: connection, logger: logger)
+        }
+    }
+
     static func negative(_ row: PostgresRandomAccessRow) throws -> WorkerNegative {
         WorkerNegative(id: try row.value("id", as: Int64.self), workerID: try row.value("worker_id"),
                        detectionID: try row.value("detection_id"),

@@ -48,6 +48,19 @@ extension PostgresStore {
         }
     }
 
+    public func cropAdmission(siteID: String, agentID: String,
+                              messageID: UUID?) async throws(CloudError) -> CropAdmission {
+        try await rows("crop admission", """
+            SELECT EXISTS (SELECT 1 FROM detection WHERE site_id = \(siteID) AND agent_id = \(agentID)
+                             AND message_id = \(messageID)) AS duplicate,
+                   EXISTS (SELECT 1 FROM agent WHERE site_id = \(siteID) AND id = \(agentID)) AS agent_known,
+                   COALESCE((SELECT emotion_enabled FROM site WHERE id = \(siteID)), FALSE) AS emotion_enabled
+            """) { row in
+            CropAdmission(duplicate: try row.value("duplicate"), agentKnown: try row.value("agent_known"),
+                          emotionEnabled: try row.value("emotion_enabled"))
+        }.first ?? CropAdmission(duplicate: false, agentKnown: false, emotionEnabled: false)
+    }
+
     public func detectionExists(siteID: String, agentID: String, messageID: UUID) async throws(CloudError) -> Bool {
         try await !rows("detection exists", """
             SELECT 1 AS one FROM detection

@@ -3,16 +3,20 @@ import Foundation
 import PostgresNIO
 
 extension PostgresStore {
-    public func insertSighting(_ sighting: FaceSightingRecord) async throws(CloudError) -> Bool {
-        let s = sighting
-        return try await !rows("insert sighting", """
-            INSERT INTO face_sighting (message_id, site_id, agent_id, camera, track_id, first_seen, last_seen,
-              detections, largest_face_pixels, reason, stored_at)
-            VALUES (\(s.messageID), \(s.siteID), \(s.agentID), \(s.camera), \(s.trackID), \(s.firstSeen), \(s.lastSeen),
-              \(s.detections), \(s.largestFacePixels), \(s.reason), \(s.storedAt))
-            ON CONFLICT (site_id, agent_id, message_id) DO NOTHING
-            RETURNING id
-            """) { try $0.value("id", as: Int64.self) }.isEmpty
+    public func insertSighting(_ sighting: FaceSightingRecord, event: LiveEvent?) async throws(CloudError) -> Bool {
+        let s = sighting, logger = self.logger
+        return try await transaction("insert sighting") { connection in
+            let stored = try await !Self.rows(connection, """
+                INSERT INTO face_sighting (message_id, site_id, agent_id, camera, track_id, first_seen, last_seen,
+                  detections, largest_face_pixels, reason, stored_at)
+                VALUES (\(s.messageID), \(s.siteID), \(s.agentID), \(s.camera), \(s.trackID), \(s.firstSeen),
+                  \(s.lastSeen), \(s.detections), \(s.largestFacePixels), \(s.reason), \(s.storedAt))
+                ON CONFLICT (site_id, agent_id, message_id) DO NOTHING
+                RETURNING id
+                """, logger: logger) { try $0.value("id", as: Int64.self) }.isEmpty
+            if stored, let event { try await Self.insertEvent(event, on: connection, logger: logger) }
+            return stored
+        }
     }
 
     public func sightingsPerCamera(since: Date) async throws(CloudError) -> [CameraSightings] {

@@ -4,12 +4,15 @@ import GRDB
 
 extension SQLiteStore {
     public func saveDetectionEmbedding(detectionID: Int64, embedding: [Float]) async throws(CloudError) {
-        try await write { db in
-            try db.execute(sql: """
-                INSERT INTO detectionEmbedding (detectionID, embedding) VALUES (?, ?)
-                ON CONFLICT (detectionID) DO UPDATE SET embedding = excluded.embedding
-                """, arguments: [detectionID, EmbeddingCoding.encode(embedding)])
-        }
+        try await write { db in try Self.saveDetectionEmbedding(detectionID: detectionID, embedding: embedding, db) }
+    }
+
+    /// Keeps a detection's embedding in the caller's transaction.
+    static func saveDetectionEmbedding(detectionID: Int64, embedding: [Float], _ db: Database) throws {
+        try db.execute(sql: """
+            INSERT INTO detectionEmbedding (detectionID, embedding) VALUES (?, ?)
+            ON CONFLICT (detectionID) DO UPDATE SET embedding = excluded.embedding
+            """, arguments: [detectionID, EmbeddingCoding.encode(embedding)])
     }
 
     public func trackFaces(siteID: String, agentID: String, trackID: String) async throws(CloudError) -> [DetectionFace] {
@@ -34,6 +37,21 @@ extension SQLiteStore {
     public func reviseDetection(id: Int64, workerID: Int64?, distance: Double?) async throws(CloudError) {
         try await write { db in
             try db.execute(sql: "UPDATE detection SET workerID = ?, distance = ? WHERE id = ?", arguments: [workerID, distance, id])
+        }
+    }
+
+    public func storeRedecision(_ redecision: CorrectionRedecision?, event: LiveEvent) async throws(CloudError) {
+        try await write { db in
+            if let r = redecision, let track = r.track {
+                try db.execute(sql: """
+                    UPDATE detection SET workerID = ?, distance = ? WHERE siteID = ? AND agentID = ? AND trackID = ?
+                    """, arguments: [track.workerID, track.distance, r.siteID, r.agentID, r.trackID])
+            }
+            if let r = redecision, let id = r.detectionID, let own = r.detection {
+                try db.execute(sql: "UPDATE detection SET workerID = ?, distance = ? WHERE id = ?",
+                               arguments: [own.workerID, own.distance, id])
+            }
+            try Self.insertEvent(event, db)
         }
     }
 

@@ -3,13 +3,14 @@ import Foundation
 import GRDB
 
 extension SQLiteStore {
-    public func insertSighting(_ sighting: FaceSightingRecord) async throws(CloudError) -> Bool {
+    public func insertSighting(_ sighting: FaceSightingRecord, event: LiveEvent?) async throws(CloudError) -> Bool {
         try await write { db in
             let stored = FaceSightingRecord.filter(Column("siteID") == sighting.siteID && Column("agentID") == sighting.agentID
                                                    && Column("messageID") == sighting.messageID)
             if try stored.fetchCount(db) > 0 { return false }
             var row = sighting
             try row.insert(db)
+            if let event { try Self.insertEvent(event, db) }
             return true
         }
     }

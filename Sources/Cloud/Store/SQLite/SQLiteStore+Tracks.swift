@@ -5,7 +5,11 @@ import GRDB
 
 extension SQLiteStore {
     public func storeDecision(_ request: DecisionRequest) async throws(CloudError) -> DecisionOutcome {
-        try await write { db in
+        if let blob = request.blob {
+            // Crops beside SQLite are files, saved before the decision (`FileVault.stage`).
+            throw CloudError(.storage, "SQLite keeps crops as files, not rows", subject: blob.name)
+        }
+        return try await write { db in
             let key = request.track
             if let messageID = request.messageID,
                try Detection.filter(Column("siteID") == key.siteID && Column("agentID") == key.agentID
@@ -33,6 +37,9 @@ extension SQLiteStore {
                 """, arguments: [key.siteID, key.agentID, key.camera, key.trackID, try decision.state.encoded(),
                                  decision.state.decision?.workerID, decision.state.lastSeen, Date()])
             try Self.insertEvent(request.event(detection, decision), db)
+            if let embedding = request.embedding, let id = detection.id {
+                try Self.saveDetectionEmbedding(detectionID: id, embedding: embedding, db)
+            }
             return .stored(detection, decision)
         }
     }

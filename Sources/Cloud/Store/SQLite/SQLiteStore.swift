@@ -246,6 +246,20 @@ public final class SQLiteStore: Store {
         }
     }
 
+    public func cropAdmission(siteID: String, agentID: String,
+                              messageID: UUID?) async throws(CloudError) -> CropAdmission {
+        try await read { db in
+            let duplicate = try messageID.map { id in
+                try Detection.filter(Column("siteID") == siteID && Column("agentID") == agentID
+                                     && Column("messageID") == id).fetchCount(db) > 0
+            } ?? false
+            return CropAdmission(
+                duplicate: duplicate,
+                agentKnown: try AgentRecord.fetchOne(db, key: ["siteID": siteID, "id": agentID]) != nil,
+                emotionEnabled: try Site.fetchOne(db, key: siteID)?.emotionEnabled ?? false)
+        }
+    }
+
     public func detectionExists(siteID: String, agentID: String, messageID: UUID) async throws(CloudError) -> Bool {
         try await read { db in
             try Detection.filter(Column("siteID") == siteID && Column("agentID") == agentID

@@ -1,3 +1,5 @@
+import FaceRecognition
+import KerasHDF5
 import Neural
 
 extension VGG16Weights {

@@ -1,5 +1,6 @@
 import Foundation
 import ModelSupply
+import KerasHDF5
 import Neural
 import Testing
 
