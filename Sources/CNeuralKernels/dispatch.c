@@ -226,6 +226,43 @@ void rc_conv3x3_winograd43(rc_isa isa, const float *input, int in_height, int in
     }
 }
 
+void rc_conv_pad_input(const float *input, int in_height, int in_width, int cin, int pad_top, int pad_left,
+                       int pad_bottom, int pad_right, float *padded) {
+    const int pw = in_width + pad_left + pad_right, ph = in_height + pad_top + pad_bottom;
+    const size_t row = (size_t)pw * (size_t)cin;
+    memset(padded, 0, (size_t)pad_top * row * sizeof(float));
+    for (int y = 0; y < in_height; y++) {
+        float *dst = padded + (size_t)(pad_top + y) * row;
+        memset(dst, 0, (size_t)pad_left * cin * sizeof(float));
+        memcpy(dst + (size_t)pad_left * cin, input + (size_t)y * in_width * cin, (size_t)in_width * cin * sizeof(float));
+        memset(dst + (size_t)(pad_left + in_width) * cin, 0, (size_t)pad_right * cin * sizeof(float));
+    }
+    memset(padded + (size_t)(pad_top + in_height) * row, 0, (size_t)(ph - pad_top - in_height) * row * sizeof(float));
+}
+
+void rc_conv_direct(rc_isa isa, const float *padded, int padded_width, int cin, int kernel_h, int kernel_w,
+                    int stride_y, int stride_x, int out_height, int out_width, int cout, const float *packed_w,
+                    const float *bias, const float *residual, rc_activation activation, float *output, int row_begin,
+                    int row_end) {
+    (void)out_height;
+    switch (rc_usable(isa)) {
+#if defined(__x86_64__)
+    case RC_ISA_AVX512:
+        rc_conv_direct_rows_avx512(padded, padded_width, cin, kernel_h, kernel_w, stride_y, stride_x, out_width, cout,
+                                   packed_w, bias, residual, activation, output, row_begin, row_end);
+        return;
+    case RC_ISA_AVX2:
+        rc_conv_direct_rows_avx2(padded, padded_width, cin, kernel_h, kernel_w, stride_y, stride_x, out_width, cout,
+                                 packed_w, bias, residual, activation, output, row_begin, row_end);
+        return;
+#endif
+    default:
+        rc_conv_direct_rows_baseline(padded, padded_width, cin, kernel_h, kernel_w, stride_y, stride_x, out_width,
+                                     cout, packed_w, bias, residual, activation, output, row_begin, row_end);
+        return;
+    }
+}
+
 int rc_fma_chain_flops(rc_isa isa) {
     switch (rc_usable(isa)) {
     case RC_ISA_AVX512: return 12 * 16 * 2;

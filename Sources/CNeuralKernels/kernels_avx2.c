@@ -13,5 +13,8 @@
 #define RC_LANE_MASK(n) _mm256_cmpgt_epi32(_mm256_set1_epi32(n), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7))
 #define RC_LOAD_PART(p, n) ((rc_v)_mm256_maskload_ps((p), RC_LANE_MASK(n)))
 #define RC_STORE_PART(p, v, n) _mm256_maskstore_ps((p), RC_LANE_MASK(n), (__m256)(v))
+#define RC_HLANE_MASK(n) _mm_cmpgt_epi32(_mm_set1_epi32(n), _mm_setr_epi32(0, 1, 2, 3))
+#define RC_LOAD_HPART(p, n) ((rc_vh)_mm_maskload_ps((p), RC_HLANE_MASK(n)))
+#define RC_STORE_HPART(p, v, n) _mm_maskstore_ps((p), RC_HLANE_MASK(n), (__m128)(v))
 #include "kernels_template.h"
 #endif

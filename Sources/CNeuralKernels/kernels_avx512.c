@@ -11,5 +11,7 @@
 #include <immintrin.h>
 #define RC_LOAD_PART(p, n) ((rc_v)_mm512_maskz_loadu_ps((__mmask16)((1u << (n)) - 1), (p)))
 #define RC_STORE_PART(p, v, n) _mm512_mask_storeu_ps((p), (__mmask16)((1u << (n)) - 1), (__m512)(v))
+#define RC_LOAD_HPART(p, n) ((rc_vh)_mm256_maskz_loadu_ps((__mmask8)((1u << (n)) - 1), (p)))
+#define RC_STORE_HPART(p, v, n) _mm256_mask_storeu_ps((p), (__mmask8)((1u << (n)) - 1), (__m256)(v))
 #include "kernels_template.h"
 #endif

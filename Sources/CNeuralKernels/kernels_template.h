@@ -32,6 +32,7 @@ typedef float rc_vq __attribute__((vector_size(RC_LANES), aligned(4)));
 
 /// Micro-tile width in floats.
 #define RC_SW (RC_NV * RC_LANES)
+_Static_assert(RC_NV == 2, "rc_tile's vector shapes assume two vectors per micro-tile row");
 /// Depth of one block of the k loop (B micro-panel of RC_KC × 32 floats stays in L1).
 #define RC_KC 192
 /// Rows of one block of the m loop (A block of RC_MC × RC_KC floats stays in L2).
@@ -64,71 +65,137 @@ RC_INLINE void RC_FN(rc_store_part)(float *p, rc_v v, int n) {
 #define RC_ROW_LOAD(p, j, partial, cols)                                                                          \
     ((partial) ? RC_LOAD_PART((p) + (j) * RC_LANES, RC_LANES_IN(cols, j)) : *(const rc_v *)((p) + (j) * RC_LANES))
 
-/// One micro-tile: C[mr × RC_SW] (row stride ldc) = (C if load_c) + A[mr × kc] · Bpanel[kc × RC_SW], B's rows
-/// RC_GEMM_PANEL floats apart; when `last`, the bias (RC_SW values), residual and activation are applied.
-/// Called with a constant `mr` so that the accumulators live in registers.
-RC_INLINE void RC_FN(rc_micro)(const int mr, const int partial, int cols, int kc, const float *restrict a,
-                               ptrdiff_t lda, const float *restrict b, float *restrict c, ptrdiff_t ldc, int load_c,
-                               int last, const float *bias, const float *residual, ptrdiff_t ldr,
-                               rc_activation act) {
+#if RC_LANES >= 8
+/// Half vectors: a micro-tile may end in one half vector, so that a 24-column tile on 16-lane vectors (or a
+/// 12-column one on 8 lanes) does not pay for a whole empty vector. The including file may define masked
+/// RC_LOAD_HPART / RC_STORE_HPART; the fallback moves lane by lane.
+#define RC_HL (RC_LANES / 2)
+#ifndef RC_LOAD_HPART
+RC_INLINE rc_vh RC_FN(rc_load_hpart)(const float *p, int n) {
+    rc_vh v = {0};
+    for (int i = 0; i < n; i++) v[i] = p[i];
+    return v;
+}
+RC_INLINE void RC_FN(rc_store_hpart)(float *p, rc_vh v, int n) {
+    for (int i = 0; i < n; i++) p[i] = v[i];
+}
+#define RC_LOAD_HPART(p, n) RC_FN(rc_load_hpart)((p), (n))
+#define RC_STORE_HPART(p, v, n) RC_FN(rc_store_hpart)((p), (v), (n))
+#endif
+/// Lanes of the half vector after `nf` full ones that lie within `cols` columns.
+#define RC_HLANES_IN(cols, nf) ((cols) - (nf) * RC_LANES >= RC_HL ? RC_HL : (cols) - (nf) * RC_LANES)
+#define RC_HROW_LOAD(p, nf, partial, cols)                                                                        \
+    ((partial) ? RC_LOAD_HPART((p) + (nf) * RC_LANES, RC_HLANES_IN(cols, nf)) : *(const rc_vh *)((p) + (nf) * RC_LANES))
+#endif
+
+/// One micro-tile: C[mr × (nf full vectors + nh half vectors)] (row stride ldc) = (C if load_c) +
+/// A[mr × kc] · Bpanel[kc × …], B's rows RC_GEMM_PANEL floats apart; when `last`, the bias, residual and
+/// activation are applied. When `partial`, only `cols` columns exist (the last vector is read and written in
+/// part). Called with constant `mr`, `nf` and `nh` so that the accumulators live in registers.
+RC_INLINE void RC_FN(rc_micro)(const int mr, const int nf, const int nh, const int partial, int cols, int kc,
+                               int nseg, ptrdiff_t aseg, const float *restrict a, ptrdiff_t lda,
+                               const float *restrict b, float *restrict c,
+                               ptrdiff_t ldc, int load_c, int last, const float *bias, const float *residual,
+                               ptrdiff_t ldr, rc_activation act) {
     rc_v acc[RC_MR][RC_NV];
+#if RC_LANES >= 8
+    rc_vh acch[RC_MR];
+#define RC_HALF_ON nh
+#else
+#define RC_HALF_ON 0
+#endif
+    /* Which vector the partial load or store falls on: the half vector if there is one, else the last full. */
+    const int pfull = partial && !RC_HALF_ON, phalf = partial && RC_HALF_ON;
 #pragma clang loop unroll(full)
     for (int i = 0; i < mr; i++) {
 #pragma clang loop unroll(full)
-        for (int j = 0; j < RC_NV; j++) acc[i][j] = load_c ? RC_ROW_LOAD(c + i * ldc, j, partial, cols) : (rc_v){0};
+        for (int j = 0; j < nf; j++)
+            acc[i][j] = load_c ? RC_ROW_LOAD(c + i * ldc, j, pfull && j == nf - 1, cols) : (rc_v){0};
+#if RC_LANES >= 8
+        if (nh) acch[i] = load_c ? RC_HROW_LOAD(c + i * ldc, nf, phalf, cols) : (rc_vh){0};
+#endif
     }
+    for (int sg = 0; sg < nseg; sg++, a += aseg, b += (ptrdiff_t)kc * RC_GEMM_PANEL)
     for (int p = 0; p < kc; p++) {
         rc_v bv[RC_NV];
 #pragma clang loop unroll(full)
-        for (int j = 0; j < RC_NV; j++) bv[j] = *(const rc_v *)(b + p * RC_GEMM_PANEL + j * RC_LANES);
+        for (int j = 0; j < nf; j++) bv[j] = *(const rc_v *)(b + p * RC_GEMM_PANEL + j * RC_LANES);
+#if RC_LANES >= 8
+        rc_vh bh = nh ? *(const rc_vh *)(b + p * RC_GEMM_PANEL + nf * RC_LANES) : (rc_vh){0};
+#endif
 #pragma clang loop unroll(full)
         for (int i = 0; i < mr; i++) {
-            rc_v s = a[i * lda + p] - (rc_v){0};
+            const float ai = a[i * lda + p];
+            rc_v s = ai - (rc_v){0};
 #pragma clang loop unroll(full)
-            for (int j = 0; j < RC_NV; j++) acc[i][j] = RC_MADD(s, bv[j], acc[i][j]);
+            for (int j = 0; j < nf; j++) acc[i][j] = RC_MADD(s, bv[j], acc[i][j]);
+#if RC_LANES >= 8
+            if (nh) acch[i] = RC_MADD(ai - (rc_vh){0}, bh, acch[i]);
+#endif
         }
     }
     if (last) {
         if (bias) {
 #pragma clang loop unroll(full)
-            for (int j = 0; j < RC_NV; j++) {
-                rc_v bj = RC_ROW_LOAD(bias, j, partial, cols);
+            for (int j = 0; j < nf; j++) {
+                rc_v bj = RC_ROW_LOAD(bias, j, pfull && j == nf - 1, cols);
 #pragma clang loop unroll(full)
                 for (int i = 0; i < mr; i++) acc[i][j] += bj;
             }
+#if RC_LANES >= 8
+            if (nh) {
+                rc_vh bj = RC_HROW_LOAD(bias, nf, phalf, cols);
+#pragma clang loop unroll(full)
+                for (int i = 0; i < mr; i++) acch[i] += bj;
+            }
+#endif
         }
         if (residual) {
 #pragma clang loop unroll(full)
             for (int i = 0; i < mr; i++) {
 #pragma clang loop unroll(full)
-                for (int j = 0; j < RC_NV; j++) acc[i][j] += RC_ROW_LOAD(residual + i * ldr, j, partial, cols);
+                for (int j = 0; j < nf; j++) acc[i][j] += RC_ROW_LOAD(residual + i * ldr, j, pfull && j == nf - 1, cols);
+#if RC_LANES >= 8
+                if (nh) acch[i] += RC_HROW_LOAD(residual + i * ldr, nf, phalf, cols);
+#endif
             }
         }
         if (act != RC_ACT_NONE) {
 #pragma clang loop unroll(full)
             for (int i = 0; i < mr; i++) {
 #pragma clang loop unroll(full)
-                for (int j = 0; j < RC_NV; j++) RC_ACTIVATE(rc_v, acc[i][j], act);
+                for (int j = 0; j < nf; j++) RC_ACTIVATE(rc_v, acc[i][j], act);
+#if RC_LANES >= 8
+                if (nh) RC_ACTIVATE(rc_vh, acch[i], act);
+#endif
             }
         }
     }
 #pragma clang loop unroll(full)
     for (int i = 0; i < mr; i++) {
 #pragma clang loop unroll(full)
-        for (int j = 0; j < RC_NV; j++) {
-            if (partial) RC_STORE_PART(c + i * ldc + j * RC_LANES, acc[i][j], RC_LANES_IN(cols, j));
+        for (int j = 0; j < nf; j++) {
+            if (pfull && j == nf - 1) RC_STORE_PART(c + i * ldc + j * RC_LANES, acc[i][j], RC_LANES_IN(cols, j));
             else *(rc_v *)(c + i * ldc + j * RC_LANES) = acc[i][j];
         }
+#if RC_LANES >= 8
+        if (nh) {
+            if (phalf) RC_STORE_HPART(c + i * ldc + nf * RC_LANES, acch[i], RC_HLANES_IN(cols, nf));
+            else *(rc_vh *)(c + i * ldc + nf * RC_LANES) = acch[i];
+        }
+#endif
     }
+#undef RC_HALF_ON
 }
 
-/// A micro-tile of any height 1…RC_MR (full width), through the register-resident variants.
-RC_INLINE void RC_FN(rc_tile_rows)(int mr, const int partial, int cols, int kc, const float *a, ptrdiff_t lda, const float *b, float *c,
-                                   ptrdiff_t ldc, int load_c, int last, const float *bias, const float *residual,
-                                   ptrdiff_t ldr, rc_activation act) {
+/// A micro-tile of any height 1…RC_MR and a given vector shape, through the register-resident variants.
+RC_INLINE void RC_FN(rc_tile_rows)(int mr, const int nf, const int nh, const int partial, int cols, int kc,
+                                   int nseg, ptrdiff_t aseg, const float *a, ptrdiff_t lda, const float *b, float *c, ptrdiff_t ldc, int load_c,
+                                   int last, const float *bias, const float *residual, ptrdiff_t ldr,
+                                   rc_activation act) {
 #define RC_ROWS_CASE(R)                                                                                           \
     case R:                                                                                                       \
-        RC_FN(rc_micro)(R, partial, cols, kc, a, lda, b, c, ldc, load_c, last, bias, residual, ldr, act);        \
+        RC_FN(rc_micro)(R, nf, nh, partial, cols, kc, nseg, aseg, a, lda, b, c, ldc, load_c, last, bias, residual, ldr, act); \
         return;
     switch (mr) {
         RC_ROWS_CASE(1)
@@ -153,21 +220,38 @@ RC_INLINE void RC_FN(rc_tile_rows)(int mr, const int partial, int cols, int kc, 
 #undef RC_ROWS_CASE
 }
 
-/// A micro-tile whose columns may stop short of RC_SW (the matrix's last columns, read and written with partial
-/// loads and stores).
-static RC_TARGET __attribute__((noinline)) void RC_FN(rc_tile)(int mr, int cols, int kc, const float *a,
+/// A micro-tile whose columns may stop short of RC_SW (the matrix's last columns): it runs on as few vectors as
+/// cover them — whole ones, then at most one half vector — so narrow layers (24, 36, 42 channels) do not
+/// multiply zeros; only the last vector is read and written in part.
+static RC_TARGET __attribute__((noinline)) void RC_FN(rc_tile)(int mr, int cols, int kc, int nseg, ptrdiff_t aseg,
+                                                              const float *a,
                                                               ptrdiff_t lda, const float *b, float *c, ptrdiff_t ldc,
                                                               int load_c, int last, const float *bias,
                                                               const float *residual, ptrdiff_t ldr,
                                                               rc_activation act) {
-    if (cols == RC_SW)
-        RC_FN(rc_tile_rows)(mr, 0, RC_SW, kc, a, lda, b, c, ldc, load_c, last, bias, residual, ldr, act);
-    else
-        RC_FN(rc_tile_rows)(mr, 1, cols, kc, a, lda, b, c, ldc, load_c, last, bias, residual, ldr, act);
+#define RC_SHAPE(NF, NH, WIDTH)                                                                                   \
+    do {                                                                                                          \
+        if (cols == (WIDTH))                                                                                      \
+            RC_FN(rc_tile_rows)(mr, NF, NH, 0, cols, kc, nseg, aseg, a, lda, b, c, ldc, load_c, last, bias, residual, ldr, act); \
+        else                                                                                                      \
+            RC_FN(rc_tile_rows)(mr, NF, NH, 1, cols, kc, nseg, aseg, a, lda, b, c, ldc, load_c, last, bias, residual, ldr, act); \
+        return;                                                                                                   \
+    } while (0)
+#if RC_LANES >= 8
+    if (cols <= RC_HL) RC_SHAPE(0, 1, RC_HL);
+#endif
+    if (cols <= RC_LANES) RC_SHAPE(1, 0, RC_LANES);
+#if RC_LANES >= 8
+    if (cols <= RC_LANES + RC_HL) RC_SHAPE(1, 1, RC_LANES + RC_HL);
+#endif
+    RC_SHAPE(2, 0, 2 * RC_LANES);
+#undef RC_SHAPE
 }
 
-RC_TARGET void RC_FN(rc_sgemm_packed)(int m, int n, int k, const float *a, ptrdiff_t lda, const float *packed_b,
-                                      float *c, ptrdiff_t ldc, const rc_epilogue *ep) {
+/// As rc_sgemm_packed, with B's panels holding `panel_rows` ≥ k rows each (B is rows [0, k) of a taller packed
+/// matrix whose first row `packed_b` points at).
+RC_TARGET void RC_FN(rc_sgemm_panels)(int m, int n, int k, const float *a, ptrdiff_t lda, const float *packed_b,
+                                      int panel_rows, float *c, ptrdiff_t ldc, const rc_epilogue *ep) {
     if (m <= 0 || n <= 0) return;
     const float *bias = ep ? ep->bias : NULL;
     const float *residual = ep ? ep->residual : NULL;
@@ -182,7 +266,7 @@ RC_TARGET void RC_FN(rc_sgemm_packed)(int m, int n, int k, const float *a, ptrdi
         for (int ic = 0; ic < m; ic += RC_MC) {
             int mc = m - ic < RC_MC ? m - ic : RC_MC;
             for (int jp = 0; jp < panels; jp++) {
-                const float *panel = packed_b + (size_t)jp * (size_t)k * RC_GEMM_PANEL + (size_t)pc * RC_GEMM_PANEL;
+                const float *panel = packed_b + (size_t)jp * (size_t)panel_rows * RC_GEMM_PANEL + (size_t)pc * RC_GEMM_PANEL;
                 for (int js = 0; js < RC_GEMM_PANEL; js += RC_SW) {
                     int col = jp * RC_GEMM_PANEL + js;
                     if (col >= n) break;
@@ -190,7 +274,7 @@ RC_TARGET void RC_FN(rc_sgemm_packed)(int m, int n, int k, const float *a, ptrdi
                     for (int ir = 0; ir < mc; ir += RC_MR) {
                         int row = ic + ir;
                         int mr = mc - ir < RC_MR ? mc - ir : RC_MR;
-                        RC_FN(rc_tile)(mr, cols, kc, a + row * lda + pc, lda, panel + js, c + row * ldc + col, ldc,
+                        RC_FN(rc_tile)(mr, cols, kc, 1, 0, a + row * lda + pc, lda, panel + js, c + row * ldc + col, ldc,
                                        load_c, last, bias ? bias + col : NULL,
                                        residual ? residual + row * ldr + col : NULL, ldr, act);
                     }
@@ -199,6 +283,42 @@ RC_TARGET void RC_FN(rc_sgemm_packed)(int m, int n, int k, const float *a, ptrdi
         }
         pc += kc;
     } while (pc < k);
+}
+
+RC_TARGET void RC_FN(rc_sgemm_packed)(int m, int n, int k, const float *a, ptrdiff_t lda, const float *packed_b,
+                                      float *c, ptrdiff_t ldc, const rc_epilogue *ep) {
+    RC_FN(rc_sgemm_panels)(m, n, k, a, lda, packed_b, k, c, ldc, ep);
+}
+
+/// rc_conv_direct's rows [row_begin, row_end) in this instruction set: for each output row, each micro-tile
+/// reads its A rows straight from the padded input (stride_x · cin floats apart) for every kernel row in turn
+/// (segments padded_width · cin floats apart), so the sum over the whole window stays in registers.
+RC_TARGET void RC_FN(rc_conv_direct_rows)(const float *padded, int padded_width, int cin, int kernel_h, int kernel_w,
+                                          int stride_y, int stride_x, int out_width, int cout,
+                                          const float *packed_w, const float *bias, const float *residual,
+                                          rc_activation act, float *output, int row_begin, int row_end) {
+    const int seg = kernel_w * cin, k = kernel_h * seg;
+    const ptrdiff_t in_row = (ptrdiff_t)padded_width * cin, lda = (ptrdiff_t)stride_x * cin;
+    const int panels = (cout + RC_GEMM_PANEL - 1) / RC_GEMM_PANEL;
+    for (int oy = row_begin; oy < row_end; oy++) {
+        const float *a_row = padded + (ptrdiff_t)oy * stride_y * in_row;
+        float *c_row = output + (ptrdiff_t)oy * out_width * cout;
+        const float *r_row = residual ? residual + (ptrdiff_t)oy * out_width * cout : NULL;
+        for (int ir = 0; ir < out_width; ir += RC_MR) {
+            const int mr = out_width - ir < RC_MR ? out_width - ir : RC_MR;
+            for (int jp = 0; jp < panels; jp++) {
+                const float *panel = packed_w + (size_t)jp * (size_t)k * RC_GEMM_PANEL;
+                for (int js = 0; js < RC_GEMM_PANEL; js += RC_SW) {
+                    const int col = jp * RC_GEMM_PANEL + js;
+                    if (col >= cout) break;
+                    const int cols = cout - col < RC_SW ? cout - col : RC_SW;
+                    RC_FN(rc_tile)(mr, cols, seg, kernel_h, in_row, a_row + ir * lda, lda, panel + js,
+                                   c_row + (ptrdiff_t)ir * cout + col, cout, 0, 1, bias ? bias + col : NULL,
+                                   r_row ? r_row + (ptrdiff_t)ir * cout + col : NULL, cout, act);
+                }
+            }
+        }
+    }
 }
 
 /// y = epilogue(xᵀ · W), streaming W's rows in order (four at a time) so that every row is read once,
@@ -245,93 +365,137 @@ RC_TARGET void RC_FN(rc_sgemv)(int n, int k, const float *x, const float *w, ptr
     }
 }
 
-/// Depthwise 3×3 over channels [ch, ch + L) with vectors of type T: the nine taps and the bias stay in registers
-/// for the whole block of rows; windows inside the image take the nine loads straight, border windows skip
-/// the taps that fall outside.
-#define RC_DEPTHWISE_BLOCK(NAME, T, L)                                                                            \
-    RC_INLINE void NAME(const float *restrict in, const float *restrict wts, const float *bias, float *restrict out, \
-                        const rc_depthwise_geometry *g, rc_activation act, int row_begin, int row_end, int ch) {  \
+/// Depthwise 3×3, one output row `oy` over channels [ch, ch + n) with vectors of type T, read and written with
+/// LD(p) / ST(p, v) (whole or masked to `n` lanes): the nine taps and the bias stay in registers; windows inside
+/// the image take their loads straight — four outputs at a time for strides 1 and 2, so that neighbouring
+/// windows share their loads and the four sums are independent chains — and border windows skip the taps that
+/// fall outside. Output columns [ox_lo, ox_hi) have their windows inside the image horizontally.
+#define RC_DW_FOUR(S)                                                                                             \
+    for (; ox + 4 <= hi; ox += 4) {                                                                               \
+        const float *p = r0 + (ptrdiff_t)(ox * (S) - g->pad_left) * C;                                           \
+        T a0 = b, a1 = b, a2 = b, a3 = b;                                                                         \
+        _Pragma("clang loop unroll(full)") for (int ky = 0; ky < 3; ky++) {                                       \
+            const float *q = p + ky * row_stride;                                                                 \
+            T x[3 + 3 * (S)];                                                                                     \
+            _Pragma("clang loop unroll(full)") for (int i = 0; i < 3 + 3 * (S); i++) x[i] = LD(q + i * C);      \
+            _Pragma("clang loop unroll(full)") for (int kx = 0; kx < 3; kx++) {                                   \
+                a0 = RC_MADD(x[kx], w[ky * 3 + kx], a0);                                                          \
+                a1 = RC_MADD(x[(S) + kx], w[ky * 3 + kx], a1);                                                    \
+                a2 = RC_MADD(x[2 * (S) + kx], w[ky * 3 + kx], a2);                                                \
+                a3 = RC_MADD(x[3 * (S) + kx], w[ky * 3 + kx], a3);                                                \
+            }                                                                                                     \
+        }                                                                                                         \
+        RC_ACTIVATE(T, a0, act);                                                                                  \
+        RC_ACTIVATE(T, a1, act);                                                                                  \
+        RC_ACTIVATE(T, a2, act);                                                                                  \
+        RC_ACTIVATE(T, a3, act);                                                                                  \
+        float *o = orow + (ptrdiff_t)ox * C;                                                                      \
+        ST(o, a0);                                                                                                \
+        ST(o + C, a1);                                                                                            \
+        ST(o + 2 * C, a2);                                                                                        \
+        ST(o + 3 * C, a3);                                                                                        \
+    }
+
+#define RC_DEPTHWISE_ROW(NAME, T)                                                                                 \
+    RC_INLINE void NAME(const float *restrict in, const float *restrict wts, const float *bias,                   \
+                        float *restrict out_row, const rc_depthwise_geometry *g, rc_activation act, int oy, int ch, \
+                        int n, int ox_lo, int ox_hi) {                                                            \
+        (void)n;                                                                                                  \
         const int C = g->channels, W = g->in_width, H = g->in_height;                                             \
         const ptrdiff_t row_stride = (ptrdiff_t)W * C;                                                            \
         T w[9];                                                                                                   \
-        _Pragma("clang loop unroll(full)") for (int t = 0; t < 9; t++) w[t] = *(const T *)(wts + t * C + ch);     \
-        const T b = bias ? *(const T *)(bias + ch) : (T){0};                                                      \
-        const int sx = g->stride_x, sy = g->stride_y;                                                             \
-        /* Output columns whose window lies inside the image: x0 = ox·sx − pad_left ≥ 0 and x0 + 3 ≤ W. */        \
-        int ox_lo = (g->pad_left + sx - 1) / sx;                                                                  \
-        int ox_hi = W - 3 + g->pad_left >= 0 ? (W - 3 + g->pad_left) / sx + 1 : 0;                                \
-        if (ox_hi > g->out_width) ox_hi = g->out_width;                                                           \
-        if (ox_lo > ox_hi) ox_lo = ox_hi;                                                                         \
-        for (int oy = row_begin; oy < row_end; oy++) {                                                            \
-            const int y0 = oy * sy - g->pad_top;                                                                  \
-            float *orow = out + (ptrdiff_t)oy * g->out_width * C + ch;                                            \
-            const int inside_rows = y0 >= 0 && y0 + 3 <= H;                                                       \
-            const int lo = inside_rows ? ox_lo : g->out_width, hi = inside_rows ? ox_hi : g->out_width;            \
-            for (int ox = 0; ox < g->out_width; ox++) {                                                           \
-                if (ox == lo) {                                                                                   \
-                    const float *r0 = in + (ptrdiff_t)y0 * row_stride + ch;                                       \
-                    for (; ox < hi; ox++) {                                                                       \
-                        const float *p = r0 + (ptrdiff_t)(ox * sx - g->pad_left) * C;                             \
-                        T acc = b;                                                                                \
-                        acc = RC_MADD(*(const T *)(p), w[0], acc);                                                \
-                        acc = RC_MADD(*(const T *)(p + C), w[1], acc);                                            \
-                        acc = RC_MADD(*(const T *)(p + 2 * C), w[2], acc);                                        \
-                        acc = RC_MADD(*(const T *)(p + row_stride), w[3], acc);                                   \
-                        acc = RC_MADD(*(const T *)(p + row_stride + C), w[4], acc);                               \
-                        acc = RC_MADD(*(const T *)(p + row_stride + 2 * C), w[5], acc);                           \
-                        acc = RC_MADD(*(const T *)(p + 2 * row_stride), w[6], acc);                               \
-                        acc = RC_MADD(*(const T *)(p + 2 * row_stride + C), w[7], acc);                           \
-                        acc = RC_MADD(*(const T *)(p + 2 * row_stride + 2 * C), w[8], acc);                       \
-                        RC_ACTIVATE(T, acc, act);                                                                 \
-                        *(T *)(orow + (ptrdiff_t)ox * C) = acc;                                                   \
-                    }                                                                                             \
-                    if (ox >= g->out_width) break;                                                                \
+        _Pragma("clang loop unroll(full)") for (int t = 0; t < 9; t++) w[t] = LD(wts + t * C + ch);               \
+        const T b = bias ? LD(bias + ch) : (T){0};                                                                \
+        const int sx = g->stride_x;                                                                               \
+        const int y0 = oy * g->stride_y - g->pad_top;                                                             \
+        float *orow = out_row + ch;                                                                               \
+        const int inside_rows = y0 >= 0 && y0 + 3 <= H;                                                           \
+        const int lo = inside_rows ? ox_lo : g->out_width, hi = inside_rows ? ox_hi : g->out_width;                \
+        for (int ox = 0; ox < g->out_width; ox++) {                                                               \
+            if (ox == lo) {                                                                                       \
+                const float *r0 = in + (ptrdiff_t)y0 * row_stride + ch;                                           \
+                if (sx == 1) {                                                                                    \
+                    RC_DW_FOUR(1)                                                                                 \
+                } else if (sx == 2) {                                                                             \
+                    RC_DW_FOUR(2)                                                                                 \
                 }                                                                                                 \
-                const int x0 = ox * sx - g->pad_left;                                                             \
-                T acc = b;                                                                                        \
-                for (int ky = 0; ky < 3; ky++) {                                                                  \
-                    const int iy = y0 + ky;                                                                       \
-                    if (iy < 0 || iy >= H) continue;                                                              \
-                    for (int kx = 0; kx < 3; kx++) {                                                              \
-                        const int ix = x0 + kx;                                                                   \
-                        if (ix < 0 || ix >= W) continue;                                                          \
-                        acc = RC_MADD(*(const T *)(in + (ptrdiff_t)iy * row_stride + (ptrdiff_t)ix * C + ch),      \
-                                      *(const T *)(wts + (ky * 3 + kx) * C + ch), acc);                          \
+                for (; ox < hi; ox++) {                                                                           \
+                    const float *p = r0 + (ptrdiff_t)(ox * sx - g->pad_left) * C;                                 \
+                    T acc = b;                                                                                    \
+                    _Pragma("clang loop unroll(full)") for (int ky = 0; ky < 3; ky++) {                           \
+                        _Pragma("clang loop unroll(full)") for (int kx = 0; kx < 3; kx++)                         \
+                            acc = RC_MADD(LD(p + ky * row_stride + kx * C), w[ky * 3 + kx], acc);                 \
                     }                                                                                             \
+                    RC_ACTIVATE(T, acc, act);                                                                     \
+                    ST(orow + (ptrdiff_t)ox * C, acc);                                                            \
                 }                                                                                                 \
-                RC_ACTIVATE(T, acc, act);                                                                         \
-                *(T *)(orow + (ptrdiff_t)ox * C) = acc;                                                           \
+                if (ox >= g->out_width) break;                                                                    \
             }                                                                                                     \
+            const int x0 = ox * sx - g->pad_left;                                                                 \
+            T acc = b;                                                                                            \
+            for (int ky = 0; ky < 3; ky++) {                                                                      \
+                const int iy = y0 + ky;                                                                           \
+                if (iy < 0 || iy >= H) continue;                                                                  \
+                for (int kx = 0; kx < 3; kx++) {                                                                  \
+                    const int ix = x0 + kx;                                                                       \
+                    if (ix < 0 || ix >= W) continue;                                                              \
+                    acc = RC_MADD(LD(in + (ptrdiff_t)iy * row_stride + (ptrdiff_t)ix * C + ch), w[ky * 3 + kx], acc); \
+                }                                                                                                 \
+            }                                                                                                     \
+            RC_ACTIVATE(T, acc, act);                                                                             \
+            ST(orow + (ptrdiff_t)ox * C, acc);                                                                    \
         }                                                                                                         \
     }
 
-RC_DEPTHWISE_BLOCK(RC_FN(rc_dw_full), rc_v, RC_LANES)
+#define LD(p) (*(const rc_v *)(p))
+#define ST(p, v) (*(rc_v *)(p) = (v))
+#define T rc_v
+RC_DEPTHWISE_ROW(RC_FN(rc_dw_full), rc_v)
+#undef T
+#undef LD
+#undef ST
 #if RC_LANES >= 8
-RC_DEPTHWISE_BLOCK(RC_FN(rc_dw_half), rc_vh, RC_LANES / 2)
-#endif
-#if RC_LANES >= 16
-RC_DEPTHWISE_BLOCK(RC_FN(rc_dw_quarter), rc_vq, RC_LANES / 4)
+#define T rc_vh
+#define LD(p) (*(const rc_vh *)(p))
+#define ST(p, v) (*(rc_vh *)(p) = (v))
+RC_DEPTHWISE_ROW(RC_FN(rc_dw_half), rc_vh)
+#undef LD
+#undef ST
+/// The last channels (fewer than a half vector): half vectors masked to `n` lanes.
+#define LD(p) RC_LOAD_HPART((p), n)
+#define ST(p, v) RC_STORE_HPART((p), (v), n)
+RC_DEPTHWISE_ROW(RC_FN(rc_dw_tail), rc_vh)
+#undef LD
+#undef ST
+#undef T
 #endif
 
-RC_TARGET void RC_FN(rc_depthwise3x3)(const float *input, const float *weights, const float *bias, float *output,
-                                      const rc_depthwise_geometry *g, rc_activation act, int row_begin,
-                                      int row_end) {
-    const int C = g->channels;
-    int ch = 0;
-    for (; ch + RC_LANES <= C; ch += RC_LANES)
-        RC_FN(rc_dw_full)(input, weights, bias, output, g, act, row_begin, row_end, ch);
-#if RC_LANES >= 8
-    for (; ch + RC_LANES / 2 <= C; ch += RC_LANES / 2)
-        RC_FN(rc_dw_half)(input, weights, bias, output, g, act, row_begin, row_end, ch);
-#endif
-#if RC_LANES >= 16
-    for (; ch + RC_LANES / 4 <= C; ch += RC_LANES / 4)
-        RC_FN(rc_dw_quarter)(input, weights, bias, output, g, act, row_begin, row_end, ch);
-#endif
-    if (ch == C) return;
-    // The last channels (fewer than four): scalar.
+/// Depthwise 3×3 output rows [row_begin, row_end), row oy written at output + (oy − first_row) · out_width · C.
+RC_TARGET void RC_FN(rc_depthwise3x3_into)(const float *input, const float *weights, const float *bias, float *output,
+                                           const rc_depthwise_geometry *g, rc_activation act, int row_begin,
+                                           int row_end, int first_row) {
+    const int C = g->channels, W = g->in_width, sx = g->stride_x;
+    // Output columns whose window lies inside the image: x0 = ox·sx − pad_left ≥ 0 and x0 + 3 ≤ W.
+    int ox_lo = (g->pad_left + sx - 1) / sx;
+    int ox_hi = W - 3 + g->pad_left >= 0 ? (W - 3 + g->pad_left) / sx + 1 : 0;
+    if (ox_hi > g->out_width) ox_hi = g->out_width;
+    if (ox_lo > ox_hi) ox_lo = ox_hi;
+    // Rows outside, channel blocks inside: the three input rows a row of outputs reads stay in L1 while every
+    // block of channels sweeps them.
     for (int oy = row_begin; oy < row_end; oy++) {
-        for (int ox = 0; ox < g->out_width; ox++) {
+        float *out_row = output + (ptrdiff_t)(oy - first_row) * g->out_width * C;
+        int ch = 0;
+        for (; ch + RC_LANES <= C; ch += RC_LANES)
+            RC_FN(rc_dw_full)(input, weights, bias, out_row, g, act, oy, ch, RC_LANES, ox_lo, ox_hi);
+#if RC_LANES >= 8
+        if (ch + RC_LANES / 2 <= C) {
+            RC_FN(rc_dw_half)(input, weights, bias, out_row, g, act, oy, ch, RC_LANES / 2, ox_lo, ox_hi);
+            ch += RC_LANES / 2;
+        }
+        if (ch < C) RC_FN(rc_dw_tail)(input, weights, bias, out_row, g, act, oy, ch, C - ch, ox_lo, ox_hi);
+#else
+        // The last channels (fewer than four): scalar.
+        for (int ox = 0; ox < g->out_width && ch < C; ox++) {
             const int y0 = oy * g->stride_y - g->pad_top, x0 = ox * g->stride_x - g->pad_left;
             for (int c = ch; c < C; c++) {
                 float sum = bias ? bias[c] : 0;
@@ -346,10 +510,17 @@ RC_TARGET void RC_FN(rc_depthwise3x3)(const float *input, const float *weights, 
                 }
                 if (act != RC_ACT_NONE) sum = sum > 0 ? sum : 0;
                 if (act == RC_ACT_RELU6) sum = sum < 6 ? sum : 6;
-                output[((ptrdiff_t)oy * g->out_width + ox) * C + c] = sum;
+                out_row[(ptrdiff_t)ox * C + c] = sum;
             }
         }
+#endif
     }
+}
+
+RC_TARGET void RC_FN(rc_depthwise3x3)(const float *input, const float *weights, const float *bias, float *output,
+                                      const rc_depthwise_geometry *g, rc_activation act, int row_begin,
+                                      int row_end) {
+    RC_FN(rc_depthwise3x3_into)(input, weights, bias, output, g, act, row_begin, row_end, 0);
 }
 
 /// Winograd F(4×4, 3×3) input transform of tiles [tile_begin, tile_begin + tiles) over channels [ch, ch + L):

@@ -1,5 +1,9 @@
+import CNeuralKernels
+import Dispatch
+
 // 2-D convolution: im2col + GEMM (1×1 stride-1 unpadded convolutions are a plain GEMM), with the bias, an
 // optional residual and the activation applied as the GEMM stores its tiles; and the naive reference.
+// Convolutions with at most 4 input channels skip im2col (`conv2dDirect`).
 // Layouts: input HWC, weights [kh, kw, cin, cout], output HWC (see Kernels.swift). The GEMM is Neural's own
 // or OpenBLAS (`KernelDispatch`).
 
@@ -29,6 +33,11 @@ public func conv2d(input: UnsafePointer<Float>, weights: UnsafePointer<Float>, b
                         activation: activation, residual: residual)
         return
     }
+    if let packedWeights, let scratch, KernelDispatch.active.gemm == .rollcall, suitsDirect(g) {
+        conv2dDirect(input: input, packedWeights: packedWeights, bias: bias, output: output, geometry: g,
+                     activation: activation, scratch: scratch, residual: residual)
+        return
+    }
     let rows = g.outHeight * g.outWidth
     let k = g.kernelHeight * g.kernelWidth * g.inChannels
     let epilogue = GEMMEpilogue(bias: bias, residual: residual, residualStride: g.outChannels, activation: activation)
@@ -40,6 +49,57 @@ public func conv2d(input: UnsafePointer<Float>, weights: UnsafePointer<Float>, b
     }
     GEMM.multiply(m: rows, n: g.outChannels, k: k, a: a, b: weights, packed: packedWeights, c: output,
                   epilogue: epilogue)
+}
+
+/// True when `conv2dDirect` runs geometry `g` (given its scratch): a convolution with at most 4 input channels
+/// (a network's first layer: BlazeFace's 5×5/2 stem, dlib's 7×7/2, VGG16's conv1_1), where im2col would copy
+/// rows of a few floats, and whose zero-padded input fits in the scratch im2col would use.
+public func suitsDirect(_ g: Conv2DGeometry) -> Bool {
+    let padded = (g.inHeight + g.padding.top + g.padding.bottom) * (g.inWidth + g.padding.left + g.padding.right)
+        * g.inChannels
+    return !g.isPointwise && g.inChannels <= 4 && padded <= g.scratchCount
+}
+
+/// Convolution without im2col (`rc_conv_direct`): the input is zero-padded into `scratch`, then each output
+/// row's windows are read in place, one kernel row at a time, against the packed weights; bias, residual and
+/// activation apply as the tiles are stored. Same contract as `conv2d`; `scratch` must hold
+/// `(inHeight + top + bottom) · (inWidth + left + right) · inChannels` floats (see `suitsDirect`). The rows are
+/// split over `threads` (default `KernelDispatch.threads`) when the layer is large enough.
+public func conv2dDirect(input: UnsafePointer<Float>, packedWeights: PackedMatrix, bias: UnsafePointer<Float>?,
+                         output: UnsafeMutablePointer<Float>, geometry g: Conv2DGeometry,
+                         activation: Activation = .none, scratch: UnsafeMutablePointer<Float>,
+                         residual: UnsafePointer<Float>? = nil, isa: InstructionSet = KernelDispatch.active.isa,
+                         threads: Int = KernelDispatch.threads) {
+    let k = g.kernelHeight * g.kernelWidth * g.inChannels
+    precondition(packedWeights.rows == k && packedWeights.columns == g.outChannels,
+                 "packed weights are \(packedWeights.rows)×\(packedWeights.columns), the convolution wants \(k)×\(g.outChannels)")
+    let p = g.padding
+    rc_conv_pad_input(input, Int32(g.inHeight), Int32(g.inWidth), Int32(g.inChannels), Int32(p.top), Int32(p.left),
+                      Int32(p.bottom), Int32(p.right), scratch)
+    let shared = SharedDirectConv(padded: UnsafePointer(scratch), weights: UnsafePointer(packedWeights.storage),
+                                  bias: bias, residual: residual, output: output)
+    let rows = g.outHeight
+    let parts = threads > 1 && g.outCount * k >= GEMM.threadingThreshold ? min(threads, rows) : 1
+    let run: @Sendable (Int, Int) -> Void = { first, last in
+        rc_conv_direct(isa.c, shared.padded, Int32(g.inWidth + p.left + p.right), Int32(g.inChannels),
+                       Int32(g.kernelHeight), Int32(g.kernelWidth), Int32(g.strideHeight), Int32(g.strideWidth),
+                       Int32(g.outHeight), Int32(g.outWidth), Int32(g.outChannels), shared.weights, shared.bias,
+                       shared.residual, activation.c, shared.output, Int32(first), Int32(last))
+    }
+    if parts == 1 {
+        run(0, rows)
+    } else {
+        DispatchQueue.concurrentPerform(iterations: parts) { part in run(rows * part / parts, rows * (part + 1) / parts) }
+    }
+}
+
+/// The pointers one threaded direct convolution shares among its threads (each writes its own output rows).
+private struct SharedDirectConv: @unchecked Sendable {
+    let padded: UnsafePointer<Float>
+    let weights: UnsafePointer<Float>
+    let bias: UnsafePointer<Float>?
+    let residual: UnsafePointer<Float>?
+    let output: UnsafeMutablePointer<Float>
 }
 
 /// Unrolls the convolution windows of `input` into a (outH·outW) × (kh·kw·cin) matrix (zeros for padding).

@@ -77,6 +77,34 @@ extension BenchCommand {
                                                        geometry: g, activation: .relu, isa: isa)
                                   }))
             }
+            // The stems (few input channels): direct convolution of the padded input against im2col + GEMM.
+            for (side, cin, cout, kernel, stride, what) in [(128, 3, 24, 5, 2, "blazeface short stem"),
+                                                            (150, 3, 32, 7, 2, "dlib stem")] {
+                let g = Conv2DGeometry(inHeight: side, inWidth: side, inChannels: cin, outChannels: cout,
+                                       kernelHeight: kernel, kernelWidth: kernel, strideHeight: stride, strideWidth: stride,
+                                       padding: .same(inHeight: side, inWidth: side, kernelHeight: kernel, kernelWidth: kernel,
+                                                      strideHeight: stride, strideWidth: stride))
+                let k = kernel * kernel * cin
+                let input = memory.random(g.inCount), weights = memory.random(g.weightCount), bias = memory.random(cout)
+                let output = memory.zeros(g.outCount), scratch = memory.zeros(g.scratchCount)
+                let packed = PackedMatrix(rows: k, columns: cout, matrix: weights)
+                let flops = 2.0 * Double(g.outCount * k)
+                cases.append(Case(kernel: "conv_direct", shape: "\(side)x\(side)x\(cin)→\(cout) \(kernel)x\(kernel)/\(stride) \(what)",
+                                  flops: flops,
+                                  run: { isa in
+                                      conv2dDirect(input: input, packedWeights: packed, bias: bias, output: output, geometry: g,
+                                                   activation: .relu, scratch: scratch, isa: isa, threads: 1)
+                                  }))
+                cases.append(Case(kernel: "conv_im2col", shape: "\(side)x\(side)x\(cin)→\(cout) \(kernel)x\(kernel)/\(stride) \(what)",
+                                  flops: flops,
+                                  run: { isa in
+                                      im2col(input: input, geometry: g, columns: scratch)
+                                      GEMM.multiply(m: g.outHeight * g.outWidth, n: cout, k: k, a: scratch, b: weights,
+                                                    packed: packed, c: output,
+                                                    epilogue: GEMMEpilogue(bias: bias, activation: .relu),
+                                                    backend: .rollcall, isa: isa, threads: 1)
+                                  }))
+            }
             for (inCount, outCount, what) in [(25088, 4096, "vgg16 fc6"), (4096, 4096, "vgg16 fc7"), (256, 128, "dlib fc")] {
                 let x = memory.random(inCount), w = memory.random(inCount * outCount), y = memory.zeros(outCount)
                 cases.append(Case(kernel: "gemv", shape: "\(inCount)x\(outCount) \(what)", flops: 2.0 * Double(inCount * outCount),

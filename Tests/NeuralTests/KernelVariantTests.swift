@@ -13,10 +13,12 @@ import Testing
     }
 
     /// A random GEMM shape: m crosses micro-tile heights (4, 6, 12) and the 264-row block, n the 8/16/32-column
-    /// tiles, k the 192-deep block.
+    /// tiles and the half-vector tile shapes (4/8/12/24 columns), k the 192-deep block.
     static func shapes(_ random: inout TestRandom) -> [(m: Int, n: Int, k: Int)] {
         var shapes: [(Int, Int, Int)] = [(1, 1, 1), (1, 33, 7), (13, 1, 5), (12, 32, 192), (25, 47, 193), (7, 96, 96),
-                                         (265, 40, 17), (3, 200, 400), (50, 64, 0)]
+                                         (265, 40, 17), (3, 200, 400), (50, 64, 0),
+                                         // BlazeFace's narrow layers: whole + half vectors, half vectors in part.
+                                         (40, 24, 24), (30, 36, 32), (13, 42, 36), (9, 12, 5), (7, 4, 3), (25, 56, 48)]
         for _ in 0 ..< 6 { shapes.append((random.int(1 ... 70), random.int(1 ... 90), random.int(1 ... 300))) }
         return shapes
     }
@@ -175,6 +177,63 @@ import Testing
                         residual: residual)
             #expect(maxRelativeError(fast, naive) < 1e-5)
         }
+    }
+
+    /// The direct convolution (no im2col) of every variant against the naive one: few input channels, kernels
+    /// 1…7 wide, strides 1 and 2, uneven padding, output widths crossing the micro-tile heights and column counts
+    /// crossing the whole/half-vector shapes, split over threads or not.
+    @Test(arguments: isas)
+    func directConvolutionMatchesNaive(isa: InstructionSet) {
+        var random = TestRandom(seed: 808)
+        var geometries = [Conv2DGeometry(inHeight: 128, inWidth: 128, inChannels: 3, outChannels: 24, kernelHeight: 5,
+                                         kernelWidth: 5, strideHeight: 2, strideWidth: 2,
+                                         padding: Padding(top: 1, left: 1, bottom: 2, right: 2))]
+        for _ in 0 ..< 10 {
+            let kernel = random.int(1 ... 7)
+            geometries.append(Conv2DGeometry(
+                inHeight: random.int(1 ... 30), inWidth: random.int(1 ... 30), inChannels: random.int(1 ... 4),
+                outChannels: random.int(1 ... 70), kernelHeight: kernel, kernelWidth: random.int(1 ... 7),
+                strideHeight: random.int(1 ... 2), strideWidth: random.int(1 ... 2),
+                padding: Padding(top: random.int(0 ... 3), left: random.int(0 ... 3), bottom: random.int(0 ... 3),
+                                 right: random.int(0 ... 3))))
+        }
+        for g in geometries where g.isValid && suitsDirect(g) {
+            let k = g.kernelHeight * g.kernelWidth * g.inChannels
+            let input = random.floats(g.inCount), weights = random.floats(g.weightCount)
+            let bias = random.floats(g.outChannels), residual = random.floats(g.outCount)
+            let packed = PackedMatrix(rows: k, columns: g.outChannels, matrix: weights)
+            for (activation, withResidual) in [(Activation.none, false), (.relu, true), (.relu6, false)] {
+                var naive = [Float](repeating: .nan, count: g.outCount)
+                conv2dNaive(input: input, weights: weights, bias: bias, output: &naive, geometry: g,
+                            activation: activation, residual: withResidual ? residual : nil)
+                for threads in [1, 2] {
+                    var fast = [Float](repeating: .nan, count: g.outCount)
+                    var scratch = [Float](repeating: .nan, count: g.scratchCount)
+                    residual.withUnsafeBufferPointer { rp in
+                        conv2dDirect(input: input, packedWeights: packed, bias: bias, output: &fast, geometry: g,
+                                     activation: activation, scratch: &scratch,
+                                     residual: withResidual ? rp.baseAddress : nil, isa: isa, threads: threads)
+                    }
+                    #expect(maxRelativeError(fast, naive) < 1e-5, "\(isa) \(g) \(activation) threads \(threads)")
+                }
+            }
+        }
+    }
+
+    @Test func directConvolutionSuitsOnlyFewInputChannels() {
+        let stem = Conv2DGeometry(inHeight: 128, inWidth: 128, inChannels: 3, outChannels: 24, kernelHeight: 5,
+                                  kernelWidth: 5, strideHeight: 2, strideWidth: 2,
+                                  padding: Padding(top: 1, left: 1, bottom: 2, right: 2))
+        #expect(suitsDirect(stem))
+        var wide = stem
+        wide.inChannels = 16
+        #expect(!suitsDirect(wide))
+        let pointwise = Conv2DGeometry(inHeight: 8, inWidth: 8, inChannels: 3, outChannels: 8, kernelHeight: 1, kernelWidth: 1)
+        #expect(!suitsDirect(pointwise))
+        // A 1×1 stride-2 convolution's im2col scratch is smaller than its padded input: not direct.
+        let strided = Conv2DGeometry(inHeight: 8, inWidth: 8, inChannels: 3, outChannels: 8, kernelHeight: 1,
+                                     kernelWidth: 1, strideHeight: 2, strideWidth: 2)
+        #expect(!suitsDirect(strided))
     }
 
     @Test func overridesChooseTheInstructionSetAndGEMM() {

@@ -113,6 +113,23 @@ void rc_conv3x3_winograd43(rc_isa isa, const float *input, int in_height, int in
                            const float *bias, const float *residual, rc_activation activation, float *output,
                            int tile_begin, int tile_end, int block_tiles, float *scratch);
 
+/// Copies one HWC image (in_height × in_width × cin) into `padded`, (in_height + pad_top + pad_bottom) ×
+/// (in_width + pad_left + pad_right) × cin, with zeros around it: the input `rc_conv_direct` reads.
+void rc_conv_pad_input(const float *input, int in_height, int in_width, int cin, int pad_top, int pad_left,
+                       int pad_bottom, int pad_right, float *padded);
+
+/// Convolution of one zero-padded HWC image (`rc_conv_pad_input`, padded_width columns, cin channels) without
+/// im2col, for layers with few input channels (a network's first layer, where im2col copies rows of a few
+/// floats): the windows of one output row under kernel row ky form a matrix whose rows lie stride_x · cin floats
+/// apart in the input itself, multiplied by rows [ky·kw·cin, (ky+1)·kw·cin) of the weights — (kh·kw·cin) × cout,
+/// HWIO, packed by `rc_gemm_pack_b` — and accumulated in the output; bias, residual (HWC like the output) and
+/// activation apply with the last kernel row. Output rows [row_begin, row_end) only; bias and residual may be
+/// NULL. out = act(conv(in) + bias + residual).
+void rc_conv_direct(rc_isa isa, const float *padded, int padded_width, int cin, int kernel_h, int kernel_w,
+                    int stride_y, int stride_x, int out_height, int out_width, int cout, const float *packed_w,
+                    const float *bias, const float *residual, rc_activation activation, float *output, int row_begin,
+                    int row_end);
+
 /// Floating-point operations one call of `rc_fma_chains` performs per iteration: 12 chains × lanes × 2.
 int rc_fma_chain_flops(rc_isa isa);
 
