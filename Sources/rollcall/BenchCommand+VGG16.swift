@@ -37,8 +37,15 @@ extension BenchCommand {
             loadMs = try BenchTiming.milliseconds {
                 loaded = try weights.map { try VGG16Weights(kerasFile: $0) } ?? VGG16Weights.hashReference()
             }
-            guard let loaded else { throw ValidationError("no weights") }
-            let network = VGG16(weights: loaded)
+            // The plan keeps its own copy of the weights: these are released once it is built (holding them
+            // too would double the peak memory).
+            let network: VGG16
+            if let once = loaded {
+                loaded = nil
+                network = VGG16(weights: once)
+            } else {
+                throw ValidationError("no weights")
+            }
             let input = VGG16Hash.input()
             var output = try network.forward(input)  // warm-up
             var samples: [Double] = []
@@ -49,7 +56,7 @@ extension BenchCommand {
                 "backbone": "vgg16", "threads": threads, "runs": runs, "load_ms": loadMs,
                 "median_ms": BenchTiming.quantile(samples, 0.5), "p90_ms": BenchTiming.quantile(samples, 0.9),
                 "min_ms": samples.min() ?? .nan, "weights": weights ?? "hash-reference",
-                "classes": loaded.classCount, "fc7_count": output.fc7.count,
+                "classes": network.classCount, "fc7_count": output.fc7.count,
                 "layer_counts": network.plan.graph.opCounts, "arena_floats": network.plan.arenaFloats,
             ]
             if let hashReference {

@@ -30,7 +30,7 @@ public final class VGG16FaceEmbedder: FaceEmbedder {
     public var modelID: String { Backbone.vgg16.modelID }
 
     public var dimension: Int {
-        feature == .fc7 ? VGG16Weights.hiddenCount : network.weights.classCount
+        feature == .fc7 ? VGG16Weights.hiddenCount : network.classCount
     }
 
     /// The 224×224 face chip: the similarity that puts the eyes and the mouth centre on `canonical`.

@@ -25,15 +25,16 @@ public final class VGG16 {
     /// pools, 3 fully connected layers.
     public static let layerListing: [String: Int] = ["conv": 13, "max pool": 5, "fully connected": 3]
 
-    /// The weights in use.
-    public let weights: VGG16Weights
+    /// Classes of the last fully connected layer (2,622 for VGG-Face). The weights themselves live only in the
+    /// plan: keeping `VGG16Weights` too would hold its 553 MB twice.
+    public let classCount: Int
     /// The compiled network.
     public let plan: Plan
     private let workspace: Plan.Workspace
 
     /// A network over `weights` (allocates ~33 MB of activations and scratch).
     public init(weights: VGG16Weights) {
-        self.weights = weights
+        classCount = weights.classCount
         // The graph is built from checked weights (`VGG16Weights.init`), so compiling it cannot fail.
         do {
             plan = try Plan(weights.graph())
