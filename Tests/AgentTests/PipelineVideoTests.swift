@@ -34,6 +34,17 @@ import Wire
                              monotonicSeconds: Double(index) / 10)
     }
 
+    /// An edge matcher whose signed gallery holds worker 7, the person whose faces score 0.9.
+    func matcherKnowingWorker7() throws -> EdgeMatcher {
+        let key = Curve25519.Signing.PrivateKey()
+        let cache = try GalleryCache(folder: temporaryFolder(), verifier: TestGalleryFormat(publicKey: key.publicKey),
+                                     builder: RecognitionGalleryBuilder(modelID: "test-net"))
+        var gallery = try Gallery(modelID: "test-net", dimension: 2, policy: MatchPolicy(threshold: 0.5, margin: 0))
+        try gallery.enroll(workerID: 7, embeddings: [[4.5, 0]])
+        #expect(cache.apply(TestGalleryFormat.sign(version: 1, body: Data(gallery.snapshot()), key: key)) == .applied(version: 1))
+        return EdgeMatcher(cache: cache)
+    }
+
     func run(_ script: [[DetectedFace]], mode: AgentConfig.Mode = .cloudMatch, matcher: EdgeMatcher? = nil,
              frames: Int = 40, cutAt: Int? = nil,
              observe: (Int, [TrackedFace]) -> Void = { _, _ in }) throws -> [PipelineEvent] {
@@ -92,12 +103,7 @@ import Wire
     }
 
     @Test func framesCarryTheirTracksIdentityAcrossACut() throws {
-        let key = Curve25519.Signing.PrivateKey()
-        let cache = try GalleryCache(folder: temporaryFolder(), verifier: TestGalleryFormat(publicKey: key.publicKey),
-                                     builder: RecognitionGalleryBuilder(modelID: "test-net"))
-        var gallery = try Gallery(modelID: "test-net", dimension: 2, policy: MatchPolicy(threshold: 0.5, margin: 0))
-        try gallery.enroll(workerID: 7, embeddings: [[4.5, 0]])   // the person whose faces score 0.9
-        #expect(cache.apply(TestGalleryFormat.sign(version: 1, body: Data(gallery.snapshot()), key: key)) == .applied(version: 1))
+        let matcher = try matcherKnowingWorker7()
         // Frames 0…9 on the left; a camera cut puts the same person on the right (200 px away) in frames 10…19;
         // another person (score 0.7) appears at the left in frame 12.
         var script = (0 ..< 10).map { [face(x: 20 + Float($0), y: 60, size: 90, score: 0.9)] }
@@ -105,7 +111,7 @@ import Wire
             [face(x: 220 + Float(k), y: 90, size: 80, score: 0.9)] + (k >= 12 ? [face(x: 20, y: 60, size: 90, score: 0.7)] : [])
         }
         var frames: [Int: [TrackedFace]] = [:]
-        let events = try run(script, mode: .edgeMatch, matcher: EdgeMatcher(cache: cache), frames: 20) { frames[$0] = $1 }
+        let events = try run(script, mode: .edgeMatch, matcher: matcher, frames: 20) { frames[$0] = $1 }
         let first = try #require(frames[0]?.first)
         // The first crop is published (and decided) on the first frame: every frame of the track says who it is.
         #expect(first.decision?.workerID == 7)
@@ -121,18 +127,13 @@ import Wire
     }
 
     @Test func aStrangerWhereTheWorkerStoodBeforeACutIsNotGivenTheWorkersTrack() throws {
-        let key = Curve25519.Signing.PrivateKey()
-        let cache = try GalleryCache(folder: temporaryFolder(), verifier: TestGalleryFormat(publicKey: key.publicKey),
-                                     builder: RecognitionGalleryBuilder(modelID: "test-net"))
-        var gallery = try Gallery(modelID: "test-net", dimension: 2, policy: MatchPolicy(threshold: 0.5, margin: 0))
-        try gallery.enroll(workerID: 7, embeddings: [[4.5, 0]])   // the person whose faces score 0.9
-        #expect(cache.apply(TestGalleryFormat.sign(version: 1, body: Data(gallery.snapshot()), key: key)) == .applied(version: 1))
+        let matcher = try matcherKnowingWorker7()
         // Worker 7 in frames 0…9; the camera cuts to another picture where a stranger (score 0.7) stands on the
         // same spot, a little larger, in frames 10…19. Motion alone would continue the worker's track.
         var script = (0 ..< 10).map { [face(x: 100 + Float($0), y: 60, size: 90, score: 0.9)] }
         script += (10 ..< 20).map { k in [face(x: 105 + Float(k), y: 58, size: 96, score: 0.7)] }
         var frames: [Int: [TrackedFace]] = [:]
-        _ = try run(script, mode: .edgeMatch, matcher: EdgeMatcher(cache: cache), frames: 20, cutAt: 10) {
+        _ = try run(script, mode: .edgeMatch, matcher: matcher, frames: 20, cutAt: 10) {
             frames[$0] = $1
         }
         let worker = try #require(frames[9]?.first)

@@ -11,17 +11,8 @@ import Testing
     @Test func theDayViewOffersTheCSVAndTheSessionCookieDownloadsIt() async throws {
         let env = try await TestEnvironment()
         defer { env.remove() }
-        try await env.registerAgent()
-        let photo = TestImages.png(seed: 1)
-        env.recognizer.scriptFace(photo, embedding: Embeddings.axis(0))
-        let ada = try #require(try await env.aggregator.createWorker(name: "Doe, \"Ada\"", actor: "admin").id)
-        _ = try await env.aggregator.enroll(workerID: ada, photo: photo, actor: "admin")
         // 2024-03-10 09:00 and 17:30 UTC at headquarters (UTC: no time zone set).
-        for (track, time) in [("t1", 1_710_061_200.0), ("t2", 1_710_091_800.0)] {
-            _ = try await env.aggregator.process(IncomingCrop(siteID: "hq", agentID: "agent-1", camera: "door", trackID: track,
-                                                              frameTime: Date(timeIntervalSince1970: time), image: photo,
-                                                              quality: 0.9, detectionScore: 0.9))
-        }
+        let ada = try await env.adaSeen(at: [1_710_061_200.0, 1_710_091_800.0])
         try await env.withApp { client in
             let viewer = try await DashboardLogin.logIn(client, token: env.viewerToken)
             let link = try await client.execute(uri: "/dashboard/attendance?date=2024-03-10&site=hq", method: .get,

@@ -12,17 +12,8 @@ import TestSupport
     @Test func attendanceAsJSONAndCSVWithTheSitesTimeZone() async throws {
         let env = try await TestEnvironment()
         defer { env.remove() }
-        try await env.registerAgent()
-        let photo = TestImages.png(seed: 1)
-        env.recognizer.scriptFace(photo, embedding: Embeddings.axis(0))
-        let ada = try #require(try await env.aggregator.createWorker(name: "Doe, \"Ada\"", actor: "admin").id)
-        _ = try await env.aggregator.enroll(workerID: ada, photo: photo, actor: "admin")
         // 2024-03-10 04:30 and 05:30 UTC: 23:30 on the 9th and 00:30 on the 10th in New York.
-        for (track, time) in [("t1", 1_710_045_000.0), ("t2", 1_710_048_600.0)] {
-            _ = try await env.aggregator.process(IncomingCrop(siteID: "hq", agentID: "agent-1", camera: "door", trackID: track,
-                                                              frameTime: Date(timeIntervalSince1970: time), image: photo,
-                                                              quality: 0.9, detectionScore: 0.9))
-        }
+        let ada = try await env.adaSeen(at: [1_710_045_000.0, 1_710_048_600.0])
         try await env.withApp { client in
             try await client.execute(uri: "/api/v1/sites/hq/time-zone", method: .put, headers: json(env.adminToken),
                                      body: ByteBuffer(string: #"{"timeZone":"America/New_York"}"#)) { #expect($0.status == .ok) }
