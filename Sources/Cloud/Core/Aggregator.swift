@@ -377,18 +377,6 @@ public final class Aggregator: Sendable {
         return edge.workerID == own.workerID ? .agree : .disagree
     }
 
-    /// Stores an event for every process's live feed (a failure is counted and logged: the feed is not worth
-    /// failing the change it reports).
-    func announce(_ event: LiveEvent) async {
-        do {
-            try await store.addLiveEvent(event)
-            liveEvents.poke()
-        } catch {
-            metrics.increment("rollcall_cloud_live_events_unstored_total")
-            logger.warning("live event \(event.name) not stored: \(error)")
-        }
-    }
-
     // MARK: Agents
 
     /// Records a site's agent's status or heartbeat and pushes it to the live feed. `outboxDropped` is the
