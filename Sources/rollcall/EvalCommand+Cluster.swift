@@ -2,6 +2,7 @@ import ArgumentParser
 import Evaluation
 import FaceRecognition
 import Foundation
+import RollcallCore
 
 extension EvalCommand {
     /// `rollcall eval cluster`: the unknown-people grouping measured on labelled photos — every photo arrives

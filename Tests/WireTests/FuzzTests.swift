@@ -1,4 +1,5 @@
 import Foundation
+import RollcallCore
 import Testing
 @testable import Wire
 

@@ -3,6 +3,7 @@
 // averaging to the planned size, and a plain occluder over the faces that are hidden.
 import Foundation
 import Imaging
+import RollcallCore
 
 extension SyntheticVideo {
     /// The head region is this many face widths wide around the face's centre.

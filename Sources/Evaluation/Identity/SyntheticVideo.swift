@@ -7,6 +7,7 @@ import FaceDetection
 import FaceRecognition
 import Foundation
 import Imaging
+import RollcallCore
 
 /// The plan and truth of a synthetic clip; `SyntheticVideo+Render` draws its frames.
 public struct SyntheticVideo: Sendable {
@@ -210,19 +211,4 @@ public struct SyntheticVideo: Sendable {
 
 extension Float {
     static func pow(_ base: Float, _ exponent: Float) -> Float { Float(Foundation.pow(Double(base), Double(exponent))) }
-}
-
-/// SplitMix64: a small deterministic generator, so that a clip is reproducible from its seed.
-public struct SplitMix64: RandomNumberGenerator, Sendable {
-    private var state: UInt64
-
-    public init(seed: UInt64) { state = seed }
-
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
 }

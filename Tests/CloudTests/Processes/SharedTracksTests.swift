@@ -3,8 +3,9 @@ import FaceRecognition
 import Foundation
 import Logging
 import MQTT
-import Testing
+import RollcallCore
 import TestSupport
+import Testing
 import Wire
 
 /// Issue #13, track state shared: the same crops through one `rollcall-cloud` and through three (Mosquitto's
@@ -30,7 +31,7 @@ import Wire
     /// Ada's embedding and the crops: 12 tracks of 6 crops (3 cancelling pairs), one stranger's track and one
     /// track near Ada, interleaved as cameras would send them; a fixed seed, so both runs get the same.
     static func scenario() -> (ada: [Float], crops: [Crop]) {
-        var generator = SplitMix(seed: 13)
+        var generator = SplitMix64(seed: 13)
         func random() -> [Float] { unit((0 ..< 128).map { _ in Float(generator.next(in: -1 ... 1)) }) }
         let ada = random()
         var tracks: [[[Float]]] = []
@@ -152,17 +153,8 @@ import Wire
     }
 }
 
-/// A small deterministic generator (SplitMix64), so both runs build the same crops.
-struct SplitMix: Sendable {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+/// Seeded draws, so both runs build the same crops.
+extension SplitMix64 {
     mutating func next(in range: ClosedRange<Double>) -> Double {
         range.lowerBound + Double(next() >> 11) / Double(1 << 53) * (range.upperBound - range.lowerBound)
     }
