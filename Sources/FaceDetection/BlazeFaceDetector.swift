@@ -89,6 +89,11 @@ final class BlazeFaceEngine {
     func run(_ image: Image, letterbox: Letterbox, minScore: Float) -> [NormalizedDetection] {
         letterbox.fill(interpreter.input(), size: model.inputSize, from: image)
         interpreter.invoke()
+        return decode(minScore: minScore)
+    }
+
+    /// The detections in the network's current outputs (decoded and merged).
+    func decode(minScore: Float) -> [NormalizedDetection] {
         candidates.removeAll(keepingCapacity: true)
         decodeBlazeFace(regressors: interpreter.output(regressorsIndex), classificators: interpreter.output(classificatorsIndex),
                         anchors: anchors, scale: model.coordinateScale, minScore: minScore, into: &candidates)
@@ -103,11 +108,24 @@ extension BlazeFaceDetector {
     /// How many ops of each kind the compiled network runs (`BlazeFaceModel.layerListing` states it).
     public var layerCounts: [String: Int] { engine.withLock { $0.interpreter.plan.graph.opCounts } }
 
-    /// Mean milliseconds per kernel kind over `runs` runs on `image` (for finding hot spots).
+    /// Mean milliseconds per kernel kind over `runs` runs on `image` (for finding hot spots), with the frame's
+    /// work outside the network as two more entries: "letterbox" (frame → input tensor) and "decode + NMS".
     public func profile(_ image: Image, runs: Int) -> [(kind: String, milliseconds: Double)] {
         engine.withLock { e in
-            Letterbox(imageWidth: image.width, imageHeight: image.height).fill(e.interpreter.input(), size: model.inputSize, from: image)
-            return e.interpreter.profile(runs: runs)
+            let letterbox = Letterbox(imageWidth: image.width, imageHeight: image.height)
+            let runs = max(1, runs)
+            let fill = meanMilliseconds(runs) { letterbox.fill(e.interpreter.input(), size: model.inputSize, from: image) }
+            var kinds = e.interpreter.profile(runs: runs)
+            let decode = meanMilliseconds(runs) { _ = e.decode(minScore: minScore) }
+            kinds.append((kind: "letterbox", milliseconds: fill))
+            kinds.append((kind: "decode + NMS", milliseconds: decode))
+            return kinds.sorted { $0.milliseconds > $1.milliseconds }
         }
+    }
+
+    private func meanMilliseconds(_ runs: Int, _ body: () -> Void) -> Double {
+        let start = DispatchTime.now().uptimeNanoseconds
+        for _ in 0..<runs { body() }
+        return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6 / Double(runs)
     }
 }

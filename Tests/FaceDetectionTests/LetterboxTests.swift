@@ -1,5 +1,6 @@
 import FaceDetection
 import Imaging
+import RollcallCore
 import Testing
 
 @Suite struct LetterboxTests {
@@ -41,4 +42,24 @@ import Testing
         let bytes = row.map { (($0 + 1) * 255 / 2).rounded() }
         #expect(bytes == [0, 128, 255, 128])
     }
+
+    @Test(arguments: [Image.Format.rgb, .gray])
+    func fillGivesTheReferenceBytesOnRandomImagesAndRegions(format: Image.Format) throws {
+        var rng = SplitMix64(seed: 0x1e77_e7b0)
+        for trial in 0..<40 {
+            let width = 1 + Int(rng.next() % 97), height = 1 + Int(rng.next() % 89)
+            let pixels = (0..<width * height * format.channels).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
+            let image = try Image(width: width, height: height, format: format, pixels: pixels)
+            // The whole-image letterbox, and tiles that reach past every edge.
+            let box = trial % 4 == 0 ? Letterbox(imageWidth: width, imageHeight: height)
+                : Letterbox(left: Float(Int(rng.next() % 60)) - 30 + 0.37, top: Float(Int(rng.next() % 60)) - 30,
+                            side: 1 + Float(rng.next() % 120) + 0.5, imageWidth: width, imageHeight: height)
+            let size = 1 + Int(rng.next() % 70)
+            var fast = [Float](repeating: .nan, count: size * size * 3), reference = fast
+            box.fill(&fast, size: size, from: image)
+            box.fillReference(&reference, size: size, from: image)
+            #expect(fast == reference, "trial \(trial): \(width)×\(height) \(format), region \(box), tensor \(size)")
+        }
+    }
 }
+
