@@ -152,6 +152,37 @@ void rc_depthwise3x3(rc_isa isa, const float *input, const float *weights, const
     }
 }
 
+void rc_max_pool(rc_isa isa, const float *input, const rc_pool_geometry *g, float *output) {
+    switch (rc_usable(isa)) {
+#if defined(__x86_64__)
+    case RC_ISA_AVX512: rc_max_pool_avx512(input, g, output); return;
+    case RC_ISA_AVX2: rc_max_pool_avx2(input, g, output); return;
+#endif
+    default: rc_max_pool_baseline(input, g, output); return;
+    }
+}
+
+void rc_pad_channels(rc_isa isa, const float *input, int pixels, int cin, int before, int after, float *output) {
+    const int cout = before + cin + after;
+    if (before != 0) {
+        // Not a shape the models use: plain copies.
+        for (int p = 0; p < pixels; p++) {
+            float *out = output + (ptrdiff_t)p * cout;
+            memset(out, 0, (size_t)before * sizeof(float));
+            memcpy(out + before, input + (ptrdiff_t)p * cin, (size_t)cin * sizeof(float));
+            memset(out + before + cin, 0, (size_t)after * sizeof(float));
+        }
+        return;
+    }
+    switch (rc_usable(isa)) {
+#if defined(__x86_64__)
+    case RC_ISA_AVX512: rc_pad_channels_after_avx512(input, pixels, cin, cout, output); return;
+    case RC_ISA_AVX2: rc_pad_channels_after_avx2(input, pixels, cin, cout, output); return;
+#endif
+    default: rc_pad_channels_after_baseline(input, pixels, cin, cout, output); return;
+    }
+}
+
 void rc_winograd43_weights(int cin, int cout, const float *weights, float *u) {
     static const float G[6][3] = {
         {1.0f / 4, 0, 0},

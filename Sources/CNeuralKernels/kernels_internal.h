@@ -25,6 +25,8 @@
                                    int tile_begin, int tiles, float *v);                                         \
     void rc_winograd43_output_##SFX(const float *m, int OH, int OW, int C, int tiles_x, int tile_begin, int tiles, \
                                     float *output, const float *bias, const float *residual, rc_activation act);  \
+    void rc_max_pool_##SFX(const float *input, const rc_pool_geometry *g, float *output);                      \
+    void rc_pad_channels_after_##SFX(const float *input, int pixels, int cin, int cout, float *output);          \
     float rc_fma_chains_##SFX(long iterations);
 
 RC_DECLARE_VARIANT(baseline)

@@ -523,6 +523,54 @@ RC_TARGET void RC_FN(rc_depthwise3x3)(const float *input, const float *weights, 
     RC_FN(rc_depthwise3x3_into)(input, weights, bias, output, g, act, row_begin, row_end, 0);
 }
 
+/// Max pooling (see `rc_max_pool`), one vector of channels at a time, the last one masked.
+RC_TARGET void RC_FN(rc_max_pool)(const float *input, const rc_pool_geometry *g, float *output) {
+    const int C = g->channels;
+    for (int oy = 0; oy < g->out_height; oy++) {
+        const int y0 = oy * g->stride_y - g->pad_top;
+        const int ky0 = y0 < 0 ? -y0 : 0, ky1 = g->in_height - y0 < g->kernel_h ? g->in_height - y0 : g->kernel_h;
+        for (int ox = 0; ox < g->out_width; ox++) {
+            const int x0 = ox * g->stride_x - g->pad_left;
+            const int kx0 = x0 < 0 ? -x0 : 0, kx1 = g->in_width - x0 < g->kernel_w ? g->in_width - x0 : g->kernel_w;
+            float *out = output + ((ptrdiff_t)oy * g->out_width + ox) * C;
+            if (ky0 >= ky1 || kx0 >= kx1) {
+                memset(out, 0, (size_t)C * sizeof(float));
+                continue;
+            }
+            for (int ch = 0; ch < C; ch += RC_LANES) {
+                const int n = C - ch < RC_LANES ? C - ch : RC_LANES;
+                const float *first = input + ((ptrdiff_t)(y0 + ky0) * g->in_width + x0 + kx0) * C + ch;
+                rc_v best = n == RC_LANES ? *(const rc_v *)first : RC_LOAD_PART(first, n);
+                for (int ky = ky0; ky < ky1; ky++) {
+                    const float *row = input + ((ptrdiff_t)(y0 + ky) * g->in_width + x0) * C + ch;
+                    for (int kx = kx0; kx < kx1; kx++) {
+                        const float *cell = row + (ptrdiff_t)kx * C;
+                        best = __builtin_elementwise_max(best, n == RC_LANES ? *(const rc_v *)cell : RC_LOAD_PART(cell, n));
+                    }
+                }
+                if (n == RC_LANES) *(rc_v *)(out + ch) = best;
+                else RC_STORE_PART(out + ch, best, n);
+            }
+        }
+    }
+}
+
+/// Zero channels after each pixel's (see `rc_pad_channels`, channels_before 0): each pixel's output is written
+/// in whole vectors, the input read masked so that lanes past its channels load as 0.
+RC_TARGET void RC_FN(rc_pad_channels_after)(const float *input, int pixels, int cin, int cout, float *output) {
+    for (int p = 0; p < pixels; p++) {
+        const float *in = input + (ptrdiff_t)p * cin;
+        float *out = output + (ptrdiff_t)p * cout;
+        for (int j = 0; j < cout; j += RC_LANES) {
+            const int n_in = cin - j <= 0 ? 0 : (cin - j < RC_LANES ? cin - j : RC_LANES);
+            const int n_out = cout - j < RC_LANES ? cout - j : RC_LANES;
+            const rc_v v = n_in == RC_LANES ? *(const rc_v *)(in + j) : (n_in > 0 ? RC_LOAD_PART(in + j, n_in) : (rc_v){0});
+            if (n_out == RC_LANES) *(rc_v *)(out + j) = v;
+            else RC_STORE_PART(out + j, v, n_out);
+        }
+    }
+}
+
 /// Winograd F(4×4, 3×3) input transform of tiles [tile_begin, tile_begin + tiles) over channels [ch, ch + L):
 /// v[ξ][t][c] = (Bᵀ d B)[ξ] for the 6×6 input patch d of tile t (cells outside the image read as 0).
 #define RC_WINOGRAD_INPUT_BLOCK(NAME, T, L)                                                                       \

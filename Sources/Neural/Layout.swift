@@ -1,10 +1,13 @@
+import CNeuralKernels
+
 // Data movement kernels on HWC images: padding (spatial and channel), channel concatenation, depth-to-space.
 
 /// Zero padding of an H×W×C image: `pad.top` rows above, `pad.left` columns left, …, and `channelsBefore` /
 /// `channelsAfter` zero channels around each pixel's channels (TFLite's PAD on NHWC; BlazeFace pads shortcut
 /// channels this way). Output: (H+top+bottom)×(W+left+right)×(channelsBefore+C+channelsAfter).
 public func pad(input: UnsafePointer<Float>, height: Int, width: Int, channels: Int, padding: Padding,
-                channelsBefore: Int = 0, channelsAfter: Int = 0, output: UnsafeMutablePointer<Float>) {
+                channelsBefore: Int = 0, channelsAfter: Int = 0, output: UnsafeMutablePointer<Float>,
+                isa: InstructionSet = KernelDispatch.active.isa) {
     let outW = width + padding.left + padding.right
     let outC = channelsBefore + channels + channelsAfter
     let outH = height + padding.top + padding.bottom
@@ -19,11 +22,34 @@ public func pad(input: UnsafePointer<Float>, height: Int, width: Int, channels: 
         output.advanced(by: (padding.top + height) * outW * outC).update(repeating: 0, count: padding.bottom * outW * outC)
         return
     }
+    if padding == .zero {
+        // Channels only (BlazeFace's shortcuts): every output float written once, in vectors.
+        rc_pad_channels(isa.c, input, Int32(height * width), Int32(channels), Int32(channelsBefore),
+                        Int32(channelsAfter), output)
+        return
+    }
     output.update(repeating: 0, count: outH * outW * outC)
     for y in 0..<height {
         for x in 0..<width {
             let dst = output + ((y + padding.top) * outW + x + padding.left) * outC + channelsBefore
             dst.update(from: input + (y * width + x) * channels, count: channels)
+        }
+    }
+}
+
+/// `pad` written plainly (the reference its tests compare with).
+public func padNaive(input: UnsafePointer<Float>, height: Int, width: Int, channels: Int, padding: Padding,
+                     channelsBefore: Int = 0, channelsAfter: Int = 0, output: UnsafeMutablePointer<Float>) {
+    let outW = width + padding.left + padding.right
+    let outC = channelsBefore + channels + channelsAfter
+    let outH = height + padding.top + padding.bottom
+    for oy in 0..<outH {
+        for ox in 0..<outW {
+            for oc in 0..<outC {
+                let y = oy - padding.top, x = ox - padding.left, c = oc - channelsBefore
+                let inside = y >= 0 && y < height && x >= 0 && x < width && c >= 0 && c < channels
+                output[(oy * outW + ox) * outC + oc] = inside ? input[(y * width + x) * channels + c] : 0
+            }
         }
     }
 }

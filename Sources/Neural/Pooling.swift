@@ -1,30 +1,19 @@
+import CNeuralKernels
+
 // Max, average and global average pooling over HWC images. `geometry.outChannels` must equal `inChannels`.
 // Padded cells are never a max-pool candidate; average pooling either skips them or counts them as zeros.
 
-/// Max pooling; padded cells are ignored (a window lying wholly in the padding gives 0).
-/// Fast version: the inner loop runs over contiguous channels.
-public func maxPool2d(input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, geometry g: Conv2DGeometry) {
-    let c = g.inChannels
-    for oy in 0..<g.outHeight {
-        let y0 = oy * g.strideHeight - g.padding.top
-        let kyStart = max(0, -y0), kyEnd = min(g.kernelHeight, g.inHeight - y0)
-        for ox in 0..<g.outWidth {
-            let x0 = ox * g.strideWidth - g.padding.left
-            let kxStart = max(0, -x0), kxEnd = min(g.kernelWidth, g.inWidth - x0)
-            let out = output + (oy * g.outWidth + ox) * c
-            guard kyStart < kyEnd, kxStart < kxEnd else {
-                out.update(repeating: 0, count: c)
-                continue
-            }
-            out.update(from: input + ((y0 + kyStart) * g.inWidth + x0 + kxStart) * c, count: c)
-            for ky in kyStart..<kyEnd {
-                for kx in kxStart..<kxEnd {
-                    let src = input + ((y0 + ky) * g.inWidth + x0 + kx) * c
-                    for ch in 0..<c { out[ch] = max(out[ch], src[ch]) }
-                }
-            }
-        }
-    }
+/// Max pooling; padded cells are ignored (a window lying wholly in the padding gives 0). Runs in
+/// CNeuralKernels' per-instruction-set kernel (channels in vectors); `isa` defaults to
+/// `KernelDispatch.active.isa` (tests pass each supported one). Its reference is `maxPool2dNaive`.
+public func maxPool2d(input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, geometry g: Conv2DGeometry,
+                      isa: InstructionSet = KernelDispatch.active.isa) {
+    var geometry = rc_pool_geometry(
+        in_height: Int32(g.inHeight), in_width: Int32(g.inWidth), channels: Int32(g.inChannels),
+        out_height: Int32(g.outHeight), out_width: Int32(g.outWidth), kernel_h: Int32(g.kernelHeight),
+        kernel_w: Int32(g.kernelWidth), stride_y: Int32(g.strideHeight), stride_x: Int32(g.strideWidth),
+        pad_top: Int32(g.padding.top), pad_left: Int32(g.padding.left))
+    rc_max_pool(isa.c, input, &geometry, output)
 }
 
 /// Reference max pooling with plain loops (same contract as `maxPool2d`).

@@ -220,6 +220,58 @@ import Testing
         }
     }
 
+    /// Max pooling of every variant against the naive loops: channel counts crossing each vector width (whole
+    /// vectors, masked tails), windows clipped by padding and windows lying wholly in it (those give 0).
+    @Test(arguments: isas)
+    func maxPoolMatchesNaive(isa: InstructionSet) {
+        var random = TestRandom(seed: 909)
+        var geometries = [Conv2DGeometry(inHeight: 64, inWidth: 64, inChannels: 28, outChannels: 28, kernelHeight: 2,
+                                         kernelWidth: 2, strideHeight: 2, strideWidth: 2)]
+        for _ in 0 ..< 40 {
+            let c = random.int(1 ... 40)
+            geometries.append(Conv2DGeometry(
+                inHeight: random.int(1 ... 12), inWidth: random.int(1 ... 12), inChannels: c, outChannels: c,
+                kernelHeight: random.int(1 ... 4), kernelWidth: random.int(1 ... 4), strideHeight: random.int(1 ... 3),
+                strideWidth: random.int(1 ... 3),
+                padding: Padding(top: random.int(0 ... 4), left: random.int(0 ... 4), bottom: random.int(0 ... 4),
+                                 right: random.int(0 ... 4))))
+        }
+        for g in geometries where g.isValid {
+            // All negative, so a padded cell taken as a candidate would show as a 0.
+            let input = random.floats(g.inCount).map { $0 - 2 }
+            var fast = [Float](repeating: .nan, count: g.outCount), naive = fast
+            maxPool2d(input: input, output: &fast, geometry: g, isa: isa)
+            maxPool2dNaive(input: input, output: &naive, geometry: g)
+            #expect(fast == naive, "\(isa) \(g)")
+        }
+    }
+
+    /// Channel padding of every variant against the naive loops: zero channels after (BlazeFace's shortcuts) and
+    /// before, channel counts crossing each vector width, and spatial padding (the plain path) alongside.
+    @Test(arguments: isas)
+    func padMatchesNaive(isa: InstructionSet) {
+        var random = TestRandom(seed: 1010)
+        var cases = [(height: 64, width: 64, channels: 24, padding: Padding.zero, before: 0, after: 4),
+                     (height: 8, width: 8, channels: 88, padding: Padding.zero, before: 0, after: 8)]
+        for trial in 0 ..< 30 {
+            let padding = trial % 5 == 4 ? Padding(top: random.int(0 ... 2), left: random.int(0 ... 2),
+                                                   bottom: random.int(0 ... 2), right: random.int(0 ... 2)) : .zero
+            cases.append((random.int(1 ... 9), random.int(1 ... 9), random.int(1 ... 40), padding,
+                          trial % 3 == 2 ? random.int(1 ... 5) : 0, random.int(0 ... 20)))
+        }
+        for c in cases {
+            let input = random.floats(c.height * c.width * c.channels)
+            let count = (c.height + c.padding.top + c.padding.bottom) * (c.width + c.padding.left + c.padding.right)
+                * (c.before + c.channels + c.after)
+            var fast = [Float](repeating: .nan, count: count), naive = fast
+            pad(input: input, height: c.height, width: c.width, channels: c.channels, padding: c.padding,
+                channelsBefore: c.before, channelsAfter: c.after, output: &fast, isa: isa)
+            padNaive(input: input, height: c.height, width: c.width, channels: c.channels, padding: c.padding,
+                     channelsBefore: c.before, channelsAfter: c.after, output: &naive)
+            #expect(fast == naive, "\(isa) \(c)")
+        }
+    }
+
     @Test func directConvolutionSuitsOnlyFewInputChannels() {
         let stem = Conv2DGeometry(inHeight: 128, inWidth: 128, inChannels: 3, outChannels: 24, kernelHeight: 5,
                                   kernelWidth: 5, strideHeight: 2, strideWidth: 2,

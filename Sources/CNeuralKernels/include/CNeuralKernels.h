@@ -1,4 +1,4 @@
-// Rollcall's own CPU microkernels (SGEMM, GEMV, depthwise 3×3), compiled once per instruction set and chosen at
+// Rollcall's own CPU microkernels (SGEMM, GEMV, depthwise 3×3, Winograd, direct convolution, max pooling, channel padding), compiled once per instruction set and chosen at
 // run time. Every entry point takes the instruction set explicitly (`rc_isa`), so tests can run each variant the
 // CPU supports; `rc_cpu_isa()` says which those are. Nothing here allocates except the per-thread packing
 // buffer of `rc_sgemm` (grown on demand, freed when the thread ends).
@@ -129,6 +129,23 @@ void rc_conv_direct(rc_isa isa, const float *padded, int padded_width, int cin, 
                     int stride_y, int stride_x, int out_height, int out_width, int cout, const float *packed_w,
                     const float *bias, const float *residual, rc_activation activation, float *output, int row_begin,
                     int row_end);
+
+/// Geometry of a pooling window over one HWC image.
+typedef struct {
+    int in_height, in_width, channels;
+    int out_height, out_width;
+    int kernel_h, kernel_w;
+    int stride_y, stride_x;
+    int pad_top, pad_left;
+} rc_pool_geometry;
+
+/// Max pooling: out[oy, ox, c] = max of in[iy, ix, c] over the window's cells inside the image (padded cells are
+/// never a candidate; a window wholly outside the image gives 0).
+void rc_max_pool(rc_isa isa, const float *input, const rc_pool_geometry *g, float *output);
+
+/// Zero channels around each pixel's: output pixel p is `before` zeros, input pixel p (cin values), `after`
+/// zeros (TFLite's PAD on the channel axis only). Input and output must not overlap.
+void rc_pad_channels(rc_isa isa, const float *input, int pixels, int cin, int before, int after, float *output);
 
 /// Floating-point operations one call of `rc_fma_chains` performs per iteration: 12 chains × lanes × 2.
 int rc_fma_chain_flops(rc_isa isa);
