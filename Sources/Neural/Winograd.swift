@@ -35,13 +35,15 @@ public final class WinogradWeights: @unchecked Sendable {
     deinit { storage.deallocate() }
 
     /// True when `g` is a 3×3 stride-1 convolution that Winograd runs faster than im2col + GEMM on this
-    /// machine: at least 16 channels in and out, and outputs covering at least half of their 4×4 tiles (measured:
-    /// `benchmarks/kernels`).
+    /// machine: at least 16 channels in and out, outputs covering at least half of their 4×4 tiles (measured:
+    /// `benchmarks/kernels`), and more than one tile. With a single tile the transformed weights — four times
+    /// the plain ones — are read for 16 outputs only, and memory, not arithmetic, sets the time: dlib's 4×4×256
+    /// layers took 0.5 ms each through Winograd and 0.11 ms through im2col + GEMM (`rollcall bench embed --profile`).
     public static func suits(_ g: Conv2DGeometry) -> Bool {
         guard g.kernelHeight == 3, g.kernelWidth == 3, g.strideHeight == 1, g.strideWidth == 1,
               g.inChannels >= 16, g.outChannels >= 16 else { return false }
         let tiles = ((g.outHeight + 3) / 4) * ((g.outWidth + 3) / 4)
-        return 2 * g.outHeight * g.outWidth >= tiles * 16
+        return tiles >= 2 && 2 * g.outHeight * g.outWidth >= tiles * 16
     }
 }
 

@@ -156,6 +156,10 @@ import Testing
         #expect(WinogradWeights.suits(g(56, 64)))
         #expect(WinogradWeights.suits(g(9, 128)))
         #expect(!WinogradWeights.suits(g(5, 256)))
+        // One tile (dlib's 4×4×256 and 3×3×256 layers): the transformed weights cost more to read than they save.
+        #expect(!WinogradWeights.suits(g(4, 256)))
+        #expect(!WinogradWeights.suits(g(3, 256)))
+        #expect(WinogradWeights.suits(g(8, 128)))
         #expect(!WinogradWeights.suits(g(56, 8)))
         #expect(!WinogradWeights.suits(g(56, 64, stride: 2)))
     }
