@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Times dlib's own face descriptor (pip dlib 20.0.1: shape predictor + compute_face_descriptor on the
 # demo-obama photo) and `rollcall bench embed --backbone dlib` on the same photo, alternating ROUNDS rounds
-# (default 3) in the same run, and prints the medians of the round medians and the ratios (Rollcall / dlib;
-# ≤ 1.0 is the target) for Rollcall's default (mirror-averaged: two forward passes, run at once on two
-# threads when THREADS ≥ 2), for --no-concurrent-mirror (the two passes one after the other) and for
-# --no-mirror (one pass, as compute_face_descriptor does).
+# (default 3) in the same run, and prints the medians of the round medians and the ratios (Rollcall / dlib)
+# for Rollcall's default (mirror-averaged: two forward passes, run at once on two threads when THREADS ≥ 2),
+# for --no-concurrent-mirror (the two passes one after the other) and for --no-mirror (one pass, as
+# compute_face_descriptor does); then without the landmarks (ratio_descriptor: chip + one pass, what
+# compute_face_descriptor(image, shape) does) and for one pass of the network alone on an aligned chip
+# (ratio_forward: compute_face_descriptor(chip) against bench embed's forward_median_ms; target ≤ 0.5).
 #
 # The dlib wheel is built from source (~16 min on 2 cores) into a cached venv outside the repository:
 # $ROLLCALL_BENCH_VENV (default ~/.cache/rollcall/bench-venv). Needs python3-venv and a C++ compiler; cmake
@@ -38,12 +40,18 @@ det = dlib.get_frontal_face_detector()
 sp = dlib.shape_predictor(models + "/shape_predictor_5_face_landmarks.dat")
 net = dlib.face_recognition_model_v1(models + "/dlib_face_recognition_resnet_model_v1.dat")
 box = max(det(img, 1), key=lambda r: r.area())
-total, landmarks = [], []
+total, landmarks, forward = [], [], []
 for i in range(n + 5):
     t0 = time.perf_counter(); shape = sp(img, box); t1 = time.perf_counter()
     net.compute_face_descriptor(img, shape); t2 = time.perf_counter()
     if i >= 5: total.append((t2 - t0) * 1e3); landmarks.append((t1 - t0) * 1e3)
-print(json.dumps({"median_ms": statistics.median(total), "landmarks_median_ms": statistics.median(landmarks)}))
+# One pass of the network alone, on the aligned 150×150 chip (dlib's own alignment).
+chip = dlib.get_face_chip(img, sp(img, box), size=150, padding=0.25)
+for i in range(n + 5):
+    t0 = time.perf_counter(); net.compute_face_descriptor(chip); t1 = time.perf_counter()
+    if i >= 5: forward.append((t1 - t0) * 1e3)
+print(json.dumps({"median_ms": statistics.median(total), "landmarks_median_ms": statistics.median(landmarks),
+                  "forward_median_ms": statistics.median(forward)}))
 PY
 }
 rounds=()
@@ -69,5 +77,14 @@ print(json.dumps({"rounds": len(dlib), "dlib_median_ms": round(d, 2), "rollcall_
                   "ratio_no_mirror": round(s / d, 3), "rollcall_sequential_mirror_median_ms": round(q, 2),
                   "ratio_sequential_mirror": round(q / d, 3),
                   "dlib_landmarks_ms": round(med(dlib, "landmarks_median_ms"), 2),
-                  "rollcall_landmarks_ms": round(med(single, "landmarks_median_ms"), 2)}))
+                  "rollcall_landmarks_ms": round(med(single, "landmarks_median_ms"), 2),
+                  # The descriptor without the landmarks (chip + one pass): compute_face_descriptor(image, shape).
+                  "dlib_descriptor_ms": round(med(dlib) - med(dlib, "landmarks_median_ms"), 2),
+                  "rollcall_descriptor_ms": round(s - med(single, "landmarks_median_ms"), 2),
+                  "ratio_descriptor": round((s - med(single, "landmarks_median_ms"))
+                                            / (d - med(dlib, "landmarks_median_ms")), 3),
+                  # One pass of the network on an aligned chip: compute_face_descriptor(chip).
+                  "dlib_forward_ms": round(med(dlib, "forward_median_ms"), 2),
+                  "rollcall_forward_ms": round(med(single, "forward_median_ms"), 2),
+                  "ratio_forward": round(med(single, "forward_median_ms") / med(dlib, "forward_median_ms"), 3)}))
 PY

@@ -37,6 +37,9 @@ extension BenchCommand {
         @Flag(inversion: .prefixedNo, help: "With --threads ≥ 2, run the mirror-averaged passes concurrently (default on).")
         var concurrentMirror = true
 
+        @Flag(help: "Also print the dlib network's mean milliseconds per op (one pass on the chip, to stderr).")
+        var profile = false
+
         func validate() throws {
             guard iterations >= 1, warmup >= 0, threads >= 1 else {
                 throw ValidationError("--iterations ≥ 1, --warmup ≥ 0, --threads ≥ 1")
@@ -74,7 +77,24 @@ extension BenchCommand {
                     alignSamples.append(Double(t1 - t0) / 1e6)
                 }
             }
+            // One forward pass on the aligned chip, nothing else (what dlib's compute_face_descriptor(chip) times),
+            // with the GEMM split over `threads`.
+            BLAS.setThreads(threads)
+            let chip = try models.aligner.chip(from: picture, landmarks: models.aligner.landmarks(in: picture, box: face.box))
+            let workspace = models.network.makeWorkspace()
+            var forwardSamples = [Double]()
+            for i in 0 ..< warmup + iterations {
+                let t0 = DispatchTime.now().uptimeNanoseconds
+                _ = try models.network.embedding(of: chip, workspace: workspace)
+                if i >= warmup { forwardSamples.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6) }
+            }
+            if profile {
+                for (kind, ms) in models.network.plan.profile(in: workspace, runs: iterations).millisecondsBySummary() {
+                    FileHandle.standardError.write(Data(String(format: "%8.4f ms  %@\n", ms, kind).utf8))
+                }
+            }
             let total = BenchTiming.figures(samples), landmarks = BenchTiming.figures(alignSamples)
+            let forward = BenchTiming.figures(forwardSamples)
             try printJSON([
                 "backbone": backbone.rawValue,
                 "what": "landmarks (\(models.aligner.options.refinements) refinements) + chip + embedding\(mirror ? " (mirror-averaged: 2 forward passes)" : ""), per face",
@@ -84,6 +104,8 @@ extension BenchCommand {
                 "median_ms": total.median,
                 "p90_ms": total.p90,
                 "landmarks_median_ms": landmarks.median,
+                "forward_median_ms": forward.median,
+                "forward_threads": threads,
                 "iterations": iterations,
                 "threads": threads,
                 "image": path,
