@@ -67,41 +67,41 @@ public struct Letterbox: Sendable, Equatable {
         image.pixels.withUnsafeBufferPointer { pixels in
             guard let base = pixels.baseAddress else { return }
             columns.withUnsafeBufferPointer { columns in
-            columnWeights.withUnsafeBufferPointer { columnWeights in
-                let step = channels == 1 ? 0 : 1  // a gray image gives each of the three tensor channels its byte
-                for oy in 0..<s {
-                    let sy = rows[oy], wy1 = rowWeights[oy], wy0 = 32 - wy1
-                    let out = output + oy * s * 3
-                    guard sy >= 0, sy + 1 < height else {
-                        // Both source rows outside the image: the letterbox border, all zero bytes.
-                        if sy < -1 || sy >= height { out.update(repeating: -1, count: s * 3); continue }
-                        for ox in 0..<s { borderCell(out + ox * 3, base, width, height, channels, columns[ox],
-                                                     columnWeights[ox], sy, wy1) }
-                        continue
-                    }
-                    for ox in 0..<firstInside { borderCell(out + ox * 3, base, width, height, channels, columns[ox],
-                                                           columnWeights[ox], sy, wy1) }
-                    let row0 = base + sy * width * channels, row1 = row0 + width * channels
-                    let c1 = step, c2 = 2 * step
-                    for ox in firstInside..<endInside {
-                        // Integer weights sum to 32 along each axis, so the sum stays within 255 · 2^15 and each
-                        // rounded byte within 0…255 (no clamp, no overflow).
-                        let sx = columns[ox] &* channels, wx1 = columnWeights[ox], wx0 = 32 &- wx1
-                        let p = row0 + sx, q = row1 + sx, cell = out + ox &* 3
-                        @inline(__always) func value(_ k: Int) -> Float {
-                            let upper = Int32(p[k]) &* wx0 &+ Int32(p[k &+ channels]) &* wx1
-                            let lower = Int32(q[k]) &* wx0 &+ Int32(q[k &+ channels]) &* wx1
-                            let byte = ((upper &* wy0 &+ lower &* wy1) &<< 5 &+ (1 << 14)) &>> 15
-                            return Float(byte) * valueScale - 1
-                        }
-                        cell[0] = value(0)
-                        cell[1] = value(c1)
-                        cell[2] = value(c2)
-                    }
-                    for ox in endInside..<s { borderCell(out + ox * 3, base, width, height, channels, columns[ox],
+                columnWeights.withUnsafeBufferPointer { columnWeights in
+                    let step = channels == 1 ? 0 : 1  // a gray image gives each of the three tensor channels its byte
+                    for oy in 0..<s {
+                        let sy = rows[oy], wy1 = rowWeights[oy], wy0 = 32 - wy1
+                        let out = output + oy * s * 3
+                        guard sy >= 0, sy + 1 < height else {
+                            // Both source rows outside the image: the letterbox border, all zero bytes.
+                            if sy < -1 || sy >= height { out.update(repeating: -1, count: s * 3); continue }
+                            for ox in 0..<s { borderCell(out + ox * 3, base, width, height, channels, columns[ox],
                                                          columnWeights[ox], sy, wy1) }
+                            continue
+                        }
+                        for ox in 0..<firstInside { borderCell(out + ox * 3, base, width, height, channels, columns[ox],
+                                                               columnWeights[ox], sy, wy1) }
+                        let row0 = base + sy * width * channels, row1 = row0 + width * channels
+                        let c1 = step, c2 = 2 * step
+                        for ox in firstInside..<endInside {
+                            // Integer weights sum to 32 along each axis, so the sum stays within 255 · 2^15 and each
+                            // rounded byte within 0…255 (no clamp, no overflow).
+                            let sx = columns[ox] &* channels, wx1 = columnWeights[ox], wx0 = 32 &- wx1
+                            let p = row0 + sx, q = row1 + sx, cell = out + ox &* 3
+                            @inline(__always) func value(_ k: Int) -> Float {
+                                let upper = Int32(p[k]) &* wx0 &+ Int32(p[k &+ channels]) &* wx1
+                                let lower = Int32(q[k]) &* wx0 &+ Int32(q[k &+ channels]) &* wx1
+                                let byte = ((upper &* wy0 &+ lower &* wy1) &<< 5 &+ (1 << 14)) &>> 15
+                                return Float(byte) * valueScale - 1
+                            }
+                            cell[0] = value(0)
+                            cell[1] = value(c1)
+                            cell[2] = value(c2)
+                        }
+                        for ox in endInside..<s { borderCell(out + ox * 3, base, width, height, channels, columns[ox],
+                                                             columnWeights[ox], sy, wy1) }
+                    }
                 }
-            }
             }
         }
     }

@@ -1,7 +1,8 @@
-// Rollcall's own CPU microkernels (SGEMM, GEMV, depthwise 3×3, Winograd, direct convolution, max pooling, channel padding), compiled once per instruction set and chosen at
-// run time. Every entry point takes the instruction set explicitly (`rc_isa`), so tests can run each variant the
-// CPU supports; `rc_cpu_isa()` says which those are. Nothing here allocates except the per-thread packing
-// buffer of `rc_sgemm` (grown on demand, freed when the thread ends).
+// Rollcall's own CPU microkernels (SGEMM, GEMV, depthwise 3×3, Winograd, direct convolution, max pooling,
+// channel padding), compiled once per instruction set and chosen at run time. Every entry point takes the
+// instruction set explicitly (`rc_isa`), so tests can run each variant the CPU supports; `rc_cpu_isa()` says
+// which those are. Nothing here allocates except the per-thread packing buffer of `rc_sgemm` (grown on demand,
+// freed when the thread ends).
 //
 // Layouts follow Neural/Kernels.swift: row-major matrices, HWC activations, depthwise weights [3, 3, c].
 #ifndef ROLLCALL_CNEURALKERNELS_H
