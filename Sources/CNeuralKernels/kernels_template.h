@@ -83,7 +83,7 @@ RC_INLINE void RC_FN(rc_store_hpart)(float *p, rc_vh v, int n) {
 #define RC_STORE_HPART(p, v, n) RC_FN(rc_store_hpart)((p), (v), (n))
 #endif
 /// Lanes of the half vector after `nf` full ones that lie within `cols` columns.
-#define RC_HLANES_IN(cols, nf) ((cols) - (nf) * RC_LANES >= RC_HL ? RC_HL : (cols) - (nf) * RC_LANES)
+#define RC_HLANES_IN(cols, nf) ((cols) - (nf) * RC_LANES >= RC_HL ? RC_HL : ((cols) - (nf) * RC_LANES > 0 ? (cols) - (nf) * RC_LANES : 0))
 #define RC_HROW_LOAD(p, nf, partial, cols)                                                                        \
     ((partial) ? RC_LOAD_HPART((p) + (nf) * RC_LANES, RC_HLANES_IN(cols, nf)) : *(const rc_vh *)((p) + (nf) * RC_LANES))
 #endif
@@ -96,7 +96,7 @@ RC_INLINE void RC_FN(rc_micro)(const int mr, const int nf, const int nh, const i
                                int nseg, ptrdiff_t aseg, const float *restrict a, ptrdiff_t lda,
                                const float *restrict b, float *restrict c,
                                ptrdiff_t ldc, int load_c, int last, const float *bias, const float *residual,
-                               ptrdiff_t ldr, rc_activation act) {
+                               ptrdiff_t ldr, int rcols, rc_activation act) {
     rc_v acc[RC_MR][RC_NV];
 #if RC_LANES >= 8
     rc_vh acch[RC_MR];
@@ -151,12 +151,15 @@ RC_INLINE void RC_FN(rc_micro)(const int mr, const int nf, const int nh, const i
 #endif
         }
         if (residual) {
+            /* A residual narrower than the tile (rcols < cols) is read in part, its missing columns as 0. */
+            const int narrow = rcols < cols;
 #pragma clang loop unroll(full)
             for (int i = 0; i < mr; i++) {
 #pragma clang loop unroll(full)
-                for (int j = 0; j < nf; j++) acc[i][j] += RC_ROW_LOAD(residual + i * ldr, j, pfull && j == nf - 1, cols);
+                for (int j = 0; j < nf; j++)
+                    acc[i][j] += RC_ROW_LOAD(residual + i * ldr, j, narrow || (pfull && j == nf - 1), narrow ? rcols : cols);
 #if RC_LANES >= 8
-                if (nh) acch[i] += RC_HROW_LOAD(residual + i * ldr, nf, phalf, cols);
+                if (nh) acch[i] += RC_HROW_LOAD(residual + i * ldr, nf, narrow || phalf, narrow ? rcols : cols);
 #endif
             }
         }
@@ -191,11 +194,11 @@ RC_INLINE void RC_FN(rc_micro)(const int mr, const int nf, const int nh, const i
 /// A micro-tile of any height 1…RC_MR and a given vector shape, through the register-resident variants.
 RC_INLINE void RC_FN(rc_tile_rows)(int mr, const int nf, const int nh, const int partial, int cols, int kc,
                                    int nseg, ptrdiff_t aseg, const float *a, ptrdiff_t lda, const float *b, float *c, ptrdiff_t ldc, int load_c,
-                                   int last, const float *bias, const float *residual, ptrdiff_t ldr,
+                                   int last, const float *bias, const float *residual, ptrdiff_t ldr, int rcols,
                                    rc_activation act) {
 #define RC_ROWS_CASE(R)                                                                                           \
     case R:                                                                                                       \
-        RC_FN(rc_micro)(R, nf, nh, partial, cols, kc, nseg, aseg, a, lda, b, c, ldc, load_c, last, bias, residual, ldr, act); \
+        RC_FN(rc_micro)(R, nf, nh, partial, cols, kc, nseg, aseg, a, lda, b, c, ldc, load_c, last, bias, residual, ldr, rcols, act); \
         return;
     switch (mr) {
         RC_ROWS_CASE(1)
@@ -227,14 +230,14 @@ static RC_TARGET __attribute__((noinline)) void RC_FN(rc_tile)(int mr, int cols,
                                                               const float *a,
                                                               ptrdiff_t lda, const float *b, float *c, ptrdiff_t ldc,
                                                               int load_c, int last, const float *bias,
-                                                              const float *residual, ptrdiff_t ldr,
+                                                              const float *residual, ptrdiff_t ldr, int rcols,
                                                               rc_activation act) {
 #define RC_SHAPE(NF, NH, WIDTH)                                                                                   \
     do {                                                                                                          \
         if (cols == (WIDTH))                                                                                      \
-            RC_FN(rc_tile_rows)(mr, NF, NH, 0, cols, kc, nseg, aseg, a, lda, b, c, ldc, load_c, last, bias, residual, ldr, act); \
+            RC_FN(rc_tile_rows)(mr, NF, NH, 0, cols, kc, nseg, aseg, a, lda, b, c, ldc, load_c, last, bias, residual, ldr, rcols, act); \
         else                                                                                                      \
-            RC_FN(rc_tile_rows)(mr, NF, NH, 1, cols, kc, nseg, aseg, a, lda, b, c, ldc, load_c, last, bias, residual, ldr, act); \
+            RC_FN(rc_tile_rows)(mr, NF, NH, 1, cols, kc, nseg, aseg, a, lda, b, c, ldc, load_c, last, bias, residual, ldr, rcols, act); \
         return;                                                                                                   \
     } while (0)
 #if RC_LANES >= 8
@@ -258,6 +261,8 @@ RC_TARGET void RC_FN(rc_sgemm_panels)(int m, int n, int k, const float *a, ptrdi
     ptrdiff_t ldr = ep ? ep->residual_stride : 0;
     rc_activation act = ep ? ep->activation : RC_ACT_NONE;
     int accumulate = ep ? ep->accumulate : 0;
+    /* Columns the residual has (the rest of each row adds nothing). */
+    int residual_columns = ep && ep->residual_columns > 0 && ep->residual_columns < n ? ep->residual_columns : n;
     int panels = (n + RC_GEMM_PANEL - 1) / RC_GEMM_PANEL;
     int pc = 0;
     do {
@@ -271,12 +276,13 @@ RC_TARGET void RC_FN(rc_sgemm_panels)(int m, int n, int k, const float *a, ptrdi
                     int col = jp * RC_GEMM_PANEL + js;
                     if (col >= n) break;
                     int cols = n - col < RC_SW ? n - col : RC_SW;
+                    int rcols = residual_columns - col < cols ? residual_columns - col : cols;
                     for (int ir = 0; ir < mc; ir += RC_MR) {
                         int row = ic + ir;
                         int mr = mc - ir < RC_MR ? mc - ir : RC_MR;
                         RC_FN(rc_tile)(mr, cols, kc, 1, 0, a + row * lda + pc, lda, panel + js, c + row * ldc + col, ldc,
                                        load_c, last, bias ? bias + col : NULL,
-                                       residual ? residual + row * ldr + col : NULL, ldr, act);
+                                       residual && rcols > 0 ? residual + row * ldr + col : NULL, ldr, rcols, act);
                     }
                 }
             }
@@ -314,7 +320,7 @@ RC_TARGET void RC_FN(rc_conv_direct_rows)(const float *padded, int padded_width,
                     const int cols = cout - col < RC_SW ? cout - col : RC_SW;
                     RC_FN(rc_tile)(mr, cols, seg, kernel_h, in_row, a_row + ir * lda, lda, panel + js,
                                    c_row + (ptrdiff_t)ir * cout + col, cout, 0, 1, bias ? bias + col : NULL,
-                                   r_row ? r_row + (ptrdiff_t)ir * cout + col : NULL, cout, act);
+                                   r_row ? r_row + (ptrdiff_t)ir * cout + col : NULL, cout, cols, act);
                 }
             }
         }

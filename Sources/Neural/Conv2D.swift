@@ -19,28 +19,35 @@ import Dispatch
 ///   - scratch: `g.scratchCount` floats of working memory (may be nil when that is 0).
 ///   - residual: `g.outCount` floats added before the activation (a fused residual connection), or nil; must
 ///     not overlap the output.
+///   - residualChannels: when the residual has fewer channels than the output (H×W×`residualChannels` floats,
+///     its missing channels counting as 0: a shortcut zero-extended on the channel axis, read without the
+///     zeros), their number; nil when it has them all. Such a residual always takes im2col + GEMM.
 ///   - packedWeights: the weights as a (kh·kw·cin) × cout `PackedMatrix`, to skip packing them on every call.
 ///   - winograd: the weights transformed for Winograd F(4×4, 3×3); used instead of im2col + GEMM for 3×3
 ///     stride-1 geometries when Neural's own GEMM is the active one.
 public func conv2d(input: UnsafePointer<Float>, weights: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
                    output: UnsafeMutablePointer<Float>, geometry g: Conv2DGeometry,
                    activation: Activation = .none, scratch: UnsafeMutablePointer<Float>?,
-                   residual: UnsafePointer<Float>? = nil, packedWeights: PackedMatrix? = nil,
+                   residual: UnsafePointer<Float>? = nil, residualChannels: Int? = nil, packedWeights: PackedMatrix? = nil,
                    winograd: WinogradWeights? = nil) {
-    if let winograd, KernelDispatch.active.gemm == .rollcall, g.kernelHeight == 3, g.kernelWidth == 3,
+    let narrowResidual = residual != nil && residualChannels.map { $0 < g.outChannels } == true
+    if let winograd, !narrowResidual, KernelDispatch.active.gemm == .rollcall, g.kernelHeight == 3, g.kernelWidth == 3,
        g.strideHeight == 1, g.strideWidth == 1 {
         conv3x3Winograd(input: input, weights: winograd, bias: bias, output: output, geometry: g,
                         activation: activation, residual: residual)
         return
     }
-    if let packedWeights, let scratch, KernelDispatch.active.gemm == .rollcall, suitsDirect(g) {
+    if let packedWeights, let scratch, !narrowResidual, KernelDispatch.active.gemm == .rollcall, suitsDirect(g) {
         conv2dDirect(input: input, packedWeights: packedWeights, bias: bias, output: output, geometry: g,
                      activation: activation, scratch: scratch, residual: residual)
         return
     }
     let rows = g.outHeight * g.outWidth
     let k = g.kernelHeight * g.kernelWidth * g.inChannels
-    let epilogue = GEMMEpilogue(bias: bias, residual: residual, residualStride: g.outChannels, activation: activation)
+    let epilogue = narrowResidual
+        ? GEMMEpilogue(bias: bias, residual: residual, residualStride: residualChannels ?? g.outChannels,
+                       residualColumns: residualChannels, activation: activation)
+        : GEMMEpilogue(bias: bias, residual: residual, residualStride: g.outChannels, activation: activation)
     var a = input
     if !g.isPointwise {
         guard let scratch else { preconditionFailure("conv2d needs \(g.scratchCount) floats of scratch") }

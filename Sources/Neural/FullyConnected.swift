@@ -37,7 +37,7 @@ public func fullyConnected(input: UnsafePointer<Float>, weights: UnsafePointer<F
         let first = blocks * part / parts * 128, last = min(outCount, blocks * (part + 1) / parts * 128)
         guard first < last else { return }
         var e = rc_epilogue(bias: shared.bias.map { $0 + first }, residual: nil, residual_stride: 0,
-                            activation: shared.activation, accumulate: 0)
+                            activation: shared.activation, accumulate: 0, residual_columns: 0)
         rc_sgemv(isa.c, Int32(last - first), Int32(inCount), shared.input, shared.weights + first, outCount,
                  shared.output + first, &e)
     }

@@ -13,15 +13,19 @@ public struct GEMMEpilogue {
     /// A matrix the size of C (row stride `residualStride`), or nil; must not overlap C.
     public var residual: UnsafePointer<Float>?
     public var residualStride: Int
+    /// The residual's columns when it has fewer than C (its missing columns count as 0: a residual zero-extended
+    /// on the right); nil when it has them all.
+    public var residualColumns: Int?
     public var activation: Activation
     /// Adds C's existing values too.
     public var accumulate: Bool
 
     public init(bias: UnsafePointer<Float>? = nil, residual: UnsafePointer<Float>? = nil, residualStride: Int = 0,
-                activation: Activation = .none, accumulate: Bool = false) {
+                residualColumns: Int? = nil, activation: Activation = .none, accumulate: Bool = false) {
         self.bias = bias
         self.residual = residual
         self.residualStride = residualStride
+        self.residualColumns = residualColumns
         self.activation = activation
         self.accumulate = accumulate
     }
@@ -31,7 +35,7 @@ public struct GEMMEpilogue {
 
     var c: rc_epilogue {
         rc_epilogue(bias: bias, residual: residual, residual_stride: residualStride, activation: activation.c,
-                    accumulate: accumulate ? 1 : 0)
+                    accumulate: accumulate ? 1 : 0, residual_columns: Int32(residualColumns ?? 0))
     }
 }
 
@@ -133,7 +137,12 @@ public enum GEMM {
                 let col = first * panel, width = min(n, last * panel) - col
                 var e = shared.epilogue
                 if let b = e.bias { e.bias = b + col }
-                if let r = e.residual { e.residual = r + col }
+                if let r = e.residual {
+                    // A narrow residual's columns left for this part: none, some, or all of its width.
+                    let left = e.residual_columns > 0 ? Int(e.residual_columns) - col : width
+                    e.residual = left > 0 ? r + col : nil
+                    e.residual_columns = left > 0 && left < width ? Int32(left) : 0
+                }
                 rc_sgemm_packed(isa.c, Int32(m), Int32(width), Int32(k), shared.a, lda, shared.pb + first * panel * k,
                                 shared.c + col, ldc, &e)
             }
@@ -156,7 +165,7 @@ public enum GEMM {
             let row = c + r * ldc
             if let residual = e.residual {
                 let res = residual + r * e.residualStride
-                for j in 0 ..< n { row[j] += res[j] }
+                for j in 0 ..< min(n, e.residualColumns ?? n) { row[j] += res[j] }
             }
             applyActivation(e.activation, to: row, count: n)
         }
@@ -172,7 +181,7 @@ public enum GEMM {
                 var sum: Float = e.accumulate ? c[i * ldc + j] : 0
                 for p in 0 ..< k { sum += a[i * lda + p] * b[p * ldb + j] }
                 if let bias = e.bias { sum += bias[j] }
-                if let residual = e.residual { sum += residual[i * e.residualStride + j] }
+                if let residual = e.residual, j < e.residualColumns ?? n { sum += residual[i * e.residualStride + j] }
                 c[i * ldc + j] = e.activation.apply(sum)
             }
         }

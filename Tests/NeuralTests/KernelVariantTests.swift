@@ -47,6 +47,41 @@ import Testing
         }
     }
 
+    /// A residual narrower than C (`residualColumns`: a shortcut zero-extended on the right, read without its
+    /// zeros) in every variant, on one and two threads (rows split, and column panels split with the residual
+    /// ending before, inside and after a part), and through OpenBLAS, against the naive loops.
+    @Test(arguments: isas)
+    func gemmWithANarrowResidualMatchesNaive(isa: InstructionSet) {
+        var random = TestRandom(seed: 303)
+        let shapes = [(4096, 28, 24, 24), (1024, 42, 36, 36), (64, 96, 88, 88), (13, 47, 9, 5), (7, 24, 3, 17),
+                      (3, 200, 400, 40), (3, 200, 400, 33), (5, 300, 2000, 290), (40, 24, 24, 8), (9, 12, 5, 1)]
+        for (m, n, k, columns) in shapes {
+            let a = random.floats(m * k), b = random.floats(k * n), bias = random.floats(n)
+            let residual = random.floats(m * columns)
+            var naive = [Float](repeating: .nan, count: m * n)
+            let runs: [(GEMMBackend, Int)] = [(.rollcall, 1), (.rollcall, 2), (.openblas, 1)]
+            bias.withUnsafeBufferPointer { bp in
+                residual.withUnsafeBufferPointer { rp in
+                    let e = GEMMEpilogue(bias: bp.baseAddress, residual: rp.baseAddress, residualStride: columns,
+                                         residualColumns: columns, activation: .relu)
+                    GEMM.multiplyNaive(m: m, n: n, k: k, a: a, b: b, c: &naive, epilogue: e)
+                    for (backend, threads) in runs {
+                        var fast = [Float](repeating: .nan, count: m * n)
+                        GEMM.multiply(m: m, n: n, k: k, a: a, b: b, c: &fast, epilogue: e, backend: backend, isa: isa,
+                                      threads: threads)
+                        #expect(maxRelativeError(fast, naive) < 1e-5, "\(isa) \(backend) \(threads) threads \(m)×\(n)×\(k), residual \(columns) columns")
+                    }
+                }
+            }
+            // The naive loops themselves: the columns past the residual's get no residual.
+            var plain = [Float](repeating: .nan, count: m * n)
+            bias.withUnsafeBufferPointer { bp in
+                GEMM.multiplyNaive(m: m, n: n, k: k, a: a, b: b, c: &plain, epilogue: GEMMEpilogue(bias: bp.baseAddress, activation: .relu))
+            }
+            #expect((0 ..< m).allSatisfy { i in (columns ..< n).allSatisfy { naive[i * n + $0] == plain[i * n + $0] } })
+        }
+    }
+
     @Test(arguments: isas)
     func prepackedAndThreadedGEMMEqualTheSingleThreadedOne(isa: InstructionSet) {
         var random = TestRandom(seed: 202)

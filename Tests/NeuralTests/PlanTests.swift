@@ -65,6 +65,51 @@ import Testing
         #expect(maxRelativeError(run(fused), run(plain)) < 1e-5)
     }
 
+    /// BlazeFace's shortcut with more channels out than in: x → depthwise → conv 1×1 (c → c + 4) + pad(x, 4 zero
+    /// channels) → ReLU. The PAD disappears (the convolution reads x as a narrower residual); same results.
+    @Test func aChannelPadReadAsAResidualFoldsIntoTheConvolution() throws {
+        var random = TestRandom(seed: 8)
+        for (h, w, c, extra) in [(16, 16, 24, 4), (8, 8, 88, 8), (5, 3, 7, 13)] {
+            var g = Graph()
+            let x = g.addInput(shape: [1, h, w, c])
+            let dwGeometry = Conv2DGeometry(inHeight: h, inWidth: w, inChannels: c, outChannels: c, kernelHeight: 3,
+                                            kernelWidth: 3, padding: .uniform(1))
+            let dw = g.add(.depthwise(input: x, weights: g.addConstant(random.floats(9 * c)), bias: g.addConstant(random.floats(c)),
+                                      geometry: dwGeometry, activation: .none), shape: [1, h, w, c])
+            let pointwise = Conv2DGeometry(inHeight: h, inWidth: w, inChannels: c, outChannels: c + extra, kernelHeight: 1,
+                                           kernelWidth: 1)
+            let conv = g.add(.conv(input: dw, weights: g.addConstant(random.floats(c * (c + extra))),
+                                   bias: g.addConstant(random.floats(c + extra)), geometry: pointwise, activation: .none,
+                                   residual: nil, winograd: false), shape: [1, h, w, c + extra])
+            let padded = g.add(.pad(input: x, padding: .zero, channelsBefore: 0, channelsAfter: extra), shape: [1, h, w, c + extra])
+            let sum = g.add(.add(conv, padded, activation: .none), shape: [1, h, w, c + extra])
+            g.outputs = [g.add(.activation(input: sum, .relu), shape: [1, h, w, c + extra])]
+            let input = random.floats(h * w * c)
+            func run(_ plan: Plan) -> [Float] {
+                let workspace = plan.makeWorkspace()
+                plan.input(in: workspace).update(from: input, count: input.count)
+                plan.run(in: workspace)
+                return Array(plan.output(in: workspace))
+            }
+            let fused = try Plan(g), plain = try Plan(g, options: .init(fuse: false))
+            #expect(fused.graph.opCounts == ["depthwise": 1, "conv": 1], "\(h)×\(w)×\(c)+\(extra)")
+            #expect(maxRelativeError(run(fused), run(plain)) < 1e-5, "\(h)×\(w)×\(c)+\(extra)")
+        }
+    }
+
+    @Test func aNarrowResidualIsRefusedWhereOnlyAFullOneFits() {
+        // A 3×3 convolution (not pointwise) with a residual of fewer channels than its output.
+        var graph = Graph(), random = TestRandom(seed: 1)
+        let x = graph.addInput(shape: [4, 4, 2])
+        let r = graph.addInput(shape: [4, 4, 1])
+        let g = Conv2DGeometry(inHeight: 4, inWidth: 4, inChannels: 2, outChannels: 3, kernelHeight: 3, kernelWidth: 3,
+                               padding: .uniform(1))
+        graph.outputs = [graph.add(.conv(input: x, weights: graph.addConstant(random.floats(g.weightCount)),
+                                         bias: nil, geometry: g, activation: .none, residual: r, winograd: false),
+                                   shape: [4, 4, 3])]
+        #expect(throws: NeuralError.self) { try Plan(graph) }
+    }
+
     @Test(arguments: [(3, 1), (5, 2), (3, 0)])
     func bandedConvolutionEqualsTheNaiveKernel(kernel: Int, pad: Int) throws {
         var random = TestRandom(seed: UInt64(kernel * 10 + pad))

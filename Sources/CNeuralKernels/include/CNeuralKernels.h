@@ -48,6 +48,10 @@ typedef struct {
     rc_activation activation;
     /// Nonzero: C's existing values are added too.
     int accumulate;
+    /// 0: the residual has all n columns. 1 … n − 1: it has only its first `residual_columns` (a residual
+    /// zero-extended on the right: BlazeFace's channel-padded shortcuts, read without the padding). Read by
+    /// `rc_sgemm` and `rc_sgemm_packed`; `rc_sgemv` requires 0.
+    int residual_columns;
 } rc_epilogue;
 
 /// Columns per packed panel of B.

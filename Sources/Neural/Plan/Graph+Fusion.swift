@@ -3,6 +3,8 @@
 //   convolution's padding (the kernel reads cells outside the image as zeros);
 // - an ADD that is the only reader of a convolution's output (no activation, same shapes) becomes the
 //   convolution's residual: the GEMM (or Winograd) adds it as it stores each tile;
+// - a PAD that only appends zero channels, read only as a pointwise convolution's residual, disappears: the
+//   convolution reads the unpadded tensor as a narrower residual (its GEMM adds nothing to the extra channels);
 // - a ReLU/ReLU6 that is the only reader of an op's output becomes that op's activation.
 
 extension Graph {
@@ -17,6 +19,7 @@ extension Graph {
     mutating func fuse() {
         foldPads()
         fuseResiduals()
+        foldChannelPads()
         fuseActivations()
     }
 
@@ -67,6 +70,21 @@ extension Graph {
             // The fused convolution runs where the ADD ran: its inputs are all written by then.
             nodes[j] = Node(op: .conv(input: input, weights: w, bias: b, geometry: g, activation: act, residual: other,
                                       winograd: winograd), output: out)
+            removed.insert(i)
+        }
+        nodes = nodes.enumerated().filter { !removed.contains($0.offset) }.map(\.element)
+    }
+
+    private mutating func foldChannelPads() {
+        let readers = readers()
+        var removed = Set<Int>()
+        for (i, node) in nodes.enumerated() {
+            guard case let .pad(input, padding, 0, after) = node.op, padding == .zero, after > 0,
+                  let j = soleReader(of: node.output, readers),
+                  case let .conv(x, w, b, g, act, residual?, winograd) = nodes[j].op, residual == node.output,
+                  x != node.output, g.isPointwise else { continue }
+            nodes[j].op = .conv(input: x, weights: w, bias: b, geometry: g, activation: act, residual: input,
+                                winograd: winograd)
             removed.insert(i)
         }
         nodes = nodes.enumerated().filter { !removed.contains($0.offset) }.map(\.element)

@@ -37,7 +37,15 @@ extension Graph {
             case let .conv(input, w, b, g, _, residual, _):
                 try window(input, g)
                 try need(constantCount(w) >= g.weightCount && constantCount(b) >= g.outChannels, "weights or bias too small")
-                if let residual { try need(count(residual) == count(out), "residual \(shape(residual)) is not \(shape(out))") }
+                if let residual {
+                    // The output's shape, or (a zero-extended shortcut, for a convolution that takes im2col + GEMM)
+                    // its height and width with fewer channels.
+                    let narrow = hwc(residual).map { r in
+                        r.channels < g.outChannels && fits(residual, g.outHeight, g.outWidth, r.channels)
+                    } ?? false
+                    try need(count(residual) == count(out) || (narrow && g.isPointwise),
+                             "residual \(shape(residual)) is not \(shape(out))")
+                }
             case let .depthwise(input, w, b, g, _):
                 try window(input, g)
                 try need(g.inChannels == g.outChannels, "depthwise \(g.inChannels) → \(g.outChannels) channels")

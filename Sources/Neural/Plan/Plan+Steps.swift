@@ -33,9 +33,12 @@ struct StepBinder {
         let out = offsets[node.output.index], count = graph.count(node.output)
         switch node.op {
         case let .conv(input, w, b, g, act, residual, allowWinograd):
+            // A residual with fewer channels than the output (validated: pointwise convolutions only) is a
+            // zero-extended shortcut, read as it is.
+            let narrow = residual.flatMap { graph.hwc($0) }.map(\.channels).flatMap { $0 < g.outChannels ? $0 : nil }
             return bindConv(input: offsets[input.index], weights: constant(w), bias: b.map(constant), output: out,
                             geometry: g, activation: act, residual: residual.map { offsets[$0.index] },
-                            winograd: allowWinograd)
+                            residualChannels: narrow, winograd: allowWinograd)
         case let .depthwise(input, w, b, g, act):
             let i = offsets[input.index], wp = UnsafePointer(constant(w)), bp = b.map { UnsafePointer(constant($0)) }
             if g.kernelHeight == 3 && g.kernelWidth == 3 {
@@ -110,7 +113,8 @@ struct StepBinder {
     /// once, in bands of output rows when the whole image's im2col would pass `scratchLimit`.
     private mutating func bindConv(input i: Int, weights wp: UnsafeMutablePointer<Float>, bias: UnsafeMutablePointer<Float>?,
                                    output out: Int, geometry g: Conv2DGeometry, activation act: Activation,
-                                   residual: Int?, winograd allowWinograd: Bool) -> (UnsafeMutablePointer<Float>) -> Void {
+                                   residual: Int?, residualChannels: Int?,
+                                   winograd allowWinograd: Bool) -> (UnsafeMutablePointer<Float>) -> Void {
         let bp = bias.map { UnsafePointer($0) }
         let rollcallGEMM = KernelDispatch.active.gemm == .rollcall
         if allowWinograd, rollcallGEMM, g.kernelHeight == 3, g.kernelWidth == 3, g.strideHeight == 1, g.strideWidth == 1 {
@@ -128,7 +132,8 @@ struct StepBinder {
             scratchFloats = max(scratchFloats, g.scratchCount)
             return { base in
                 conv2d(input: base + i, weights: w, bias: bp, output: base + out, geometry: g, activation: act,
-                       scratch: base + scratch, residual: residual.map { UnsafePointer(base + $0) }, packedWeights: packed)
+                       scratch: base + scratch, residual: residual.map { UnsafePointer(base + $0) },
+                       residualChannels: residualChannels, packedWeights: packed)
             }
         }
         // Bands of output rows [top, bottom): input rows from top − padTop to bottom − 1 − padTop + kh − 1,
