@@ -53,8 +53,10 @@ import Testing
     @Test(arguments: isas)
     func gemmWithANarrowResidualMatchesNaive(isa: InstructionSet) {
         var random = TestRandom(seed: 303)
+        // The last four are big enough to be split over two threads by column panels (160 columns each): the
+        // residual ends inside the second part, at the split, and inside the first.
         let shapes = [(4096, 28, 24, 24), (1024, 42, 36, 36), (64, 96, 88, 88), (13, 47, 9, 5), (7, 24, 3, 17),
-                      (3, 200, 400, 40), (3, 200, 400, 33), (5, 300, 2000, 290), (40, 24, 24, 8), (9, 12, 5, 1)]
+                      (40, 24, 24, 8), (9, 12, 5, 1), (5, 300, 1500, 290), (5, 300, 1500, 160), (5, 300, 1500, 40)]
         for (m, n, k, columns) in shapes {
             let a = random.floats(m * k), b = random.floats(k * n), bias = random.floats(n)
             let residual = random.floats(m * columns)
@@ -69,7 +71,9 @@ import Testing
                         var fast = [Float](repeating: .nan, count: m * n)
                         GEMM.multiply(m: m, n: n, k: k, a: a, b: b, c: &fast, epilogue: e, backend: backend, isa: isa,
                                       threads: threads)
-                        #expect(maxRelativeError(fast, naive) < 1e-5, "\(isa) \(backend) \(threads) threads \(m)×\(n)×\(k), residual \(columns) columns")
+                        // Blocked and sequential sums of k products part by rounding, more as k grows.
+                        #expect(maxRelativeError(fast, naive) < (k > 500 ? 5e-5 : 1e-5),
+                                "\(isa) \(backend) \(threads) threads \(m)×\(n)×\(k), residual \(columns) columns")
                     }
                 }
             }
