@@ -134,7 +134,7 @@ let package = Package(
         .testTarget(name: "NeuralTests", dependencies: ["TestSupport", "Neural", "CNeuralKernels", "COpenBLAS", "ModelSupply", "RollcallCore"]),
         .testTarget(name: "KerasHDF5Tests", dependencies: ["TestSupport", "KerasHDF5", "Neural", "ModelSupply"]),
         .testTarget(name: "ImagingTests", dependencies: ["TestSupport", "Imaging"]),
-        .testTarget(name: "FaceDetectionTests", dependencies: ["TestSupport", "FaceDetection", "ModelSupply", "RollcallCore"]),
+        .testTarget(name: "FaceDetectionTests", dependencies: ["TestSupport", "FaceDetection", "ModelSupply", "RollcallCore", "Neural"]),
         .testTarget(name: "FaceRecognitionTests", dependencies: [
             "TestSupport", "FaceRecognition", "RollcallCore", "ModelSupply", "KerasHDF5",
             // The evaluation pipeline and the VGG16 hash network drive some of the recognition tests.

@@ -183,6 +183,17 @@ void rc_pad_channels(rc_isa isa, const float *input, int pixels, int cin, int be
     }
 }
 
+void rc_letterbox_row(rc_isa isa, const uint8_t *row0, const uint8_t *row1, int channels, const int32_t *offsets,
+                      const int32_t *x_weights, int count, int32_t wy1, const uint8_t *image_end, float *out) {
+    switch (rc_usable(isa)) {
+#if defined(__x86_64__)
+    case RC_ISA_AVX512: rc_letterbox_row_avx512(row0, row1, channels, offsets, x_weights, count, wy1, image_end, out); return;
+    case RC_ISA_AVX2: rc_letterbox_row_avx2(row0, row1, channels, offsets, x_weights, count, wy1, image_end, out); return;
+#endif
+    default: rc_letterbox_row_baseline(row0, row1, channels, offsets, x_weights, count, wy1, image_end, out); return;
+    }
+}
+
 void rc_winograd43_weights(int cin, int cout, const float *weights, float *u) {
     static const float G[6][3] = {
         {1.0f / 4, 0, 0},

@@ -27,6 +27,9 @@
                                     float *output, const float *bias, const float *residual, rc_activation act);  \
     void rc_max_pool_##SFX(const float *input, const rc_pool_geometry *g, float *output);                      \
     void rc_pad_channels_after_##SFX(const float *input, int pixels, int cin, int cout, float *output);          \
+    void rc_letterbox_row_##SFX(const uint8_t *row0, const uint8_t *row1, int channels, const int32_t *offsets,    \
+                                const int32_t *x_weights, int count, int32_t wy1, const uint8_t *image_end,       \
+                                float *out);                                                                      \
     float rc_fma_chains_##SFX(long iterations);
 
 RC_DECLARE_VARIANT(baseline)

@@ -529,9 +529,40 @@ RC_TARGET void RC_FN(rc_depthwise3x3)(const float *input, const float *weights, 
     RC_FN(rc_depthwise3x3_into)(input, weights, bias, output, g, act, row_begin, row_end, 0);
 }
 
+/// 2×2 stride-2 max pooling with no padding whose windows all lie in the image (BlazeFace's): four loads per
+/// vector, nothing to clip.
+RC_INLINE void RC_FN(rc_max_pool_2x2)(const float *input, const rc_pool_geometry *g, float *output) {
+    const int C = g->channels;
+    const ptrdiff_t row = (ptrdiff_t)g->in_width * C;
+    for (int oy = 0; oy < g->out_height; oy++) {
+        const float *top = input + (ptrdiff_t)(2 * oy) * row;
+        float *out = output + (ptrdiff_t)oy * g->out_width * C;
+        for (int ox = 0; ox < g->out_width; ox++, top += 2 * C, out += C) {
+            const float *bottom = top + row;
+            int ch = 0;
+            for (; ch + RC_LANES <= C; ch += RC_LANES) {
+                const rc_v a = __builtin_elementwise_max(*(const rc_v *)(top + ch), *(const rc_v *)(top + C + ch));
+                const rc_v b = __builtin_elementwise_max(*(const rc_v *)(bottom + ch), *(const rc_v *)(bottom + C + ch));
+                *(rc_v *)(out + ch) = __builtin_elementwise_max(a, b);
+            }
+            if (ch < C) {
+                const int n = C - ch;
+                const rc_v a = __builtin_elementwise_max(RC_LOAD_PART(top + ch, n), RC_LOAD_PART(top + C + ch, n));
+                const rc_v b = __builtin_elementwise_max(RC_LOAD_PART(bottom + ch, n), RC_LOAD_PART(bottom + C + ch, n));
+                RC_STORE_PART(out + ch, __builtin_elementwise_max(a, b), n);
+            }
+        }
+    }
+}
+
 /// Max pooling (see `rc_max_pool`), one vector of channels at a time, the last one masked.
 RC_TARGET void RC_FN(rc_max_pool)(const float *input, const rc_pool_geometry *g, float *output) {
     const int C = g->channels;
+    if (g->kernel_h == 2 && g->kernel_w == 2 && g->stride_y == 2 && g->stride_x == 2 && g->pad_top == 0 &&
+        g->pad_left == 0 && 2 * g->out_height <= g->in_height && 2 * g->out_width <= g->in_width) {
+        RC_FN(rc_max_pool_2x2)(input, g, output);
+        return;
+    }
     for (int oy = 0; oy < g->out_height; oy++) {
         const int y0 = oy * g->stride_y - g->pad_top;
         const int ky0 = y0 < 0 ? -y0 : 0, ky1 = g->in_height - y0 < g->kernel_h ? g->in_height - y0 : g->kernel_h;
@@ -575,6 +606,63 @@ RC_TARGET void RC_FN(rc_pad_channels_after)(const float *input, int pixels, int 
             else RC_STORE_PART(out + j, v, n_out);
         }
     }
+}
+
+/// One letterbox cell (see `rc_letterbox_row`), plainly.
+RC_INLINE void RC_FN(rc_letterbox_cell)(const uint8_t *p, const uint8_t *q, int channels, int32_t wx1, int32_t wy1,
+                                        float *out) {
+    const int32_t wx0 = 32 - wx1, wy0 = 32 - wy1;
+    for (int c = 0; c < 3; c++) {
+        const int k = channels == 1 ? 0 : c;
+        const int32_t sum = wx0 * (p[k] * wy0 + q[k] * wy1) + wx1 * (p[k + channels] * wy0 + q[k + channels] * wy1);
+        /* Two statements, so that no FMA contracts them: the reference rounds the product, then subtracts. */
+        const float scaled = (float)((sum * 32 + (1 << 14)) >> 15) * (2.0f / 255.0f);
+        out[c] = scaled - 1.0f;
+    }
+}
+
+RC_TARGET void RC_FN(rc_letterbox_row)(const uint8_t *row0, const uint8_t *row1, int channels, const int32_t *offsets,
+                                       const int32_t *x_weights, int count, int32_t wy1, const uint8_t *image_end,
+                                       float *out) {
+    int i = 0;
+#if RC_LANES >= 8
+    if (channels == 3) {
+        /* Eight cells at a time: one 4-byte gather per neighbour brings a pixel's three bytes (and a fourth,
+           ignored), so every gather must end before image_end: the last cells may take the plain path. */
+        const __m256i mask = _mm256_set1_epi32(0xff), w32 = _mm256_set1_epi32(32), round = _mm256_set1_epi32(1 << 14);
+        const __m256i vwy1 = _mm256_set1_epi32(wy1), vwy0 = _mm256_set1_epi32(32 - wy1);
+        const __m256 scale = _mm256_set1_ps(2.0f / 255.0f), one = _mm256_set1_ps(1.0f);
+        for (; i + 8 <= count && row1 + offsets[i + 7] + 3 + 4 <= image_end; i += 8) {
+            const __m256i o = _mm256_loadu_si256((const __m256i *)(offsets + i));
+            const __m256i o3 = _mm256_add_epi32(o, _mm256_set1_epi32(3));
+            const __m256i p0 = _mm256_i32gather_epi32((const int *)row0, o, 1);
+            const __m256i p1 = _mm256_i32gather_epi32((const int *)row0, o3, 1);
+            const __m256i q0 = _mm256_i32gather_epi32((const int *)row1, o, 1);
+            const __m256i q1 = _mm256_i32gather_epi32((const int *)row1, o3, 1);
+            const __m256i wx1 = _mm256_loadu_si256((const __m256i *)(x_weights + i));
+            const __m256i wx0 = _mm256_sub_epi32(w32, wx1);
+            float lanes[3][8];
+            for (int c = 0; c < 3; c++) {
+                const int shift = 8 * c;
+#define RC_BYTE(v) _mm256_and_si256(_mm256_srli_epi32((v), shift), mask)
+                const __m256i left = _mm256_add_epi32(_mm256_mullo_epi32(RC_BYTE(p0), vwy0), _mm256_mullo_epi32(RC_BYTE(q0), vwy1));
+                const __m256i right = _mm256_add_epi32(_mm256_mullo_epi32(RC_BYTE(p1), vwy0), _mm256_mullo_epi32(RC_BYTE(q1), vwy1));
+#undef RC_BYTE
+                const __m256i sum = _mm256_add_epi32(_mm256_mullo_epi32(wx0, left), _mm256_mullo_epi32(wx1, right));
+                const __m256i byte = _mm256_srai_epi32(_mm256_add_epi32(_mm256_slli_epi32(sum, 5), round), 15);
+                _mm256_storeu_ps(lanes[c], _mm256_sub_ps(_mm256_mul_ps(_mm256_cvtepi32_ps(byte), scale), one));
+            }
+            float *cell = out + 3 * i;
+            for (int j = 0; j < 8; j++) {
+                cell[3 * j] = lanes[0][j];
+                cell[3 * j + 1] = lanes[1][j];
+                cell[3 * j + 2] = lanes[2][j];
+            }
+        }
+    }
+#endif
+    for (; i < count; i++)
+        RC_FN(rc_letterbox_cell)(row0 + offsets[i], row1 + offsets[i], channels, x_weights[i], wy1, out + 3 * i);
 }
 
 /// Winograd F(4×4, 3×3) input transform of tiles [tile_begin, tile_begin + tiles) over channels [ch, ch + L):

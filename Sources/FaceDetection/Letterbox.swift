@@ -1,4 +1,5 @@
 import Imaging
+import Neural
 
 // MediaPipe's ImageToTensorCalculator on CPU with keep_aspect_ratio, BORDER_ZERO and range [-1, 1]:
 // the region of interest is the whole image grown to a square around its centre; OpenCV's warpPerspective
@@ -50,10 +51,12 @@ public struct Letterbox: Sendable, Equatable {
     /// Writes the S×S×3 float tensor (values in [−1, 1]) for `image` into `output`.
     ///
     /// The bytes are `fillReference`'s (the tests compare them); the work per tensor cell is smaller: source
-    /// columns, rows and weights are computed once per call, rows and columns whose four neighbours all lie in
-    /// the image skip the bounds checks, the weighted sum is taken along x and then y (the same integer), and
-    /// each byte becomes its float in one multiply-add.
-    public func fill(_ output: UnsafeMutablePointer<Float>, size s: Int, from image: Image) {
+    /// columns, rows and weights are computed once per call, rows lying wholly in the letterbox border are
+    /// written at once, and the cells whose four neighbours lie in the image run in Neural's
+    /// `sampleRowFixedPoint` (per instruction set, `isa`: default `KernelDispatch.active.isa`); only border cells
+    /// check bounds.
+    public func fill(_ output: UnsafeMutablePointer<Float>, size s: Int, from image: Image,
+                     isa: InstructionSet = KernelDispatch.active.isa) {
         let width = image.width, height = image.height, channels = image.channels
         let (columns, columnWeights) = sourceGrid(Double(left), size: s)
         let (rows, rowWeights) = sourceGrid(Double(top), size: s)
@@ -63,44 +66,32 @@ public struct Letterbox: Sendable, Equatable {
             if firstInside == s { firstInside = i }
             endInside = i + 1
         }
-        let valueScale: Float = 2.0 / 255.0
+        let inside = firstInside..<endInside
+        let offsets = inside.map { Int32(truncatingIfNeeded: columns[$0] * channels) }
+        let insideWeights = Array(columnWeights[inside])
         image.pixels.withUnsafeBufferPointer { pixels in
             guard let base = pixels.baseAddress else { return }
-            columns.withUnsafeBufferPointer { columns in
-                columnWeights.withUnsafeBufferPointer { columnWeights in
-                    let step = channels == 1 ? 0 : 1  // a gray image gives each of the three tensor channels its byte
-                    for oy in 0..<s {
-                        let sy = rows[oy], wy1 = rowWeights[oy], wy0 = 32 - wy1
-                        let out = output + oy * s * 3
-                        guard sy >= 0, sy + 1 < height else {
-                            // Both source rows outside the image: the letterbox border, all zero bytes.
-                            if sy < -1 || sy >= height { out.update(repeating: -1, count: s * 3); continue }
-                            for ox in 0..<s { borderCell(out + ox * 3, base, width, height, channels, columns[ox],
-                                                         columnWeights[ox], sy, wy1) }
-                            continue
-                        }
-                        for ox in 0..<firstInside { borderCell(out + ox * 3, base, width, height, channels, columns[ox],
-                                                               columnWeights[ox], sy, wy1) }
-                        let row0 = base + sy * width * channels, row1 = row0 + width * channels
-                        let c1 = step, c2 = 2 * step
-                        for ox in firstInside..<endInside {
-                            // Integer weights sum to 32 along each axis, so the sum stays within 255 · 2^15 and each
-                            // rounded byte within 0…255 (no clamp, no overflow).
-                            let sx = columns[ox] &* channels, wx1 = columnWeights[ox], wx0 = 32 &- wx1
-                            let p = row0 + sx, q = row1 + sx, cell = out + ox &* 3
-                            @inline(__always) func value(_ k: Int) -> Float {
-                                let upper = Int32(p[k]) &* wx0 &+ Int32(p[k &+ channels]) &* wx1
-                                let lower = Int32(q[k]) &* wx0 &+ Int32(q[k &+ channels]) &* wx1
-                                let byte = ((upper &* wy0 &+ lower &* wy1) &<< 5 &+ (1 << 14)) &>> 15
-                                return Float(byte) * valueScale - 1
-                            }
-                            cell[0] = value(0)
-                            cell[1] = value(c1)
-                            cell[2] = value(c2)
-                        }
-                        for ox in endInside..<s { borderCell(out + ox * 3, base, width, height, channels, columns[ox],
-                                                             columnWeights[ox], sy, wy1) }
-                    }
+            let imageEnd = base + pixels.count
+            for oy in 0..<s {
+                let sy = rows[oy], wy1 = rowWeights[oy]
+                let out = output + oy * s * 3
+                guard sy >= 0, sy + 1 < height else {
+                    // Both source rows outside the image: the letterbox border, all zero bytes.
+                    if sy < -1 || sy >= height { out.update(repeating: -1, count: s * 3); continue }
+                    for ox in 0..<s { borderCell(out + ox * 3, base, width, height, channels, columns[ox], columnWeights[ox], sy, wy1) }
+                    continue
+                }
+                for ox in 0..<firstInside {
+                    borderCell(out + ox * 3, base, width, height, channels, columns[ox], columnWeights[ox], sy, wy1)
+                }
+                if !inside.isEmpty {
+                    let row0 = base + sy * width * channels
+                    sampleRowFixedPoint(row0: row0, row1: row0 + width * channels, channels: channels, offsets: offsets,
+                                        xWeights: insideWeights, count: inside.count, yWeight: wy1,
+                                        imageEnd: imageEnd, output: out + firstInside * 3, isa: isa)
+                }
+                for ox in endInside..<s {
+                    borderCell(out + ox * 3, base, width, height, channels, columns[ox], columnWeights[ox], sy, wy1)
                 }
             }
         }

@@ -1,5 +1,6 @@
 import FaceDetection
 import Imaging
+import Neural
 import RollcallCore
 import Testing
 
@@ -43,10 +44,13 @@ import Testing
         #expect(bytes == [0, 128, 255, 128])
     }
 
+    /// `fill` in every instruction set against `fillReference`, bit for bit: gray and RGB images of odd sizes, the
+    /// whole-image letterbox and tiles reaching past every edge (so runs of inside cells of every length, and
+    /// gathers that would end at the image's last byte), up- and downsampled.
     @Test(arguments: [Image.Format.rgb, .gray])
     func fillGivesTheReferenceBytesOnRandomImagesAndRegions(format: Image.Format) throws {
         var rng = SplitMix64(seed: 0x1e77_e7b0)
-        for trial in 0..<40 {
+        for trial in 0..<60 {
             let width = 1 + Int(rng.next() % 97), height = 1 + Int(rng.next() % 89)
             let pixels = (0..<width * height * format.channels).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
             let image = try Image(width: width, height: height, format: format, pixels: pixels)
@@ -55,11 +59,13 @@ import Testing
                 : Letterbox(left: Float(Int(rng.next() % 60)) - 30 + 0.37, top: Float(Int(rng.next() % 60)) - 30,
                             side: 1 + Float(rng.next() % 120) + 0.5, imageWidth: width, imageHeight: height)
             let size = 1 + Int(rng.next() % 70)
-            var fast = [Float](repeating: .nan, count: size * size * 3), reference = fast
-            box.fill(&fast, size: size, from: image)
+            var reference = [Float](repeating: .nan, count: size * size * 3)
             box.fillReference(&reference, size: size, from: image)
-            #expect(fast == reference, "trial \(trial): \(width)×\(height) \(format), region \(box), tensor \(size)")
+            for isa in InstructionSet.supported {
+                var fast = [Float](repeating: .nan, count: size * size * 3)
+                box.fill(&fast, size: size, from: image, isa: isa)
+                #expect(fast == reference, "trial \(trial) \(isa): \(width)×\(height) \(format), region \(box), tensor \(size)")
+            }
         }
     }
 }
-

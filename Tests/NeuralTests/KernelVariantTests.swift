@@ -268,7 +268,12 @@ import Testing
     @Test(arguments: isas)
     func maxPoolMatchesNaive(isa: InstructionSet) {
         var random = TestRandom(seed: 909)
+        // BlazeFace's 2×2/2 pools (their own fast path), one on odd sides (the last row and column unread).
         var geometries = [Conv2DGeometry(inHeight: 64, inWidth: 64, inChannels: 28, outChannels: 28, kernelHeight: 2,
+                                         kernelWidth: 2, strideHeight: 2, strideWidth: 2),
+                          Conv2DGeometry(inHeight: 8, inWidth: 8, inChannels: 88, outChannels: 88, kernelHeight: 2,
+                                         kernelWidth: 2, strideHeight: 2, strideWidth: 2),
+                          Conv2DGeometry(inHeight: 7, inWidth: 9, inChannels: 19, outChannels: 19, kernelHeight: 2,
                                          kernelWidth: 2, strideHeight: 2, strideWidth: 2)]
         for _ in 0 ..< 40 {
             let c = random.int(1 ... 40)

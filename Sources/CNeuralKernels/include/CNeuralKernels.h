@@ -9,6 +9,7 @@
 #define ROLLCALL_CNEURALKERNELS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -151,6 +152,18 @@ void rc_max_pool(rc_isa isa, const float *input, const rc_pool_geometry *g, floa
 /// Zero channels around each pixel's: output pixel p is `before` zeros, input pixel p (cin values), `after`
 /// zeros (TFLite's PAD on the channel axis only). Input and output must not overlap.
 void rc_pad_channels(rc_isa isa, const float *input, int pixels, int cin, int before, int after, float *output);
+
+/// One output row of MediaPipe's letterbox (FaceDetection's `Letterbox.fill`), for `count` cells whose four
+/// source neighbours all lie in the image. Cell i reads the pixel at byte offset offsets[i] (ascending) of
+/// source rows `row0` and `row1` = row0's next row, and the pixel after it; with wx1 = x_weights[i],
+/// wx0 = 32 − wx1 and wy0 = 32 − wy1, each of its three tensor channels c (a gray image's one byte for all
+/// three) is
+///   byte = ((wx0·(p0[c]·wy0 + q0[c]·wy1) + wx1·(p1[c]·wy0 + q1[c]·wy1)) · 32 + 2^14) >> 15,
+///   out[3i + c] = byte · (2/255) − 1,
+/// OpenCV's INTER_LINEAR fixed point. `channels` is 1 or 3; `image_end` is one past the image's last byte
+/// (no variant reads at or past it).
+void rc_letterbox_row(rc_isa isa, const uint8_t *row0, const uint8_t *row1, int channels, const int32_t *offsets,
+                      const int32_t *x_weights, int count, int32_t wy1, const uint8_t *image_end, float *out);
 
 /// Floating-point operations one call of `rc_fma_chains` performs per iteration: 12 chains × lanes × 2.
 int rc_fma_chain_flops(rc_isa isa);
