@@ -78,7 +78,9 @@ public struct Letterbox: Sendable, Equatable {
                 guard sy >= 0, sy + 1 < height else {
                     // Both source rows outside the image: the letterbox border, all zero bytes.
                     if sy < -1 || sy >= height { out.update(repeating: -1, count: s * 3); continue }
-                    for ox in 0..<s { borderCell(out + ox * 3, base, width, height, channels, columns[ox], columnWeights[ox], sy, wy1) }
+                    for ox in 0..<s {
+                        borderCell(out + ox * 3, base, width, height, channels, columns[ox], columnWeights[ox], sy, wy1)
+                    }
                     continue
                 }
                 for ox in 0..<firstInside {

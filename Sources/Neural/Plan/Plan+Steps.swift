@@ -33,9 +33,9 @@ struct StepBinder {
         let out = offsets[node.output.index], count = graph.count(node.output)
         switch node.op {
         case let .conv(input, w, b, g, act, residual, allowWinograd):
-            // A residual with fewer channels than the output (validated: pointwise convolutions only) is a
-            // zero-extended shortcut, read as it is.
-            let narrow = residual.flatMap { graph.hwc($0) }.map(\.channels).flatMap { $0 < g.outChannels ? $0 : nil }
+            // A residual smaller than the output (validated: pointwise convolutions only, same height and width,
+            // fewer channels) is a zero-extended shortcut, read as it is.
+            let narrow = residual.flatMap { r in graph.count(r) == count ? nil : graph.hwc(r)?.channels }
             return bindConv(input: offsets[input.index], weights: constant(w), bias: b.map(constant), output: out,
                             geometry: g, activation: act, residual: residual.map { offsets[$0.index] },
                             residualChannels: narrow, winograd: allowWinograd)
