@@ -248,7 +248,8 @@ import TestSupport
                 try await browser.waitFor("notification log", "location.pathname === '/dashboard/notifications' && document.querySelectorAll('#notifications tr.notification').length === 3")
                 let rows = try #require(try await browser.evaluate("[...document.querySelectorAll('#notifications tr.notification')].map(tr => [tr.querySelector('.kind').textContent, tr.querySelector('.outcome').textContent, tr.querySelector('.attempts').textContent, tr.querySelector('.last-error').textContent].join('|')).join(';')") as? String)
                 #expect(rows == "gallery_not_acknowledged|refused (HTTP 404)|1|HTTP 404;agent_offline|failed (HTTP 500)|4|HTTP 500;agent_offline|delivered (HTTP 200)|2|HTTP 500")
-                #expect(try await browser.evaluate("getComputedStyle(document.querySelector('tr.notification[data-outcome=failed] td.outcome')).fontWeight") as? String == "700")
+                // The stylesheet may arrive after the rows: wait for it to apply.
+                try await browser.waitFor("a failed delivery's outcome in bold", "getComputedStyle(document.querySelector('tr.notification[data-outcome=failed] td.outcome')).fontWeight === '700'")
                 try await shoot(browser, "10-notifications.png")
             } catch {
                 try? await shoot(browser, "notifications-failure.png")
