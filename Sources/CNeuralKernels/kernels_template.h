@@ -632,7 +632,7 @@ RC_TARGET void RC_FN(rc_letterbox_row)(const uint8_t *row0, const uint8_t *row1,
         const __m256i mask = _mm256_set1_epi32(0xff), w32 = _mm256_set1_epi32(32), round = _mm256_set1_epi32(1 << 14);
         const __m256i vwy1 = _mm256_set1_epi32(wy1), vwy0 = _mm256_set1_epi32(32 - wy1);
         const __m256 scale = _mm256_set1_ps(2.0f / 255.0f), one = _mm256_set1_ps(1.0f);
-        for (; i + 8 <= count && row1 + offsets[i + 7] + 3 + 4 <= image_end; i += 8) {
+        for (; i + 8 <= count && (ptrdiff_t)offsets[i + 7] + 3 + 4 <= image_end - row1; i += 8) {
             const __m256i o = _mm256_loadu_si256((const __m256i *)(offsets + i));
             const __m256i o3 = _mm256_add_epi32(o, _mm256_set1_epi32(3));
             const __m256i p0 = _mm256_i32gather_epi32((const int *)row0, o, 1);
