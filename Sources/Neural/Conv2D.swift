@@ -30,7 +30,9 @@ public func conv2d(input: UnsafePointer<Float>, weights: UnsafePointer<Float>, b
                    activation: Activation = .none, scratch: UnsafeMutablePointer<Float>?,
                    residual: UnsafePointer<Float>? = nil, residualChannels: Int? = nil, packedWeights: PackedMatrix? = nil,
                    winograd: WinogradWeights? = nil) {
-    let narrowResidual = residual != nil && residualChannels.map { $0 < g.outChannels } == true
+    // The residual's channels when it has fewer than the output (nil: all of them).
+    let narrowChannels = residual == nil ? nil : residualChannels.flatMap { $0 < g.outChannels ? $0 : nil }
+    let narrowResidual = narrowChannels != nil
     if let winograd, !narrowResidual, KernelDispatch.active.gemm == .rollcall, g.kernelHeight == 3, g.kernelWidth == 3,
        g.strideHeight == 1, g.strideWidth == 1 {
         conv3x3Winograd(input: input, weights: winograd, bias: bias, output: output, geometry: g,
@@ -44,10 +46,8 @@ public func conv2d(input: UnsafePointer<Float>, weights: UnsafePointer<Float>, b
     }
     let rows = g.outHeight * g.outWidth
     let k = g.kernelHeight * g.kernelWidth * g.inChannels
-    let epilogue = narrowResidual
-        ? GEMMEpilogue(bias: bias, residual: residual, residualStride: residualChannels ?? g.outChannels,
-                       residualColumns: residualChannels, activation: activation)
-        : GEMMEpilogue(bias: bias, residual: residual, residualStride: g.outChannels, activation: activation)
+    let epilogue = GEMMEpilogue(bias: bias, residual: residual, residualStride: narrowChannels ?? g.outChannels,
+                                residualColumns: narrowChannels, activation: activation)
     var a = input
     if !g.isPointwise {
         guard let scratch else { preconditionFailure("conv2d needs \(g.scratchCount) floats of scratch") }

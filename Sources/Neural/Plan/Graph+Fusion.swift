@@ -38,6 +38,11 @@ extension Graph {
         return nodes.firstIndex { $0.op.inputs.contains(value) }
     }
 
+    /// Drops the nodes at `indices` (ones a fusion merged into another).
+    private mutating func removeNodes(_ indices: Set<Int>) {
+        nodes = nodes.enumerated().filter { !indices.contains($0.offset) }.map(\.element)
+    }
+
     private mutating func foldPads() {
         let readers = readers()
         var removed = Set<Int>()
@@ -54,7 +59,7 @@ extension Graph {
             nodes[j].op = .depthwise(input: input, weights: w, bias: b, geometry: folded, activation: act)
             removed.insert(i)
         }
-        nodes = nodes.enumerated().filter { !removed.contains($0.offset) }.map(\.element)
+        removeNodes(removed)
     }
 
     private mutating func fuseResiduals() {
@@ -72,7 +77,7 @@ extension Graph {
                                       winograd: winograd), output: out)
             removed.insert(i)
         }
-        nodes = nodes.enumerated().filter { !removed.contains($0.offset) }.map(\.element)
+        removeNodes(removed)
     }
 
     private mutating func foldChannelPads() {
@@ -87,7 +92,7 @@ extension Graph {
                                 winograd: winograd)
             removed.insert(i)
         }
-        nodes = nodes.enumerated().filter { !removed.contains($0.offset) }.map(\.element)
+        removeNodes(removed)
     }
 
     private mutating func fuseActivations() {
@@ -100,6 +105,6 @@ extension Graph {
             nodes[i] = Node(op: fused, output: nodes[j].output)
             removed.insert(j)
         }
-        nodes = nodes.enumerated().filter { !removed.contains($0.offset) }.map(\.element)
+        removeNodes(removed)
     }
 }
