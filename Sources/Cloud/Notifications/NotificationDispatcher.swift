@@ -87,11 +87,14 @@ public struct NotificationDispatcher: Sendable {
         return parts.string ?? url.host ?? "webhook"
     }
 
-    /// Writes `delivery` to the log; a failure to write is counted and logged, never thrown.
+    /// Writes `delivery` to the log; a failure to write is counted and logged, never thrown. The write runs in a
+    /// task of its own, so that stopping (which cancels the deliveries) does not cancel it too: a delivery that
+    /// ended just before the stop, or was cut short by it (`cancelled`), is still in the log.
     private func record(_ delivery: NotificationDelivery) async {
         guard let log else { return }
+        let write = Task { try await log.recordNotificationDelivery(delivery) }
         do {
-            _ = try await log.recordNotificationDelivery(delivery)
+            _ = try await write.value
         } catch {
             metrics.increment("rollcall_cloud_notification_log_errors_total")
             logger.error("notification \(delivery.eventKey) delivery on \(delivery.channel.rawValue) not logged: \(error)")

@@ -140,9 +140,11 @@ import TestSupport
                 dispatcher: dispatcher, store: store, interval: 0.2, metrics: metrics, logger: Logger(label: "test"))
             let running = Task { try await service.run() }
             defer { running.cancel() }
+            // Published, posted, and both deliveries ended and logged (stopping earlier would log one cancelled).
             #expect(await eventually(within: 30) {
                 let published = await messages.messages.count, posted = await receiver.received.count
-                return published == 1 && posted == 1
+                let logged = (try? await store.notificationDeliveries(limit: 10, cursor: nil).items.count) ?? 0
+                return published == 1 && posted == 1 && logged == 2
             })
             running.cancel()
             try? await running.value

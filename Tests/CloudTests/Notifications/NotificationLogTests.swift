@@ -94,4 +94,33 @@ import TestSupport
             }
         }
     }
+
+    /// Stopping cancels a delivery waiting to retry; the log still gets it, as cancelled, with its first failure.
+    @Test func aDeliveryCutShortByStoppingIsLoggedAsCancelled() async throws {
+        let env = try await TestEnvironment()
+        defer { env.remove() }
+        let receiver = WebhookReceiver(scripts: ["0:late": [500]])
+        // The retry would come a minute later: the stop comes first.
+        let slow = WebhookRetryPolicy(maximumAttempts: 4, initialDelay: .seconds(60), multiplier: 2,
+                                      maximumDelay: .seconds(60), timeout: .seconds(5))
+        let secret = self.secret, metrics = env.metrics, store = env.store, late = event("late")
+        try await WebhookReceiver.serve(receiver) { url in
+            let endpoint = try WebhookEndpoint(id: 0, url: url, secret: secret, events: [.agentOffline])
+            let dispatcher = try NotificationDispatcher(mqtt: nil, webhooks: [endpoint], retry: slow, log: store,
+                                                        metrics: metrics, logger: Logger(label: "test"))
+            let delivering = Task { await dispatcher.dispatch(late) }
+            // The first answer (500) is counted: the sender now waits to retry.
+            #expect(await eventually(within: 30) {
+                metrics.counter("rollcall_cloud_webhook_attempts_total", labels: ["status": "500"]) == 1
+            })
+            delivering.cancel()
+            await delivering.value
+            await dispatcher.shutdown()
+        }
+        let logged = try await store.notificationDeliveries(limit: 10, cursor: nil).items
+        #expect(logged.count == 1)
+        #expect(logged.first?.eventKey == "late" && logged.first?.outcome == .cancelled && logged.first?.attempts == 1
+            && logged.first?.lastError == "HTTP 500")
+        #expect(metrics.counter("rollcall_cloud_notification_log_errors_total") == 0)
+    }
 }
