@@ -231,6 +231,22 @@ import TestSupport
         #expect(try await service.sweep(now: Date() + 25 * 86400) == 1)
         #expect(env.files(under: env.config.storage.cropsDirectory).isEmpty)
     }
+
+    @Test func retentionExpiresOldNotificationDeliveries() async throws {
+        let env = try await TestEnvironment { $0.retention.notificationDays = 30 }
+        defer { env.remove() }
+        for (key, age) in [("old", 40.0), ("recent", 2.0)] {
+            let event = NotificationEvent(key: key, kind: .agentOffline, time: Date() - age * 86400, message: key)
+            _ = try await env.store.recordNotificationDelivery(NotificationDelivery(
+                event, channel: .mqtt, target: "rollcall/v1/notifications/agent_offline", outcome: .delivered,
+                attempts: 1, finishedAt: Date() - age * 86400))
+        }
+        let service = RetentionService(store: env.store, crops: env.aggregator.crops, retention: env.config.retention,
+                                       metrics: env.metrics, logger: .init(label: "t"))
+        #expect(try await service.sweepLiveState(now: Date()) == 1)
+        #expect(try await env.store.notificationDeliveries(limit: 10, cursor: nil).items.map(\.eventKey) == ["recent"])
+        #expect(env.metrics.counter("rollcall_cloud_notification_log_expired_total") == 1)
+    }
 }
 
 extension IncomingCrop {

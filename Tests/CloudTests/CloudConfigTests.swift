@@ -23,7 +23,7 @@ import Testing
         let config = try CloudConfig(yaml: """
             http: {host: 0.0.0.0, port: 9000, max_upload_bytes: 2048}
             storage: {database: /tmp/x.sqlite, crops_dir: /tmp/c, photos_dir: /tmp/p, postgres_url: "postgres://r@db/rc"}
-            retention: {known_days: 1.5, unknown_days: 0.5, sweep_interval_seconds: 60}
+            retention: {known_days: 1.5, unknown_days: 0.5, sweep_interval_seconds: 60, notification_days: 14}
             recognition: {workers: 3, queue_depth: 10, match_threshold: 0.5, blas_threads: 2, emotion_smoothing: 0.5,
                           emotion_uncertain_below: 0.35}
             mqtt: {host: broker, port: 8884, ca: ca.pem, cert: c.pem, key: c.key, client_id: c2, share_group: g}
@@ -34,7 +34,7 @@ import Testing
         #expect(config.storage.postgresURL == "postgres://r@db/rc")
         #expect(config.recognition.queueDepth == 10)
         #expect(config.http.maxUploadBytes == 2048)
-        #expect(config.retention.unknownDays == 0.5)
+        #expect(config.retention.unknownDays == 0.5 && config.retention.notificationDays == 14)
         #expect(config.recognition.effectiveWorkers == 3)
         #expect(config.recognition.effectiveBLASThreads == 2)
         #expect(config.recognition.emotionSmoothing == 0.5 && config.recognition.emotionUncertainBelow == 0.35)
@@ -63,6 +63,7 @@ import Testing
             ("http: {port: eighty}", "http.port"),
             ("http: {max_upload_bytes: 10}", "http.max_upload_bytes"),
             ("retention: {known_days: -1}", "retention.known_days"),
+            ("retention: {notification_days: 0}", "retention.notification_days"),
             ("recognition: {match_threshold: 9}", "recognition.match_threshold"),
             ("recognition: {emotion_smoothing: 0}", "recognition.emotion_smoothing"),
             ("recognition: {emotion_uncertain_below: 1.5}", "recognition.emotion_uncertain_below"),

@@ -41,7 +41,8 @@ extension CloudConfig {
         self.storage.photosDirectory = try storage.string("photos_dir", default: self.storage.photosDirectory)
 
         let retention = try top.section("retention", allowed: ["known_days", "unknown_days",
-                                                               "sweep_interval_seconds", "live_event_hours"])
+                                                               "sweep_interval_seconds", "live_event_hours",
+                                                               "notification_days"])
         self.retention.knownDays = try retention.double("known_days", default: self.retention.knownDays,
                                                         in: 0 ... 3650)
         self.retention.unknownDays = try retention.double("unknown_days", default: self.retention.unknownDays,
@@ -50,6 +51,8 @@ extension CloudConfig {
             "sweep_interval_seconds", default: self.retention.sweepIntervalSeconds, in: 1 ... 86400)
         self.retention.liveEventHours = try retention.double("live_event_hours", default: self.retention.liveEventHours,
                                                              in: 0.01 ... 24 * 365)
+        self.retention.notificationDays = try retention.double(
+            "notification_days", default: self.retention.notificationDays, in: 1 ... 3650)
 
         let recognition = try top.section("recognition", allowed: [
             "workers", "queue_depth", "match_threshold", "match_margin", "match_ratio", "min_enrollment_face_pixels",

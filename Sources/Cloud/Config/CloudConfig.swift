@@ -45,6 +45,8 @@ public struct CloudConfig: Sendable, Equatable {
         public var sweepIntervalSeconds = 3600.0
         /// Hours the live feed's events are kept (a browser reconnecting later resumes from the oldest kept).
         public var liveEventHours = 24.0
+        /// Days the notification log keeps a delivery (also capped at `RetentionService.maxNotificationDeliveries`).
+        public var notificationDays = 90.0
         public init() {}
     }
 

@@ -8,4 +8,8 @@ public protocol NotificationStore: Sendable {
 
     /// Deliveries newest first, `limit` per page; `cursor` is the previous page's `nextCursor`.
     func notificationDeliveries(limit: Int, cursor: Int64?) async throws(CloudError) -> Page<NotificationDelivery>
+
+    /// Deletes deliveries that ended before `before`, then all but the newest `keepingAtMost`; returns how many
+    /// went.
+    func expireNotificationDeliveries(before: Date, keepingAtMost: Int) async throws(CloudError) -> Int
 }

@@ -1,13 +1,14 @@
 // The background jobs that delete what is kept only for a while: crops past their kind's retention period, idle
-// tracks' shared state and old live-feed events.
+// tracks' shared state, old live-feed events and old notification deliveries.
 import Foundation
 import Logging
 import ServiceLifecycle
 
 /// Deletes crop files past retention (known and unknown faces have separate periods) and clears their
 /// references, every `retention.sweepIntervalSeconds`; and every `liveStateInterval` the state of tracks idle
-/// longer than track fusion's idle timeout (they start afresh anyway) and live events older than
-/// `retention.liveEventHours`, each table also capped in rows. Runs until cancelled or shut down gracefully;
+/// longer than track fusion's idle timeout (they start afresh anyway), live events older than
+/// `retention.liveEventHours` and notification deliveries older than `retention.notificationDays`, each table
+/// also capped in rows. Runs until cancelled or shut down gracefully;
 /// one aggregator sweeps at a time.
 public struct RetentionService: Service {
     let store: any Store
@@ -20,6 +21,8 @@ public struct RetentionService: Service {
     /// Most tracks and live events kept, whatever their age.
     static let maxTracks = 100_000
     static let maxLiveEvents = 100_000
+    /// Most notification deliveries kept, whatever their age.
+    public static let maxNotificationDeliveries = 100_000
 
     public init(store: any Store, crops: any BlobVault, retention: CloudConfig.Retention, metrics: CloudMetrics,
                 logger: Logger, liveStateInterval: Double = 60) {
@@ -56,7 +59,7 @@ public struct RetentionService: Service {
         }
     }
 
-    /// Forgets idle tracks and old live events; returns how many rows went.
+    /// Forgets idle tracks, old live events and old notification deliveries; returns how many rows went.
     @discardableResult
     public func sweepLiveState(now: Date) async throws(CloudError) -> Int {
         let idle = TrackStep(emotionSmoothing: 1, emotionUncertainBelow: 0).idleTimeout
@@ -64,9 +67,13 @@ public struct RetentionService: Service {
                                                   keepingAtMost: Self.maxTracks)
         let events = try await store.expireLiveEvents(before: now.addingTimeInterval(-retention.liveEventHours * 3600),
                                                       keepingAtMost: Self.maxLiveEvents)
+        let deliveries = try await store.expireNotificationDeliveries(
+            before: now.addingTimeInterval(-retention.notificationDays * 86400),
+            keepingAtMost: Self.maxNotificationDeliveries)
         metrics.increment("rollcall_cloud_tracks_expired_total", by: Double(tracks))
         metrics.increment("rollcall_cloud_live_events_expired_total", by: Double(events))
-        return tracks + events
+        metrics.increment("rollcall_cloud_notification_log_expired_total", by: Double(deliveries))
+        return tracks + events + deliveries
     }
 
     /// One sweep: removes every expired crop; returns how many detections lost their crop.

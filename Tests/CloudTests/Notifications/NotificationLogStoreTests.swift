@@ -54,4 +54,24 @@ import Testing
         #expect(read.message == stored.message && read.lastError == stored.lastError)
         #expect(read.lastError?.count == NotificationDelivery.maximumTextLength)
     }
+
+    /// Old deliveries go, then all but the newest few; what is kept still pages in order.
+    @Test(arguments: StoreKind.allCases)
+    func oldDeliveriesExpireAndTheLogIsCapped(kind: StoreKind) async throws {
+        let env = try await StoreHarness(kind)
+        for n in 1 ... 6 {
+            _ = try await env.store.recordNotificationDelivery(NotificationDelivery(
+                event(n), channel: .mqtt, target: "rollcall/v1/notifications/agent_offline", outcome: .delivered,
+                attempts: 1, finishedAt: t0 + Double(n) * 86400))
+        }
+        // Days 1 and 2 ended before day 2.5.
+        #expect(try await env.store.expireNotificationDeliveries(before: t0 + 2.5 * 86400, keepingAtMost: 100) == 2)
+        #expect(try await env.store.notificationDeliveries(limit: 10, cursor: nil).items.map(\.eventKey)
+            == (3 ... 6).reversed().map { event($0).key })
+        // Nothing is old enough any more; the cap keeps the newest two.
+        #expect(try await env.store.expireNotificationDeliveries(before: t0, keepingAtMost: 2) == 2)
+        #expect(try await env.store.notificationDeliveries(limit: 10, cursor: nil).items.map(\.eventKey)
+            == [event(6).key, event(5).key])
+        #expect(try await env.store.expireNotificationDeliveries(before: t0, keepingAtMost: 2) == 0)
+    }
 }

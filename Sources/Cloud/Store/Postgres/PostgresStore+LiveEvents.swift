@@ -80,16 +80,7 @@ extension PostgresStore {
     }
 
     public func expireLiveEvents(before: Date, keepingAtMost: Int) async throws(CloudError) -> Int {
-        let keep = max(0, keepingAtMost)
-        let logger = self.logger
-        return try await transaction("expire live events") { connection in
-            let old = try await Self.rows(connection, "DELETE FROM live_event WHERE time < \(before) RETURNING 1 AS one",
-                                          logger: logger) { _ in () }.count
-            let beyond = try await Self.rows(connection, """
-                DELETE FROM live_event WHERE id IN (SELECT id FROM live_event ORDER BY tx DESC, id DESC OFFSET \(keep))
-                RETURNING 1 AS one
-                """, logger: logger) { _ in () }.count
-            return old + beyond
-        }
+        try await expireRows("expire live events", table: "live_event", timeColumn: "time", key: "id",
+                             newestFirst: "tx DESC, id DESC", before: before, keepingAtMost: keepingAtMost)
     }
 }

@@ -42,4 +42,9 @@ extension PostgresStore {
         }
         return Page(items: items, nextCursor: rows.count > limit ? items.last?.id : nil)
     }
+
+    public func expireNotificationDeliveries(before: Date, keepingAtMost: Int) async throws(CloudError) -> Int {
+        try await expireRows("expire notification deliveries", table: "notification_delivery", timeColumn: "finished_at",
+                             key: "id", newestFirst: "id DESC", before: before, keepingAtMost: keepingAtMost)
+    }
 }

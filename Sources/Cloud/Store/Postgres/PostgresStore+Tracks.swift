@@ -113,19 +113,8 @@ extension PostgresStore {
     }
 
     public func expireTracks(updatedBefore before: Date, keepingAtMost: Int) async throws(CloudError) -> Int {
-        let keep = max(0, keepingAtMost)
-        let logger = self.logger
-        return try await transaction("expire tracks") { connection in
-            let old = try await Self.rows(connection, """
-                DELETE FROM track_state WHERE updated_at < \(before) RETURNING 1 AS one
-                """, logger: logger) { _ in () }.count
-            let beyond = try await Self.rows(connection, """
-                DELETE FROM track_state WHERE ctid IN
-                  (SELECT ctid FROM track_state ORDER BY updated_at DESC OFFSET \(keep))
-                RETURNING 1 AS one
-                """, logger: logger) { _ in () }.count
-            return old + beyond
-        }
+        try await expireRows("expire tracks", table: "track_state", timeColumn: "updated_at", key: "ctid",
+                             newestFirst: "updated_at DESC", before: before, keepingAtMost: keepingAtMost)
     }
 }
 

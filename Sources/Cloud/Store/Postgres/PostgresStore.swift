@@ -117,6 +117,27 @@ public final class PostgresStore: Store, Service {
         return result
     }
 
+    /// In one transaction, deletes `table`'s rows whose `timeColumn` is before `before`, then all but the first
+    /// `keepingAtMost` in `newestFirst` order (rows named by `key`); returns how many went. The names are this
+    /// module's SQL, never input.
+    func expireRows(_ what: String, table: StaticString, timeColumn: StaticString, key: StaticString,
+                    newestFirst: StaticString, before: Date, keepingAtMost: Int) async throws(CloudError) -> Int {
+        let keep = max(0, keepingAtMost)
+        let (table, time, key, order) = ("\(table)", "\(timeColumn)", "\(key)", "\(newestFirst)")
+        let logger = self.logger
+        return try await transaction(what) { connection in
+            let old = try await Self.rows(connection, """
+                DELETE FROM \(unescaped: table) WHERE \(unescaped: time) < \(before) RETURNING 1 AS one
+                """, logger: logger) { _ in () }.count
+            let beyond = try await Self.rows(connection, """
+                DELETE FROM \(unescaped: table) WHERE \(unescaped: key) IN
+                  (SELECT \(unescaped: key) FROM \(unescaped: table) ORDER BY \(unescaped: order) OFFSET \(keep))
+                RETURNING 1 AS one
+                """, logger: logger) { _ in () }.count
+            return old + beyond
+        }
+    }
+
     /// Runs `body`, failing after `seconds`.
     static func withTimeout<T: Sendable>(_ seconds: Double,
                                          _ body: @escaping @Sendable () async throws -> T) async throws -> T {

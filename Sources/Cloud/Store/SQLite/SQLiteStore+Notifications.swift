@@ -33,4 +33,17 @@ extension SQLiteStore {
         let items = Array(rows.prefix(limit))
         return Page(items: items, nextCursor: rows.count > limit ? items.last?.id : nil)
     }
+
+    public func expireNotificationDeliveries(before: Date, keepingAtMost: Int) async throws(CloudError) -> Int {
+        try await write { db in
+            try db.execute(sql: "DELETE FROM notificationDelivery WHERE finishedAt < ?", arguments: [before])
+            var removed = db.changesCount
+            if let newest = try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM notificationDelivery") {
+                try db.execute(sql: "DELETE FROM notificationDelivery WHERE id <= ?",
+                               arguments: [newest - Int64(max(0, keepingAtMost))])
+                removed += db.changesCount
+            }
+            return removed
+        }
+    }
 }
