@@ -29,7 +29,9 @@ public struct DlibRectangle: Sendable, Equatable, Codable {
 /// dlib's shape predictor (e.g. the 5-point face landmark model), immutable and `Sendable`.
 public final class ShapePredictor: Sendable {
     let file: DlibShapePredictorFile
-    /// Per level, per tree: offset of the tree's leaves in `file` (kept as read).
+    /// Each level's trees, packed for walking (`PackedForest`).
+    let forests: [PackedForest]
+    /// Number of landmarks.
     public var partCount: Int { file.partCount }
 
     /// Loads a predictor from `url`.
@@ -40,6 +42,7 @@ public final class ShapePredictor: Sendable {
 
     init(file: DlibShapePredictorFile) {
         self.file = file
+        forests = file.levels.map { PackedForest($0.trees, shapeLength: 2 * file.partCount) }
     }
 
     /// The landmarks of the face in `box`, in image pixels (integers, as dlib rounds them), from the gray
@@ -49,18 +52,21 @@ public final class ShapePredictor: Sendable {
     }
 
     func landmarks(intensity: GrayView, box: DlibRectangle) -> [Point] {
-        let shapeLength = 2 * file.partCount
         var shape = file.initialShape
-        var features = [Float]()
+        var features = [Float](), offsets = [Int](), leaves = [Int](), gathered = [Float]()
         // unnormalising map: (0,0) → (left, top), (1,1) → (right, bottom).
         let sx = Double(box.right - box.left), sy = Double(box.bottom - box.top)
         let ox = Double(box.left), oy = Double(box.top)
         let meanPoints = Self.points(file.initialShape)
-        for level in file.levels {
+        for (level, forest) in zip(file.levels, forests) {
             let t = Imaging.AffineTransform.similarity(mapping: meanPoints, to: Self.points(shape)) ?? .identity
             let (a, b, c, d) = (Float(t.a), Float(t.b), Float(t.d), Float(t.e))
             let count = level.anchors.count
-            if features.count != count { features = [Float](repeating: 0, count: count) }
+            if features.count != count {
+                features = [Float](repeating: 0, count: count)
+                offsets = [Int](repeating: 0, count: count)
+            }
+            // Where each feature pixel is, then (apart, so that the image's cache misses overlap) what it reads.
             for i in 0 ..< count {
                 let anchor = Int(level.anchors[i])
                 let dx = level.deltas[2 * i], dy = level.deltas[2 * i + 1]
@@ -68,18 +74,10 @@ public final class ShapePredictor: Sendable {
                 let ny = c * dx + d * dy + shape[2 * anchor + 1]
                 let px = Int((sx * Double(nx) + ox + 0.5).rounded(.down))
                 let py = Int((sy * Double(ny) + oy + 0.5).rounded(.down))
-                features[i] = intensity.value(x: px, y: py)
+                offsets[i] = intensity.offset(x: px, y: py)
             }
-            for tree in level.trees {
-                var node = 0
-                let splits = tree.splitFirst.count
-                while node < splits {
-                    let diff = features[Int(tree.splitFirst[node])] - features[Int(tree.splitSecond[node])]
-                    node = diff > tree.splitThreshold[node] ? 2 * node + 1 : 2 * node + 2
-                }
-                let leaf = (node - splits) * shapeLength
-                for k in 0 ..< shapeLength { shape[k] += tree.leafValues[leaf + k] }
-            }
+            intensity.read(offsets, into: &features)
+            forest.apply(features: features, to: &shape, leaves: &leaves, gathered: &gathered)
         }
         // Whole pixels, as dlib rounds them: exact in `Point`'s single precision.
         return (0 ..< file.partCount).map { i in
@@ -109,10 +107,24 @@ struct GrayView {
         pixels = image.pixels
     }
 
-    @inline(__always) func value(x: Int, y: Int) -> Float {
-        guard x >= 0, y >= 0, x < width, y < height else { return 0 }
-        let i = (y * width + x) * channels
-        if channels == 1 { return Float(pixels[i]) }
-        return Float((UInt16(pixels[i]) + UInt16(pixels[i + 1]) + UInt16(pixels[i + 2])) / 3)
+    /// The first byte of pixel (x, y) in `pixels`, or -1 outside the image.
+    @inline(__always) func offset(x: Int, y: Int) -> Int {
+        guard x >= 0, y >= 0, x < width, y < height else { return -1 }
+        return (y * width + x) * channels
+    }
+
+    /// The intensity of the pixel at each of `offsets` (from `offset(x:y:)`; 0 for -1) into `values`, which has
+    /// room for them.
+    func read(_ offsets: [Int], into values: inout [Float]) {
+        precondition(values.count >= offsets.count, "\(values.count) values for \(offsets.count) pixels")
+        let gray = channels == 1
+        pixels.withUnsafeBufferPointer { pixels in
+            values.withUnsafeMutableBufferPointer { values in
+                for (n, i) in offsets.enumerated() {
+                    values[n] = i < 0 ? 0 : gray ? Float(pixels[i])
+                        : Float((UInt16(pixels[i]) + UInt16(pixels[i + 1]) + UInt16(pixels[i + 2])) / 3)
+                }
+            }
+        }
     }
 }
