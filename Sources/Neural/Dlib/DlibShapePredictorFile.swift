@@ -20,6 +20,14 @@ public struct DlibRegressionTree: Sendable, Equatable {
 
     /// Number of leaves (splits + 1).
     public var leafCount: Int { splitFirst.count + 1 }
+
+    /// A tree from its parts, unchecked (the file reader checks what it reads; tests build their own).
+    public init(splitFirst: [Int32], splitSecond: [Int32], splitThreshold: [Float], leafValues: [Float]) {
+        self.splitFirst = splitFirst
+        self.splitSecond = splitSecond
+        self.splitThreshold = splitThreshold
+        self.leafValues = leafValues
+    }
 }
 
 /// One level of the cascade: its feature pixels and trees.
