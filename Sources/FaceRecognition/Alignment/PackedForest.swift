@@ -18,6 +18,8 @@ struct PackedForest: Sendable {
     let leafStart: [Int]
     let leafValues: [Float]
     let shapeLength: Int
+    /// How many features the splits need (one more than the largest index they name).
+    let featureCount: Int
 
     /// Packs `trees`, whose leaves are `shapeLength` floats each (as the file reader checked).
     init(_ trees: [DlibRegressionTree], shapeLength: Int) {
@@ -33,16 +35,19 @@ struct PackedForest: Sendable {
         }
         (splitFirst, splitSecond, splitThreshold, leafValues) = (first, second, threshold, leaves)
         (self.splitStart, self.leafStart, self.shapeLength) = (splitStart, leafStart, shapeLength)
+        featureCount = Int(max(first.max() ?? -1, second.max() ?? -1)) + 1
     }
 
-    /// Walks every tree on `features` (indexed by the splits; the reader checked every index is in range) and
-    /// adds each tree's leaf to `shape` (`shapeLength` floats), tree by tree. First every tree is walked and its
-    /// leaf noted in `leaves` (scratch, resized as needed), each step without a branch; then the leaves are
+    /// Walks every tree on `features` (at least `featureCount` of them) and adds each tree's leaf to `shape`
+    /// (`shapeLength` floats), tree by tree. First every tree is walked, each step without a branch, and its
+    /// leaf noted in `chosen`; then the chosen leaves are copied side by side into `gathered`; then they are
     /// added in tree order. Apart, the leaf reads (most of them cache misses) no longer wait on the walks and
-    /// overlap each other; the sums are the same, in the same order.
+    /// overlap each other; the sums are the same, in the same order. `chosen` and `gathered` are scratch, grown
+    /// as needed, so that a caller can keep them from one level to the next.
     func apply(features: [Float], to shape: inout [Float], leaves chosen: inout [Int], gathered: inout [Float]) {
         let shapeLength = self.shapeLength
         precondition(shape.count == shapeLength, "shape of \(shape.count) floats for leaves of \(shapeLength)")
+        precondition(features.count >= featureCount, "\(features.count) features for splits that read \(featureCount)")
         let treeCount = leafStart.count
         if chosen.count < treeCount { chosen = [Int](repeating: 0, count: treeCount) }
         features.withUnsafeBufferPointer { features in
