@@ -89,7 +89,8 @@ public struct NotificationDispatcher: Sendable {
 
     /// Writes `delivery` to the log; a failure to write is counted and logged, never thrown. The write runs in a
     /// task of its own, so that stopping (which cancels the deliveries) does not cancel it too: a delivery that
-    /// ended just before the stop, or was cut short by it (`cancelled`), is still in the log.
+    /// ended just before the stop, or was cut short by it (`cancelled`), is still in the log. A stop waits for
+    /// it at most the store's own bound (PostgreSQL's operation timeout; SQLite writes locally).
     private func record(_ delivery: NotificationDelivery) async {
         guard let log else { return }
         let write = Task { try await log.recordNotificationDelivery(delivery) }
